@@ -1,0 +1,51 @@
+# essmap — the two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1:8000
+# Reference centres and contours: a geographic-API URL, or a folder in the same format.
+GEO_SOURCE ?= $(shell [ -d ../shared/data/territoires ] && echo ../shared/data/territoires || echo https://geo.api.gouv.fr)
+
+.PHONY: install run serve load test test-e2e quality format bench fixtures-territories clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@
+
+load: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_fixtures
+	-$(PY) manage.py sync_geometries --source "$(GEO_SOURCE)"
+
+run: load
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+quality: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Regenerate fixtures/territories.json from the npm package @etalab/decoupage-administratif.
+DECOUPAGE_VERSION ?= 6.0.0
+fixtures-territories: install
+	cd /tmp && npm pack --silent @etalab/decoupage-administratif@$(DECOUPAGE_VERSION)
+	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py import_territories /tmp/etalab-decoupage-administratif-$(DECOUPAGE_VERSION).tgz
+	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dump_territories fixtures/territories.json
+	rm -f /tmp/essmap-territories.sqlite3
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

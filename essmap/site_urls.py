@@ -1,0 +1,3 @@
+"""Site pages that belong to no app: sources/about, territory."""
+
+urlpatterns: list = []

@@ -1,0 +1,177 @@
+"""The one definition of the directory's filters, shared by the HTML pages and the API.
+
+Invalid input never reaches the database: the FilterSet's form reports it (a form error
+in pages, a 400 in the API).
+"""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+
+from intercos.models import Commune, Departement, Interco
+
+from .models import Initiative, Theme
+
+MAX_TEXT = 200
+MAX_RADIUS_KM = 500
+
+
+def _no_nul(value: str) -> None:
+    if value and "\x00" in value:
+        raise ValidationError(_("Caractère non autorisé."), code="nul")
+
+
+class SafeCharFilter(filters.CharFilter):
+    """A text filter with a length limit and no NUL byte."""
+
+    def __init__(self, *args, max_length: int = MAX_TEXT, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.extra["validators"] = [MaxLengthValidator(max_length), _no_nul]
+        self.extra.setdefault("strip", True)
+
+
+class BBoxField(forms.CharField):
+    """'west,south,east,north' in degrees (the order of RFC 7946 and of Leaflet's toBBoxString)."""
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return None
+        parts = value.split(",")
+        if len(parts) != 4:
+            raise ValidationError(_("Quatre nombres attendus : ouest,sud,est,nord."), code="bbox")
+        try:
+            west, south, east, north = (float(p) for p in parts)
+        except ValueError:
+            raise ValidationError(_("Coordonnées non numériques."), code="bbox") from None
+        if not (
+            -180 <= west <= 180
+            and -180 <= east <= 180
+            and -90 <= south <= 90
+            and -90 <= north <= 90
+        ):
+            raise ValidationError(_("Coordonnées hors limites."), code="bbox")
+        if south > north or west > east:
+            raise ValidationError(
+                _("Boîte inversée : ouest ≤ est et sud ≤ nord attendus."), code="bbox"
+            )
+        return (south, west, north, east)
+
+
+class BBoxFilter(filters.Filter):
+    field_class = BBoxField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.in_bbox(*value)
+
+
+class InitiativeFilterSet(filters.FilterSet):
+    q = SafeCharFilter(label=_("Mots"), method="filter_words")
+    theme = filters.ModelMultipleChoiceFilter(
+        label=_("Thème"),
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        distinct=True,
+    )
+    legal_form = filters.MultipleChoiceFilter(
+        label=_("Forme juridique"), choices=Initiative.LegalForm.choices
+    )
+    interco = filters.ModelChoiceFilter(
+        label=_("Intercommunalité"), queryset=Interco.objects.all(), method="filter_interco"
+    )
+    commune = filters.ModelChoiceFilter(
+        label=_("Commune"), queryset=Commune.objects.all(), field_name="commune"
+    )
+    postcode = SafeCharFilter(label=_("Code postal"), max_length=5, method="filter_postcode")
+    departement = filters.ModelChoiceFilter(
+        label=_("Département"),
+        queryset=Departement.objects.all(),
+        field_name="commune__departement",
+    )
+    lat = filters.NumberFilter(
+        label=_("Latitude"), method="filter_noop", min_value=-90, max_value=90
+    )
+    lon = filters.NumberFilter(
+        label=_("Longitude"), method="filter_noop", min_value=-180, max_value=180
+    )
+    radius = filters.NumberFilter(
+        label=_("Rayon (km)"), method="filter_noop", min_value=0, max_value=MAX_RADIUS_KM
+    )
+    bbox = BBoxFilter(label=_("Emprise (ouest,sud,est,nord)"))
+    updated_since = filters.IsoDateTimeFilter(
+        label=_("Modifiées depuis"), field_name="updated_at", lookup_expr="gte"
+    )
+    ordering = filters.ChoiceFilter(
+        label=_("Tri"),
+        method="filter_noop",
+        empty_label=None,
+        choices=[
+            ("relevance", _("Pertinence")),
+            ("distance", _("Distance")),
+            ("name", _("Nom")),
+            ("-updated", _("Plus récentes")),
+        ],
+    )
+
+    class Meta:
+        model = Initiative
+        fields: list[str] = []
+
+    # --- validation across fields -------------------------------------------------------
+    def is_valid(self):
+        valid = super().is_valid()
+        if valid:
+            data = self.form.cleaned_data
+            given = [data.get(k) is not None for k in ("lat", "lon")]
+            if any(given) and not all(given):
+                self.form.add_error("lat", _("Latitude et longitude vont ensemble."))
+                return False
+            if data.get("ordering") == "distance" and not all(given):
+                self.form.add_error("ordering", _("Le tri par distance demande un point."))
+                return False
+        return valid
+
+    # --- filters ------------------------------------------------------------------------
+    def filter_noop(self, qs, name, value):
+        return qs
+
+    def filter_words(self, qs, name, value):
+        return qs.search(value)
+
+    def filter_interco(self, qs, name, value):
+        return qs.in_interco(value)
+
+    def filter_postcode(self, qs, name, value):
+        return qs.filter(commune__postcodes__contains=value)
+
+    def filter_queryset(self, queryset):
+        qs = super().filter_queryset(queryset)
+        data = self.form.cleaned_data
+        lat, lon = data.get("lat"), data.get("lon")
+        if lat is not None and lon is not None:
+            radius = data.get("radius")
+            radius = float(radius) if radius else 20.0
+            qs = qs.near(float(lat), float(lon), radius)
+        return self.order(qs, data)
+
+    def order(self, qs, data):
+        ordering = data.get("ordering") or ""
+        has_point = data.get("lat") is not None and data.get("lon") is not None
+        has_words = bool(data.get("q"))
+        if ordering == "name":
+            return qs.order_by("name", "pk")
+        if ordering == "-updated":
+            return qs.order_by("-updated_at", "pk")
+        if ordering == "distance" or (not ordering and has_point and not has_words):
+            return qs.order_by("distance_km", "name", "pk")
+        if has_words:
+            return qs.order_by(F("search_rank").desc(), "name", "pk")
+        if has_point:
+            return qs.order_by("distance_km", "name", "pk")
+        return qs.order_by("name", "pk")

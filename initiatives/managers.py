@@ -1,0 +1,96 @@
+"""Chainable queries on initiatives: published(), in_interco(), near(), search()."""
+
+import math
+
+from django.db import models
+from django.db.models import F, FloatField, Q, Value
+from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+
+from essmap.text import tokens
+
+EARTH_RADIUS_KM = 6371.0088
+KM_PER_DEGREE_LAT = 111.32
+
+
+def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
+    """(south, west, north, east) of a box that contains the circle of radius_km around a point."""
+    dlat = radius_km / KM_PER_DEGREE_LAT
+    cos_lat = max(math.cos(math.radians(lat)), 0.01)
+    dlon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
+    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def distance_expression(lat: float, lon: float):
+    """Haversine distance in km from (lat, lon) to the row's point, as a SQL expression."""
+    lat_r = Value(math.radians(lat), output_field=FloatField())
+    cos_lat = Value(math.cos(math.radians(lat)), output_field=FloatField())
+    lon_r = Value(math.radians(lon), output_field=FloatField())
+    dlat = (Radians(F("latitude")) - lat_r) / 2
+    dlon = (Radians(F("longitude")) - lon_r) / 2
+    a = Power(Sin(dlat), 2) + cos_lat * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
+    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
+
+
+class InitiativeQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status="published")
+
+    def real(self):
+        return self.filter(is_synthetic=False)
+
+    def in_interco(self, interco):
+        """Located in one of the interco's communes, or covering it."""
+        return self.filter(Q(commune__interco=interco) | Q(coverage=interco)).distinct()
+
+    def in_intercos(self, intercos):
+        return self.filter(Q(commune__interco__in=intercos) | Q(coverage__in=intercos)).distinct()
+
+    def in_bbox(self, south: float, west: float, north: float, east: float):
+        return self.filter(
+            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+        )
+
+    def with_distance(self, lat: float, lon: float):
+        return self.annotate(distance_km=distance_expression(lat, lon))
+
+    def near(self, lat: float, lon: float, radius_km: float):
+        """Within radius_km of the point: indexed bounding box first, then haversine."""
+        south, west, north, east = bounding_box(lat, lon, radius_km)
+        return (
+            self.in_bbox(south, west, north, east)
+            .with_distance(lat, lon)
+            .filter(distance_km__lte=radius_km)
+        )
+
+    def search(self, text: str):
+        """Accent- and case-insensitive search on every word (portable fallback).
+
+        Each word must appear in the normalised text; `search_rank` counts words found in
+        the name, so matches on the name come first. PostgreSQL full text is layered on top
+        by selectors.search_initiatives.
+        """
+        words = tokens(text)
+        if not words:
+            return self
+        qs = self
+        for word in words:
+            qs = qs.filter(search_text__contains=word)
+        rank = sum(
+            (
+                models.Case(
+                    models.When(search_name__contains=word, then=Value(1.0)),
+                    default=Value(0.0),
+                    output_field=FloatField(),
+                )
+                for word in words
+            ),
+            Value(0.0, output_field=FloatField()),
+        )
+        return qs.annotate(search_rank=rank)

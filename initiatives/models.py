@@ -1,0 +1,378 @@
+"""The directory: initiatives, themes, partnerships, key figures and their sources."""
+
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from intercos.models import Commune, Departement, Interco
+
+from .managers import InitiativeQuerySet
+from .validators import (
+    validate_opening_hours,
+    validate_phone,
+    validate_rna,
+    validate_siret,
+)
+
+SIRET_RE = r"^[0-9]{14}$"
+RNA_RE = r"^W[0-9A-Z][0-9]{8}$"
+COLOUR_RE = r"^#[0-9a-fA-F]{6}$"
+
+
+class Source(models.Model):
+    """Where a fact comes from. `cited_in` links a figure's source to the text that quotes it."""
+
+    title = models.CharField(_("titre"), max_length=300)
+    publisher = models.CharField(_("éditeur"), max_length=200, blank=True)
+    date = models.DateField(_("date"), null=True, blank=True)
+    year = models.PositiveSmallIntegerField(_("année des données"), null=True, blank=True)
+    url = models.URLField(_("adresse web"), blank=True)
+    cited_in = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="citations",
+        verbose_name=_("cité dans"),
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("source")
+        verbose_name_plural = _("sources")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Theme(models.Model):
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    name = models.CharField(_("nom"), max_length=100)
+    name_en = models.CharField(_("nom (anglais)"), max_length=100, blank=True)
+    icon = models.CharField(_("icône"), max_length=50, blank=True)
+    colour = models.CharField(_("couleur"), max_length=7, default="#000091")
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("thème")
+        verbose_name_plural = _("thèmes")
+        ordering = ["position", "name"]
+        constraints = [
+            models.CheckConstraint(condition=Q(colour__regex=COLOUR_RE), name="theme_colour_hex"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        if translation.get_language() == "en" and self.name_en:
+            return self.name_en
+        return self.name
+
+
+class Initiative(models.Model):
+    class Kind(models.TextChoices):
+        STRUCTURE = "structure", _("Structure de l'ESS")
+        PROJECT = "project", _("Projet")
+        SERVICE = "service", _("Service")
+
+    class LegalForm(models.TextChoices):
+        ASSOCIATION = "association", _("Association")
+        SCOP = "scop", _("SCOP")
+        SCIC = "scic", _("SCIC")
+        COOPERATIVE = "cooperative", _("Autre coopérative")
+        MUTUELLE = "mutuelle", _("Mutuelle")
+        FONDATION = "fondation", _("Fondation")
+        ESUS = "esus", _("Entreprise ESUS")
+        PUBLIC_INTERCO = "public_interco", _("Service public d'une interco")
+        OTHER = "other", _("Autre")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Brouillon")
+        PENDING = "pending", _("En attente de relecture")
+        PUBLISHED = "published", _("Publiée")
+        ARCHIVED = "archived", _("Archivée")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.STRUCTURE)
+    legal_form = models.CharField(
+        _("forme juridique"), max_length=20, choices=LegalForm.choices, default=LegalForm.OTHER
+    )
+    themes = models.ManyToManyField(
+        Theme, related_name="initiatives", blank=True, verbose_name=_("thèmes")
+    )
+    carried_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_projects",
+        verbose_name=_("portée par (structure)"),
+    )
+    carried_by_interco = models.ForeignKey(
+        Interco,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_initiatives",
+        verbose_name=_("portée par (interco)"),
+    )
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    rna = models.CharField(_("numéro RNA"), max_length=10, blank=True, validators=[validate_rna])
+    address = models.CharField(_("adresse"), max_length=300, blank=True)
+    postcode = models.CharField(_("code postal"), max_length=5, blank=True)
+    commune = models.ForeignKey(
+        Commune,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("commune"),
+    )
+    latitude = models.FloatField(_("latitude"), null=True, blank=True)
+    longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    coverage = models.ManyToManyField(
+        Interco,
+        related_name="covered_initiatives",
+        blank=True,
+        verbose_name=_("territoire couvert"),
+    )
+    website = models.URLField(_("site web"), blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
+    opening_hours = models.CharField(
+        _("horaires (syntaxe OpenStreetMap)"),
+        max_length=255,
+        blank=True,
+        validators=[validate_opening_hours],
+    )
+    founded_year = models.PositiveSmallIntegerField(_("année de création"), null=True, blank=True)
+    employees = models.PositiveIntegerField(_("salarié·es"), null=True, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    verified_at = models.DateField(_("informations vérifiées le"), null=True, blank=True)
+    verified_by = models.CharField(_("vérifiées par"), max_length=200, blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("source"),
+    )
+    article_note = models.TextField(
+        _("note sur la source"),
+        blank=True,
+        help_text=_("Ce que dit la source quand elle diffère du référentiel officiel."),
+    )
+    # Public suggestions and moderation.
+    proposer_name = models.CharField(
+        _("nom de la personne qui propose"), max_length=200, blank=True
+    )
+    proposer_email = models.EmailField(_("courriel de la personne qui propose"), blank=True)
+    rejection_reason = models.TextField(_("motif du refus"), blank=True)
+    # Unaccented lower-case keys for search on any database (kept by services.py).
+    search_name = models.CharField(max_length=200, editable=False, blank=True, default="")
+    search_text = models.TextField(editable=False, blank=True, default="")
+    is_synthetic = models.BooleanField(default=False, editable=False, db_index=True)
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("mise à jour le"), auto_now=True, db_index=True)
+
+    history = HistoricalRecords(m2m_fields=[themes, coverage])
+    objects = InitiativeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["latitude", "longitude"], name="initiative_lat_lon"),
+            models.Index(fields=["status", "name"], name="initiative_status_name"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("name"), "commune", name="initiative_unique_name_per_commune"
+            ),
+            models.CheckConstraint(
+                condition=Q(siret="") | Q(siret__regex=SIRET_RE), name="initiative_siret_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(rna="") | Q(rna__regex=RNA_RE), name="initiative_rna_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="initiative_point_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(founded_year__isnull=True)
+                | Q(founded_year__gte=1800, founded_year__lte=2100),
+                name="initiative_founded_year_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_point(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+class Partnership(models.Model):
+    """An interco or another initiative working with an initiative."""
+
+    class Kind(models.TextChoices):
+        FUNDING = "funding", _("Financement")
+        POOLING = "pooling", _("Mutualisation de locaux ou d'équipements")
+        LOGISTICS = "logistics", _("Logistique")
+        SUPPORT = "support", _("Accompagnement / incubation")
+        PROCUREMENT = "procurement", _("Achat / commande publique")
+        NETWORK = "network", _("Réseau")
+
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("initiative"),
+    )
+    partner_interco = models.ForeignKey(
+        Interco,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("interco partenaire"),
+    )
+    partner_initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="partner_of",
+        verbose_name=_("initiative partenaire"),
+    )
+    kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    start_year = models.PositiveSmallIntegerField(_("depuis"), null=True, blank=True)
+    end_year = models.PositiveSmallIntegerField(_("jusqu'en"), null=True, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    source = models.ForeignKey(
+        Source,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("source"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("partenariat")
+        verbose_name_plural = _("partenariats")
+        ordering = ["initiative", "kind"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(partner_interco__isnull=False, partner_initiative__isnull=True)
+                | Q(partner_interco__isnull=True, partner_initiative__isnull=False),
+                name="partnership_exactly_one_partner",
+            ),
+            models.CheckConstraint(
+                condition=~Q(partner_initiative=models.F("initiative")),
+                name="partnership_not_with_itself",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="partnership_years_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative} ↔ {self.partner}"
+
+    @property
+    def partner(self):
+        return self.partner_interco or self.partner_initiative
+
+
+class KeyFigure(models.Model):
+    """A sourced figure about an initiative, an interco, a département or the whole territory."""
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("exactement")
+        MORE_THAN = "more_than", _("plus de")
+        ABOUT = "about", _("environ")
+
+    label = models.CharField(_("intitulé"), max_length=300)
+    value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
+    qualifier = models.CharField(
+        _("précision"), max_length=10, choices=Qualifier.choices, blank=True, default=""
+    )
+    unit = models.CharField(_("unité"), max_length=50, blank=True)
+    year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
+    period = models.CharField(_("période"), max_length=50, blank=True)
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source")
+    )
+    initiative = models.ForeignKey(
+        Initiative,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("initiative"),
+    )
+    interco = models.ForeignKey(
+        Interco,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("interco"),
+    )
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="figures",
+        verbose_name=_("département"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chiffre clé")
+        verbose_name_plural = _("chiffres clés")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(initiative__isnull=True, interco__isnull=True)
+                    | Q(initiative__isnull=True, departement__isnull=True)
+                    | Q(interco__isnull=True, departement__isnull=True)
+                ),
+                name="keyfigure_at_most_one_scope",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def scope(self):
+        """The initiative, interco or département the figure is about; None for the territory."""
+        return self.initiative or self.interco or self.departement

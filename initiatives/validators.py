@@ -1,0 +1,72 @@
+"""Checks on official identifiers and contact formats, usable by forms, serializers and imports."""
+
+import re
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+_PHONE_RE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
+_RNA_RE = re.compile(r"^W[0-9A-Z][0-9]{8}$")
+# A pragmatic check of the OpenStreetMap opening_hours syntax (rules separated by ';').
+_OH_RULE = re.compile(
+    r"^(24/7|"
+    r"((Mo|Tu|We|Th|Fr|Sa|Su|PH)(-(Mo|Tu|We|Th|Fr|Sa|Su))?(,(Mo|Tu|We|Th|Fr|Sa|Su|PH)"
+    r"(-(Mo|Tu|We|Th|Fr|Sa|Su))?)*\s+)?"
+    r"(off|closed|\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*))$"
+)
+
+
+def luhn_ok(digits: str) -> bool:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2 == 1:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def siret_is_valid(value: str) -> bool:
+    if not (len(value) == 14 and value.isdigit()):
+        return False
+    # La Poste's establishments (SIREN 356000000) use a different checksum.
+    if value.startswith("356000000"):
+        return sum(int(c) for c in value) % 5 == 0
+    return luhn_ok(value)
+
+
+def validate_siret(value: str) -> None:
+    value = (value or "").replace(" ", "")
+    if value and not siret_is_valid(value):
+        raise ValidationError(
+            _("SIRET invalide : 14 chiffres attendus, avec une clé de contrôle correcte."),
+            code="siret",
+        )
+
+
+def validate_rna(value: str) -> None:
+    if value and not _RNA_RE.match(value):
+        raise ValidationError(
+            _("Numéro RNA invalide : « W » suivi de 9 caractères (ex. W073001234)."), code="rna"
+        )
+
+
+def validate_phone(value: str) -> None:
+    if value and not _PHONE_RE.match(value.strip()):
+        raise ValidationError(
+            _("Numéro de téléphone invalide (ex. 04 75 00 00 00 ou +33 4 75 00 00 00)."),
+            code="phone",
+        )
+
+
+def validate_opening_hours(value: str) -> None:
+    if not value:
+        return
+    rules = [r.strip() for r in value.split(";") if r.strip()]
+    if not rules or not all(_OH_RULE.match(rule) for rule in rules):
+        raise ValidationError(
+            _("Horaires au format OpenStreetMap attendus (ex. « Mo-Fr 09:00-12:00,14:00-18:00 »)."),
+            code="opening_hours",
+        )
