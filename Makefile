@@ -47,5 +47,9 @@ fixtures-territories: install
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dump_territories fixtures/territories.json
 	rm -f /tmp/essmap-territories.sqlite3
 
+# Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.
+bench: install
+	bash bench/run.sh
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -3,6 +3,7 @@
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("initiatives.api.map_urls")),
     path("", include("initiatives.api.urls")),
     path("", include("intercos.api.urls")),
 ]

@@ -6,6 +6,7 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("essmap.api_urls")),
     path("admin/", admin.site.urls),
+    path("", include("initiatives.suggest_urls")),
     path("", include("initiatives.urls")),
     path("", include("intercos.urls")),
     path("", include("essmap.site_urls")),

@@ -1,0 +1,3 @@
+"""The map endpoint under /api/v1/map/ (markers or server-side clusters)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Public suggestion form ("Proposer une initiative")."""
+
+urlpatterns: list = []
