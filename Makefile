@@ -44,7 +44,7 @@ fixtures-territories: install
 	cd /tmp && npm pack --silent @etalab/decoupage-administratif@$(DECOUPAGE_VERSION)
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py migrate --noinput -v0
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py import_territories /tmp/etalab-decoupage-administratif-$(DECOUPAGE_VERSION).tgz
-	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dump_territories fixtures/territories.json
+	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dumpdata intercos.departement intercos.interco intercos.commune --indent 1 -o fixtures/territories.json
 	rm -f /tmp/essmap-territories.sqlite3
 
 # Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .managers import CommuneQuerySet, IntercoQuerySet
 
-DEPARTEMENT_CODE_RE = r"^([0-9]{2}|2A|2B|97[1-8])$"
+DEPARTEMENT_CODE_RE = r"^([0-9]{2}|2A|2B|9[78][0-9])$"
 INSEE_RE = r"^([0-9]{2}|2A|2B)[0-9]{3}$"
 SIREN_RE = r"^[0-9]{9}$"
 
@@ -20,7 +20,14 @@ def _point_constraints(prefix: str) -> list[models.CheckConstraint]:
     return [
         models.CheckConstraint(
             condition=Q(centre_lat__isnull=True, centre_lon__isnull=True)
-            | Q(centre_lat__gte=-90, centre_lat__lte=90, centre_lon__gte=-180, centre_lon__lte=180),
+            | Q(
+                centre_lat__isnull=False,
+                centre_lon__isnull=False,
+                centre_lat__gte=-90,
+                centre_lat__lte=90,
+                centre_lon__gte=-180,
+                centre_lon__lte=180,
+            ),
             name=f"{prefix}_centre_valid",
         )
     ]

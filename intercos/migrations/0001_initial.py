@@ -28,7 +28,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'département',
                 'verbose_name_plural': 'départements',
                 'ordering': ['code'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^([0-9]{2}|2A|2B|97[1-8])$')), name='departement_code_format'), models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__lte', 180)), _connector='OR'), name='departement_centre_valid')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('code__regex', '^([0-9]{2}|2A|2B|9[78][0-9])$')), name='departement_code_format'), models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__isnull', False), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__isnull', False), ('centre_lon__lte', 180)), _connector='OR'), name='departement_centre_valid')],
             },
         ),
         migrations.CreateModel(
@@ -112,7 +112,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='interco',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__lte', 180)), _connector='OR'), name='interco_centre_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__isnull', False), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__isnull', False), ('centre_lon__lte', 180)), _connector='OR'), name='interco_centre_valid'),
         ),
         migrations.AddConstraint(
             model_name='commune',
@@ -120,7 +120,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='commune',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__lte', 180)), _connector='OR'), name='commune_centre_valid'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('centre_lat__isnull', True), ('centre_lon__isnull', True)), models.Q(('centre_lat__gte', -90), ('centre_lat__isnull', False), ('centre_lat__lte', 90), ('centre_lon__gte', -180), ('centre_lon__isnull', False), ('centre_lon__lte', 180)), _connector='OR'), name='commune_centre_valid'),
         ),
         migrations.AddConstraint(
             model_name='intercomembership',
