@@ -1,9 +1,27 @@
 """The partner API under /api/v1/ (see initiatives/api and intercos/api)."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
+
+from essmap.api.views import api_not_found, api_root
 
 urlpatterns = [
+    path("", api_root, name="api-root"),
     path("", include("initiatives.api.map_urls")),
     path("", include("initiatives.api.urls")),
     path("", include("intercos.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "redoc/",
+        # The stock template loads web fonts from a third-party host: ours does not.
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-redoc",
+    ),
+    # Anything else under /api/v1/ ending with a slash: the JSON error body, not an HTML page.
+    re_path(r"^[\s\S]*/$", api_not_found),
 ]

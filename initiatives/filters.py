@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from essmap.text import normalize
 from intercos.models import Commune, Departement, Interco
 
 from .models import Initiative, Theme
@@ -74,13 +75,16 @@ class InitiativeFilterSet(filters.FilterSet):
     q = SafeCharFilter(label=_("Mots"), method="filter_words")
     theme = filters.ModelMultipleChoiceFilter(
         label=_("Thème"),
-        field_name="themes",
+        field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),
         distinct=True,
+        widget=forms.CheckboxSelectMultiple,
     )
     legal_form = filters.MultipleChoiceFilter(
-        label=_("Forme juridique"), choices=Initiative.LegalForm.choices
+        label=_("Forme juridique"),
+        choices=Initiative.LegalForm.choices,
+        widget=forms.CheckboxSelectMultiple,
     )
     interco = filters.ModelChoiceFilter(
         label=_("Intercommunalité"), queryset=Interco.objects.all(), method="filter_interco"
@@ -93,6 +97,9 @@ class InitiativeFilterSet(filters.FilterSet):
         label=_("Département"),
         queryset=Departement.objects.all(),
         field_name="commune__departement",
+    )
+    near = SafeCharFilter(
+        label=_("Près de (commune ou code postal)"), max_length=100, method="filter_noop"
     )
     lat = filters.NumberFilter(
         label=_("Latitude"), method="filter_noop", min_value=-90, max_value=90
@@ -124,10 +131,19 @@ class InitiativeFilterSet(filters.FilterSet):
         fields: list[str] = []
 
     # --- validation across fields -------------------------------------------------------
+    near_commune: Commune | None = None
+
     def is_valid(self):
         valid = super().is_valid()
         if valid:
             data = self.form.cleaned_data
+            if data.get("near") and data.get("lat") is None and data.get("lon") is None:
+                commune = resolve_commune(data["near"])
+                if commune is None:
+                    self.form.add_error("near", _("Commune ou code postal introuvable."))
+                    return False
+                self.near_commune = commune
+                data["lat"], data["lon"] = commune.centre_lat, commune.centre_lon
             given = [data.get(k) is not None for k in ("lat", "lon")]
             if any(given) and not all(given):
                 self.form.add_error("lat", _("Latitude et longitude vont ensemble."))
@@ -161,6 +177,7 @@ class InitiativeFilterSet(filters.FilterSet):
         return self.order(qs, data)
 
     def order(self, qs, data):
+        """Records not verified for a year come after fresh ones at equal relevance."""
         ordering = data.get("ordering") or ""
         has_point = data.get("lat") is not None and data.get("lon") is not None
         has_words = bool(data.get("q"))
@@ -168,10 +185,29 @@ class InitiativeFilterSet(filters.FilterSet):
             return qs.order_by("name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
+        qs = qs.with_staleness()
         if ordering == "distance" or (not ordering and has_point and not has_words):
-            return qs.order_by("distance_km", "name", "pk")
+            return qs.order_by("distance_km", "is_stale", "name", "pk")
         if has_words:
-            return qs.order_by(F("search_rank").desc(), "name", "pk")
+            return qs.order_by(F("search_rank").desc(), "is_stale", "name", "pk")
         if has_point:
-            return qs.order_by("distance_km", "name", "pk")
-        return qs.order_by("name", "pk")
+            return qs.order_by("distance_km", "is_stale", "name", "pk")
+        return qs.order_by("is_stale", "name", "pk")
+
+
+def resolve_commune(text: str) -> Commune | None:
+    """The commune a visitor means by a name or a postcode (the most populated on a tie)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    located = Commune.objects.filter(centre_lat__isnull=False, centre_lon__isnull=False)
+    by_size = ("-population", "name")
+    if text.isdigit():
+        return located.matching(text).order_by(*by_size).first()
+    # "Crest (26)" as offered by the autocomplete: drop the département in brackets.
+    name = text.split("(")[0]
+    key = normalize(name)
+    return (
+        located.filter(search_name=key).order_by(*by_size).first()
+        or located.filter(search_name__startswith=key).order_by(*by_size).first()
+    )

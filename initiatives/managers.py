@@ -1,12 +1,17 @@
 """Chainable queries on initiatives: published(), in_interco(), near(), search()."""
 
 import math
+from datetime import timedelta
 
-from django.db import models
-from django.db.models import F, FloatField, Q, Value
+from django.db import connections, models
+from django.db.models import BooleanField, F, FloatField, Func, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
+from django.utils import timezone
 
 from essmap.text import tokens
+
+# A record whose information was not checked for longer than this is marked "not verified".
+STALE_AFTER_DAYS = 365
 
 EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE_LAT = 111.32
@@ -36,6 +41,53 @@ def distance_expression(lat: float, lon: float):
     dlon = (Radians(F("longitude")) - lon_r) / 2
     a = Power(Sin(dlat), 2) + cos_lat * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
     return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
+
+
+class FullTextMatch(Func):
+    """to_tsvector('french'::regconfig, search_text) @@ plainto_tsquery('french', words).
+
+    The vector expression is exactly the GIN index's (migration 0002), so the index serves it.
+    """
+
+    template = "(to_tsvector('french'::regconfig, %(expressions)s) @@ " + (
+        "plainto_tsquery('french'::regconfig, %%s))"
+    )
+    output_field = BooleanField()
+
+    def __init__(self, expression, query: str):
+        super().__init__(expression)
+        self.query = query
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = super().as_sql(compiler, connection, **extra)
+        return sql, (*params, self.query)
+
+
+class FullTextRank(FullTextMatch):
+    template = "ts_rank(to_tsvector('french'::regconfig, %(expressions)s), " + (
+        "plainto_tsquery('french'::regconfig, %%s))"
+    )
+    output_field = FloatField()
+
+
+class TrigramWordMatch(FullTextMatch):
+    """search_text %> words (i.e. words <% search_text): trigram GIN index, tolerates typos."""
+
+    # "%%%%>" survives two rounds of %-formatting (template, then the driver) as "%>".
+    template = "(%(expressions)s %%%%> %%s)"
+
+
+class TrigramWordSimilarity(FullTextMatch):
+    template = "word_similarity(%%s, %(expressions)s)"
+    output_field = FloatField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = Func.as_sql(self, compiler, connection, **extra)
+        return sql, (self.query, *params)
+
+
+def stale_cutoff():
+    return timezone.localdate() - timedelta(days=STALE_AFTER_DAYS)
 
 
 class InitiativeQuerySet(models.QuerySet):
@@ -69,16 +121,42 @@ class InitiativeQuerySet(models.QuerySet):
             .filter(distance_km__lte=radius_km)
         )
 
-    def search(self, text: str):
-        """Accent- and case-insensitive search on every word (portable fallback).
+    def with_staleness(self):
+        """Annotate `is_stale`: never verified, or verified more than a year ago."""
+        return self.annotate(
+            is_stale=models.Case(
+                models.When(verified_at__gte=stale_cutoff(), then=Value(False)),
+                default=Value(True),
+                output_field=BooleanField(),
+            )
+        )
 
-        Each word must appear in the normalised text; `search_rank` counts words found in
-        the name, so matches on the name come first. PostgreSQL full text is layered on top
-        by selectors.search_initiatives.
+    def search(self, text: str):
+        """Accent- and case-insensitive search, annotating `search_rank` (higher is better).
+
+        On PostgreSQL: French full text on the normalised text (stems: "cantine" finds
+        "cantines") OR trigram word similarity (typos: "energei" finds "energie"), ranked by
+        both, name matches first. Elsewhere: the portable fallback below.
         """
         words = tokens(text)
         if not words:
-            return self
+            return self.annotate(search_rank=Value(0.0, output_field=FloatField()))
+        if connections[self.db].vendor == "postgresql":
+            return self._search_postgresql(" ".join(words))
+        return self._search_portable(words)
+
+    def _search_postgresql(self, query: str):
+        text = F("search_text")
+        matches = Q(FullTextMatch(text, query)) | Q(TrigramWordMatch(text, query))
+        rank = (
+            FullTextRank(text, query)
+            + TrigramWordSimilarity(text, query)
+            + TrigramWordSimilarity(F("search_name"), query)
+        )
+        return self.filter(matches).annotate(search_rank=rank)
+
+    def _search_portable(self, words: list[str]):
+        """Each word must appear in the normalised text; words found in the name rank first."""
         qs = self
         for word in words:
             qs = qs.filter(search_text__contains=word)

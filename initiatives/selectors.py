@@ -1,9 +1,11 @@
 """Reads on initiatives for pages and the API."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Max, Min, Prefetch, Q, QuerySet
+
+from intercos.models import Interco
 
 from .filters import InitiativeFilterSet
-from .models import Initiative, Theme
+from .models import Initiative, KeyFigure, Partnership, Source, Theme
 
 
 def initiative_public_list() -> QuerySet[Initiative]:
@@ -37,3 +39,146 @@ def user_can_edit_initiative(user, initiative: Initiative) -> bool:
     if initiative.pk is None:
         return False
     return initiatives_for_user(user).filter(pk=initiative.pk).exists()
+
+
+# --- public pages ---------------------------------------------------------------------------
+def initiative_public_detail(*, slug: str) -> Initiative:
+    """One published initiative with everything its page shows, in a bounded number of queries.
+
+    Partners are limited to published initiatives both ways, so a draft never leaks.
+    Raises Initiative.DoesNotExist.
+    """
+    published = Initiative.objects.published()
+    return (
+        published.select_related(
+            "commune",
+            "commune__interco",
+            "commune__departement",
+            "source",
+            "carried_by_interco",
+        )
+        .prefetch_related(
+            Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
+            Prefetch("coverage", queryset=Interco.objects.order_by("name")),
+            Prefetch("carried_projects", queryset=published.order_by("name")),
+            Prefetch(
+                "partnerships",
+                queryset=Partnership.objects.filter(
+                    Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published")
+                ).select_related("partner_interco", "partner_initiative", "source"),
+            ),
+            Prefetch(
+                "partner_of",
+                queryset=Partnership.objects.filter(initiative__status="published").select_related(
+                    "initiative", "source"
+                ),
+            ),
+            Prefetch(
+                "figures",
+                queryset=KeyFigure.objects.select_related("source").order_by("position", "id"),
+            ),
+        )
+        .get(slug=slug)
+    )
+
+
+def initiative_carrier(initiative: Initiative) -> Initiative | None:
+    """The published structure carrying a project, if any."""
+    if initiative.carried_by_id is None:
+        return None
+    return Initiative.objects.published().filter(pk=initiative.carried_by_id).first()
+
+
+def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:
+    """(west, south, east, north) of the located initiatives of a queryset, or None."""
+    box = (
+        Initiative.objects.filter(pk__in=queryset.order_by().values("pk"))
+        .exclude(latitude__isnull=True)
+        .exclude(longitude__isnull=True)
+        .aggregate(
+            west=Min("longitude"),
+            south=Min("latitude"),
+            east=Max("longitude"),
+            north=Max("latitude"),
+        )
+    )
+    if box["west"] is None:
+        return None
+    return box["west"], box["south"], box["east"], box["north"]
+
+
+def theme_breakdown(queryset) -> list[tuple[Theme, int]]:
+    """How many initiatives of the queryset carry each theme (largest first)."""
+    ids = queryset.order_by().values("pk")
+    themes = (
+        Theme.objects.filter(initiatives__in=ids)
+        .annotate(n=Count("initiatives", distinct=True))
+        .order_by("-n", "position", "name")
+    )
+    return [(theme, theme.n) for theme in themes]
+
+
+def legal_form_breakdown(queryset) -> list[tuple[str, int]]:
+    """(label, count) per legal form among the queryset's initiatives (largest first)."""
+    labels = dict(Initiative.LegalForm.choices)
+    rows = (
+        Initiative.objects.filter(pk__in=queryset.order_by().values("pk"))
+        .values("legal_form")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "legal_form")
+    )
+    return [(str(labels.get(row["legal_form"], row["legal_form"])), row["n"]) for row in rows]
+
+
+def territory_figures() -> QuerySet[KeyFigure]:
+    """Figures about the whole territory (no initiative, interco or département)."""
+    return KeyFigure.objects.filter(
+        initiative__isnull=True, interco__isnull=True, departement__isnull=True
+    ).select_related("source", "source__cited_in")
+
+
+def departement_figures() -> QuerySet[KeyFigure]:
+    return KeyFigure.objects.filter(departement__isnull=False).select_related(
+        "source", "source__cited_in", "departement"
+    )
+
+
+def sources_public_list() -> QuerySet[Source]:
+    return Source.objects.select_related("cited_in").annotate(
+        n_initiatives=Count("initiatives", distinct=True),
+        n_figures=Count("figures", distinct=True),
+    )
+
+
+# --- partner API ----------------------------------------------------------------------------
+def initiatives_last_modified():
+    """When any initiative last changed (publication and withdrawal included), or None."""
+    return Initiative.objects.aggregate(last=Max("updated_at"))["last"]
+
+
+def theme_public_list() -> QuerySet[Theme]:
+    """Themes with `initiative_count`, the number of published initiatives carrying them."""
+    return Theme.objects.annotate(
+        initiative_count=Count(
+            "initiatives", filter=Q(initiatives__status="published"), distinct=True
+        )
+    ).order_by("position", "name")
+
+
+def partnership_public_list() -> QuerySet[Partnership]:
+    """Partnerships between published initiatives, or a published initiative and an interco."""
+    return (
+        Partnership.objects.filter(initiative__status="published")
+        .filter(Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published"))
+        .select_related("initiative", "partner_interco", "partner_initiative", "source")
+        .order_by("id")
+    )
+
+
+def key_figure_public_list() -> QuerySet[KeyFigure]:
+    """Figures about the territory, a département, an interco or a published initiative."""
+    return (
+        KeyFigure.objects.filter(Q(initiative__isnull=True) | Q(initiative__status="published"))
+        .select_related("source", "initiative", "interco")
+        .order_by("position", "id")
+    )

@@ -1,3 +1,10 @@
 """Public suggestion form ("Proposer une initiative")."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import suggest_views
+
+urlpatterns = [
+    path("proposer/", suggest_views.propose, name="propose"),
+    path("proposer/merci/", suggest_views.propose_done, name="propose_done"),
+]

@@ -1,20 +1,166 @@
-from django.core.paginator import Paginator
-from django.shortcuts import render
+"""Public pages: the directory (list + map), one initiative, the embeddable map."""
 
-from .selectors import initiative_filter
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import patch_vary_headers
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_exempt
+
+from .map import map_config, radius_bounds
+from .models import Initiative
+from .selectors import (
+    initiative_carrier,
+    initiative_filter,
+    initiative_public_detail,
+    initiatives_bounds,
+)
 
 PAGE_SIZE = 20
+# Parameters that do not narrow the set: no need to fit the map to the results for them.
+NON_FILTERING = {"page", "ordering", "mode", "bbox"}
+FRAGMENT_HEADER = "X-Essmap-Fragment"
+
+
+def _active_filters(data) -> dict:
+    return {k: v for k, v in data.lists() if k not in NON_FILTERING and any(x for x in v)}
+
+
+def _decorate(form) -> None:
+    """HTML hints for the page's form (the API ignores widgets)."""
+    form.fields["q"].widget.input_type = "search"
+    form.fields["near"].widget.attrs.update(autocomplete="off", list="commune-options")
+    for name in ("lat", "lon", "radius"):
+        form.fields[name].widget.attrs.update(step="any", inputmode="decimal")
+    form.fields["interco"].empty_label = _("Toutes")
+
+
+def directory_context(request) -> dict:
+    """Filters, one page of results and map settings, shared by the directory and the embed."""
+    filterset = initiative_filter(data=request.GET, request=request)
+    _decorate(filterset.form)
+    valid = filterset.is_valid()
+    results = filterset.qs if valid else filterset.queryset.none()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    data = filterset.form.cleaned_data if valid else {}
+    point = None
+    bounds = None
+    if valid and data.get("lat") is not None and data.get("lon") is not None:
+        radius = float(data.get("radius") or 20)
+        point = {"lat": float(data["lat"]), "lon": float(data["lon"]), "radius": radius}
+        bounds = radius_bounds(point["lat"], point["lon"], radius)
+    elif valid and _active_filters(request.GET) and page.paginator.count:
+        bounds = initiatives_bounds(results)
+    # The map asks the API with the same filters, without pagination or its own bbox.
+    map_filters = [
+        (k, v) for k, values in request.GET.lists() if k not in NON_FILTERING for v in values
+    ]
+    if filterset.near_commune is not None:
+        map_filters += [("lat", point["lat"]), ("lon", point["lon"])]
+    return {
+        "filterset": filterset,
+        "form": filterset.form,
+        "page": page,
+        "is_valid": valid,
+        "point": point,
+        "near_commune": filterset.near_commune,
+        "map_config": map_config(
+            mode="directory", bounds=list(bounds) if bounds else None, filters=map_filters
+        ),
+    }
 
 
 def directory(request):
-    filterset = initiative_filter(data=request.GET or None, request=request)
-    if filterset.is_valid():
-        results = filterset.qs
+    context = directory_context(request)
+    if request.headers.get(FRAGMENT_HEADER) == "results":
+        response = render(request, "initiatives/_results.html", context)
     else:
-        results = filterset.queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+        response = render(request, "initiatives/directory.html", context)
+    patch_vary_headers(response, [FRAGMENT_HEADER])
+    return response
+
+
+@xframe_options_exempt
+def embed(request):
+    """The only page that may be framed: the directory's list or map, filters locked."""
+    context = directory_context(request)
+    context["mode"] = "list" if request.GET.get("mode") == "list" else "map"
+    context["map_config"]["mode"] = "embed"
+    return render(request, "initiatives/embed.html", context)
+
+
+def detail(request, slug: str):
+    try:
+        initiative = initiative_public_detail(slug=slug)
+    except Initiative.DoesNotExist:
+        raise Http404 from None
+    config = None
+    if initiative.has_point:
+        config = map_config(
+            mode="point",
+            center=[initiative.latitude, initiative.longitude],
+            zoom=13,
+            point={"lat": initiative.latitude, "lon": initiative.longitude},
+            label=initiative.name,
+        )
     return render(
         request,
-        "initiatives/directory.html",
-        {"filterset": filterset, "form": filterset.form, "page": page},
+        "initiatives/detail.html",
+        {
+            "initiative": initiative,
+            "carrier": initiative_carrier(initiative),
+            "map_config": config,
+            "jsonld": initiative_jsonld(request, initiative),
+        },
     )
+
+
+def initiative_jsonld(request, initiative: Initiative) -> dict:
+    """schema.org description of the initiative (an Organization)."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": initiative.name,
+        "url": request.build_absolute_uri(reverse("initiatives:detail", args=[initiative.slug])),
+    }
+    if initiative.summary or initiative.description:
+        data["description"] = initiative.summary or initiative.description
+    if initiative.website:
+        data["sameAs"] = [initiative.website]
+    if initiative.email:
+        data["email"] = initiative.email
+    if initiative.phone:
+        data["telephone"] = initiative.phone
+    if initiative.siret:
+        data["taxID"] = initiative.siret
+    if initiative.founded_year:
+        data["foundingDate"] = str(initiative.founded_year)
+    if initiative.employees is not None:
+        data["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": initiative.employees}
+    address = {"@type": "PostalAddress", "addressCountry": "FR"}
+    if initiative.address:
+        address["streetAddress"] = initiative.address
+    postcode = initiative.postcode or (
+        initiative.commune.postcode_list[0]
+        if initiative.commune and initiative.commune.postcodes
+        else ""
+    )
+    if postcode:
+        address["postalCode"] = postcode
+    if initiative.commune:
+        address["addressLocality"] = initiative.commune.name
+    data["address"] = address
+    if initiative.has_point:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": initiative.latitude,
+            "longitude": initiative.longitude,
+        }
+    themes = [t.label for t in initiative.themes.all()]
+    if themes:
+        data["knowsAbout"] = themes
+    areas = [{"@type": "AdministrativeArea", "name": ic.name} for ic in initiative.coverage.all()]
+    if areas:
+        data["areaServed"] = areas
+    return data

@@ -70,7 +70,9 @@ def _records(data, name: str) -> list[dict]:
 
 
 def _fetch_json(url: str):
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})
+    if not url.startswith(("http://", "https://")):
+        raise ReferenceError(f"{url}: seules les adresses http(s) sont acceptées")
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
             return json.loads(response.read())

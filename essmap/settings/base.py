@@ -1,6 +1,7 @@
 """Settings shared by every environment. Environment variables: see env.py."""
 
 import dj_database_url
+from corsheaders.defaults import default_headers as default_cors_headers
 from django.utils.translation import gettext_lazy as _
 
 from .env import BASE_DIR, database_url, env_bool, env_int, env_list, env_str
@@ -112,6 +113,11 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# Public suggestion form: submissions per IP and window (seconds); absolute links in e-mails.
+PROPOSE_RATE_LIMIT = env_int("PROPOSE_RATE_LIMIT", 10)
+PROPOSE_RATE_WINDOW = env_int("PROPOSE_RATE_WINDOW", 60 * 60)
+SITE_URL = env_str("SITE_URL", "")
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essmap <ne-pas-repondre@essmap.local>")
 
@@ -158,15 +164,20 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "essmap.api.schema.AutoSchema",
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "essmap.api.throttles.AnonRateThrottle",
+        "essmap.api.throttles.UserRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "600/minute"),
         "user": env_str("API_THROTTLE_USER", "3000/minute"),
+        # Whole-set CSV/GeoJSON exports, on top of the above.
+        "export": env_str("API_THROTTLE_EXPORT", "30/minute"),
     },
+    "EXCEPTION_HANDLER": "essmap.api.exceptions.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "essmap.api.pagination.EnvelopePagination",
+    "PAGE_SIZE": 20,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "essmap API",
@@ -176,11 +187,38 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # No badge fetched from the public validator: the docs make no third-party request.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "InitiativeKindEnum": "initiatives.models.Initiative.Kind",
+        "LegalFormEnum": "initiatives.models.Initiative.LegalForm",
+        "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
+        "PartnershipKindEnum": "initiatives.models.Partnership.Kind",
+        "QualifierEnum": "initiatives.models.KeyFigure.Qualifier",
+        "IntercoKindEnum": "intercos.models.Interco.Kind",
+        "GeoJSONFeatureCollectionTypeEnum": ["FeatureCollection"],
+        "GeoJSONFeatureTypeEnum": ["Feature"],
+        "GeoJSONPointTypeEnum": ["Point"],
+    },
+    "TAGS": [
+        {"name": "initiatives", "description": "Initiatives publiées : filtres, formats."},
+        {"name": "initiatives (écriture)", "description": "Agents d'interco, avec un jeton."},
+        {"name": "territoires", "description": "Intercommunalités et communes."},
+        {"name": "partenariats", "description": "Qui travaille avec qui."},
+        {"name": "chiffres clés", "description": "Chiffres sourcés."},
+        {"name": "sources", "description": "D'où viennent les informations."},
+        {"name": "référentiels", "description": "Thèmes."},
+    ],
 }
 
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+# Conditional requests and exports from a partner's web page: let scripts send and read them.
+CORS_ALLOW_HEADERS = [*default_cors_headers, "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Content-Disposition", "Retry-After"]
 
 LOGGING = {
     "version": 1,

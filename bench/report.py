@@ -1,0 +1,208 @@
+"""Write BENCHMARKS.md from the JSON written by bench/loadgen.py.
+
+Usage: python bench/report.py results.json BENCHMARKS.md --rows N [...]
+"""
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import time
+from pathlib import Path
+
+LABELS = {
+    "filtered_list": "Filtered list (theme + département)",
+    "near": "Near (20 km, by distance)",
+    "search": "Word search",
+    "detail": "Detail",
+    "first_page": "First page + total count",
+    "map_z6": "Map, zoom 6",
+    "map_z9": "Map, zoom 9",
+    "map_z12": "Map, zoom 12",
+    "home_html": "Home page (HTML)",
+    "interco_html": "Interco page (HTML)",
+    "geojson_interco": "GeoJSON of one interco",
+    "csv_all": "CSV of the whole set",
+}
+# Issue 6's targets: p95 ceilings (ms), and which queries must stay within 2x the floor.
+P95_TARGET = {"filtered_list": 50, "near": 50, "detail": 50, "search": 80,
+              "map_z6": 100, "map_z9": 100, "map_z12": 100}  # fmt: skip
+FLOOR_2X = {"filtered_list", "near", "detail"}
+
+
+def machine() -> str:
+    cpu = "?"
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name"):
+            cpu = line.split(":", 1)[1].strip()
+            break
+    mem = Path("/proc/meminfo").read_text().splitlines()[0].split()[1]
+    psql = ["psql", "--version"]
+    pg = subprocess.run(psql, capture_output=True, text=True).stdout.strip()  # noqa: S603,S607
+    import django
+
+    return (
+        f"{cpu}, {os.cpu_count()} "
+        f"cores, {int(mem) // 1024 // 1024} GiB RAM; {platform.system()} "
+        f"{platform.release()}; Python {platform.python_version()}, Django "
+        f"{django.get_version()}; {pg}"
+    )
+
+
+def ms(cell: dict | None, key: str) -> str:
+    if cell is None:
+        return "n/a"
+    if cell.get("skipped"):
+        return "skip"
+    return "—" if cell["n"] == 0 else f"{cell[key]:g}"
+
+
+def ratio(a: dict | None, b: dict | None) -> str:
+    if (
+        not a
+        or not b
+        or a.get("skipped")
+        or b.get("skipped")
+        or not a["n"]
+        or not b["n"]
+        or not b["p50_ms"]
+    ):
+        return "n/a"
+    return f"{a['p50_ms'] / b['p50_ms']:.2f}×"
+
+
+def verdict(query: str, row: dict) -> str:
+    e, f, d = row.get("essmap"), row.get("floor"), row.get("datasette_tuned")
+    if e and e.get("skipped"):
+        return "not run (" + e["skipped"] + ")"
+    if not e or not e["n"]:
+        return "n/a"
+    f = None if f and f.get("skipped") else f
+    d = None if d and d.get("skipped") else d
+    notes = []
+    if query in P95_TARGET:
+        limit = P95_TARGET[query]
+        notes.append(f"p95 ≤ {limit}: " + ("yes" if e["p95_ms"] <= limit else "**no**"))
+    if query in FLOOR_2X and f and f["n"]:
+        notes.append("≤ 2× floor: " + ("yes" if e["p50_ms"] <= 2 * f["p50_ms"] else "**no**"))
+    if d and d["n"]:
+        notes.append("≤ Datasette: " + ("yes" if e["p50_ms"] <= d["p50_ms"] else "**no**"))
+    if e["errors"]:
+        notes.append(f"**{e['errors']} errors**")
+    return "; ".join(notes)
+
+
+def table(results: dict, level: str) -> list[str]:
+    lines = [
+        "| Query | essmap p50 | essmap p95 | essmap req/s | floor p50 | Datasette p50 | "
+        "Datasette tuned p50 | essmap ÷ floor | essmap ÷ tuned Datasette | targets |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for query, levels in results["levels"].items():
+        row = levels.get(level)
+        if row is None:
+            continue
+        e = row.get("essmap")
+        lines.append(
+            f"| {LABELS.get(query, query)} | {ms(e, 'p50_ms')} | {ms(e, 'p95_ms')} | "
+            f"{ms(e, 'rps')} | {ms(row.get('floor'), 'p50_ms')} | "
+            f"{ms(row.get('datasette'), 'p50_ms')} | {ms(row.get('datasette_tuned'), 'p50_ms')} | "
+            f"{ratio(e, row.get('floor'))} | {ratio(e, row.get('datasette_tuned'))} | "
+            f"{verdict(query, row)} |"
+        )
+    return lines
+
+
+def problems(results: dict) -> list[str]:
+    out = []
+    for query, probes in results["probes"].items():
+        for name, info in probes.items():
+            if info.get("status") == 404:
+                out.append(f"- {LABELS.get(query, query)} — {name}: 404 (not built yet), n/a.")
+            elif info.get("status") != 200:
+                out.append(f"- {LABELS.get(query, query)} — {name}: probe answered {info}.")
+    for query, levels in results["levels"].items():
+        for level, row in levels.items():
+            for name, cell in row.items():
+                if cell and cell.get("errors"):
+                    out.append(
+                        f"- {LABELS.get(query, query)} at {level} clients — {name}: "
+                        f"{cell['errors']} errors, e.g. {cell['error_samples'][:2]}"
+                    )
+    return out or ["- none: every request answered 200."]
+
+
+def answers(results: dict) -> list[str]:
+    lines = ["| Query | " + " | ".join(results["targets"]) + " |",
+             "|---|" + "---|" * len(results["targets"])]  # fmt: skip
+    for query, probes in results["probes"].items():
+        cells = []
+        for name in results["targets"]:
+            info = probes.get(name, {})
+            answer = info.get("answer")
+            text = ", ".join(f"{k} {v}" for k, v in answer.items()) if answer else ""
+            size = info.get("bytes")
+            cells.append(f"{text} ({size:,} B)" if size else str(info.get("status", "")))
+        lines.append(f"| {LABELS.get(query, query)} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results")
+    parser.add_argument("out")
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=0)
+    parser.add_argument("--generate-seconds", type=int, default=0)
+    parser.add_argument("--datasette-version", default="")
+    args = parser.parse_args()
+    results = json.loads(Path(args.results).read_text())
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(results["started"]))
+    minutes = (results["finished"] - results["started"]) / 60
+    levels = sorted({lvl for q in results["levels"].values() for lvl in q}, key=int)
+    out = [
+        "# Benchmarks",
+        "",
+        "Reproduce with **`make bench`** (bench/run.sh; needs PostgreSQL at 127.0.0.1:5432 and "
+        "Redis at 127.0.0.1:6379). Synthetic data only (`manage.py generate_synthetic`).",
+        "",
+        f"- Date: {started}; query mix took {minutes:.1f} min.",
+        f"- Machine: {machine()}.",
+        f"- Data: {args.rows:,} synthetic initiatives (seed {args.seed}), generated in "
+        f"{args.generate_seconds} s; ~93 % published (the public set every target serves).",
+        f"- Servers on loopback: essmap = gunicorn ({args.workers} sync workers), "
+        "essmap.settings.production, DEBUG off, whitenoise, CONN_MAX_AGE=600, Redis cache; "
+        "floor = bench/floor.py under the same gunicorn on the same database; "
+        f"{args.datasette_version or 'Datasette'} with default options on the same rows in "
+        "SQLite (FTS5 on name and description); *tuned* adds `_nocount=1&_nofacet=1` "
+        "(only `_nofacet` on the total-count query, whose point is the count).",
+        "- Client: bench/loadgen.py, a separate process, threads + http.client, one connection "
+        "per request; per cell at most 40/160/320 requests or 6 s. A target whose p50 passed "
+        "2 s at one level is not run at the higher ones (*skip*: on 2 cores it would only "
+        "measure a queue for many minutes). The whole-set CSV (one export per request) runs "
+        "at 1 client by default (`BENCH_CSV_LEVELS=1,8,32` for all levels).",
+        "- Query plans of essmap's SQL at this size: `bench/last-explain.txt`.",
+        "- Times in milliseconds; ratios are p50 ÷ p50 measured side by side (targets interleaved "
+        "query by query). Targets column: issue 6's goals, checked at each level.",
+        "",
+    ]
+    for level in levels:
+        out += [f"## {level} concurrent client{'s' if level != '1' else ''}", ""]
+        out += table(results, level) + [""]
+    out += ["## Errors and endpoints not measured", "", *problems(results), ""]
+    out += ["## What each target answered (warm-up request)", "", *answers(results), ""]
+    if results.get("peak_memory_mb"):
+        out += ["## Peak worker memory (VmHWM, MB)", ""]
+        for name, peaks in results["peak_memory_mb"].items():
+            out.append(f"- {name}: {', '.join(map(str, peaks))}")
+        out.append("")
+    equivalence = Path(__file__).with_name("NOTES.md")
+    if equivalence.exists():
+        out += [equivalence.read_text().strip(), ""]
+    Path(args.out).write_text("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()

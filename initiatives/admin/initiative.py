@@ -1,0 +1,269 @@
+"""Initiative admin: scoped list and form with the placement map, moderation, history."""
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from initiatives import moderation
+from initiatives.forms import InitiativeAdminForm, RejectForm
+from initiatives.models import Initiative, KeyFigure, Partnership
+from initiatives.selectors import initiatives_for_user
+from initiatives.services import initiative_update, unique_slug
+
+from . import views
+from .scoping import ScopedAdminMixin, ScopedInlineMixin
+
+Status = Initiative.Status
+
+
+def partner_initiatives(user):
+    """Initiatives a staff account may name as partner: its own, and any published one."""
+    if user.is_superuser:
+        return Initiative.objects.all()
+    return Initiative.objects.filter(
+        Q(pk__in=initiatives_for_user(user).values("pk")) | Q(status=Status.PUBLISHED)
+    )
+
+
+class PartnershipInline(ScopedInlineMixin, admin.TabularInline):
+    model = Partnership
+    fk_name = "initiative"
+    extra = 0
+    raw_id_fields = ("partner_initiative",)
+    fields = ("kind", "partner_interco", "partner_initiative", "start_year", "end_year", "source")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "partner_initiative":
+            kwargs["queryset"] = partner_initiatives(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
+    model = KeyFigure
+    fk_name = "initiative"
+    extra = 0
+    fields = ("label", "qualifier", "value", "unit", "year", "period", "source", "position")
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = InitiativeAdminForm
+    change_list_template = "admin/initiatives/initiative/change_list.html"
+    change_form_template = "admin/initiatives/initiative/change_form.html"
+    list_display = ("name", "commune", "status", "legal_form", "proposer_name", "updated_at")
+    list_filter = (
+        "status",
+        "themes",
+        "legal_form",
+        "kind",
+        ("commune__interco", RelatedOnlyFieldListFilter),
+    )
+    list_select_related = ("commune", "commune__departement")
+    search_fields = ("name", "siret", "rna", "postcode", "commune__name", "proposer_email")
+    raw_id_fields = ("carried_by",)
+    filter_horizontal = ("themes", "coverage")
+    readonly_fields = ("map_picker", "slug", "created_at", "updated_at")
+    inlines = (PartnershipInline, KeyFigureInline)
+    actions = ("submit_selected", "publish_selected", "reject_selected", "archive_selected",
+               "export_selected")  # fmt: skip
+    history_list_display = ("status",)
+    fieldsets = (
+        (None, {"fields": ("name", "ignore_duplicate", "summary", "description", "kind",
+                           "legal_form", "themes")}),
+        (_("Localisation"), {"fields": ("commune", "postcode", "address", "map_picker",
+                                        "latitude", "longitude", "coverage")}),
+        (_("Structure"), {"fields": ("carried_by", "carried_by_interco", "siret", "rna",
+                                     "founded_year", "employees")}),
+        (_("Contact"), {"fields": ("website", "email", "phone", "opening_hours")}),
+        (_("Publication"), {"fields": ("status", "rejection_reason", "verified_at",
+                                       "verified_by", "source", "article_note")}),
+        (_("Proposition du public"), {"fields": ("proposer_name", "proposer_email"),
+                                      "classes": ("collapse",)}),
+        (_("Suivi"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
+    )  # fmt: skip
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(pk__in=initiatives_for_user(request.user).values("pk"))
+
+    # --- form -----------------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.current_user = request.user
+        version_id = getattr(request, "_essmap_history_version", None)
+        if version_id and obj is not None:
+            form.history_m2m = self._historical_m2m(obj.pk, version_id)
+        return form
+
+    @staticmethod
+    def _historical_m2m(pk, version_id):
+        record = Initiative.history.filter(id=pk, history_id=version_id).first()
+        if record is None:
+            return None
+        return {
+            "themes": [row.theme_id for row in record.themes.all()],
+            "coverage": [row.interco_id for row in record.coverage.all()],
+        }
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        request._essmap_history_version = version_id
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    @admin.display(description=_("Carte"))
+    def map_picker(self, obj):
+        return render_to_string("admin/initiatives/initiative/map_picker.html")
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if not obj.slug:
+            obj.slug = unique_slug(obj.name)
+        initiative_update(initiative=obj)
+        old = getattr(form, "original_status", None)
+        if change and old and old != obj.status:
+            moderation.status_changed(obj, old=old, by=request.user)
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        form = context["adminform"].form
+        context["admin_map_config"] = self.map_config(form)
+        context["can_moderate"] = obj is not None and moderation.can_moderate(request.user, obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    @staticmethod
+    def map_config(form) -> dict:
+        field = form.fields.get("commune")
+        communes = field.queryset if field is not None else []
+        centres = {
+            c.pk: [c.centre_lat, c.centre_lon]
+            for c in communes
+            if c.centre_lat is not None and c.centre_lon is not None
+        }
+        leaflet = getattr(settings, "LEAFLET_CONFIG", {})
+        return {
+            "tilesUrl": settings.MAP_TILES_URL,
+            "attribution": settings.MAP_TILES_ATTRIBUTION,
+            "center": list(leaflet.get("DEFAULT_CENTER", (46.6, 2.4))),
+            "zoom": leaflet.get("DEFAULT_ZOOM", 6),
+            "maxZoom": leaflet.get("MAX_ZOOM", 18),
+            "communeCentres": centres,
+            "geocoderUrl": getattr(settings, "GEOCODER_URL", ""),
+            "messages": {
+                "placed": str(_("Point placé : %s")),
+                "searching": str(_("Recherche de l'adresse…")),
+                "noResult": str(_("Adresse introuvable : placez le point sur la carte.")),
+                "offline": str(
+                    _(
+                        "Service d'adresses injoignable (hors ligne ?) : cliquez sur la carte "
+                        "ou saisissez la latitude et la longitude."
+                    )
+                ),
+                "empty": str(_("Saisissez une adresse à rechercher.")),
+                "choose": str(_("Choisissez un résultat :")),
+            },
+        }
+
+    # --- list, queue, import and export ---------------------------------------------------
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            "pending_count": self.get_queryset(request).filter(status=Status.PENDING).count(),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        prefix = f"{self.opts.app_label}_{self.opts.model_name}"
+        return [
+            path("review/", wrap(self.review_view), name=f"{prefix}_review"),
+            path("import/", wrap(self.import_view), name=f"{prefix}_import"),
+            path(
+                "import/modele.csv",
+                wrap(self.import_template_view),
+                name=f"{prefix}_import_template",
+            ),  # fmt: skip
+            path("export/", wrap(self.export_view), name=f"{prefix}_export"),
+            path("<path:object_id>/publish/", wrap(self.publish_view), name=f"{prefix}_publish"),
+            path("<path:object_id>/reject/", wrap(self.reject_view), name=f"{prefix}_reject"),
+        ] + super().get_urls()
+
+    def review_view(self, request):
+        return views.review(self, request)
+
+    def import_view(self, request):
+        return views.import_file(self, request)
+
+    def import_template_view(self, request):
+        return views.import_template(self, request)
+
+    def export_view(self, request):
+        return views.export_filtered(self, request)
+
+    def publish_view(self, request, object_id):
+        return views.publish(self, request, object_id)
+
+    def reject_view(self, request, object_id):
+        return views.reject(self, request, object_id)
+
+    # --- actions --------------------------------------------------------------------------
+
+    def _transition_many(self, request, queryset, operation, **kwargs):
+        done, failures = 0, []
+        for initiative in queryset.select_related("commune"):
+            try:
+                operation(initiative=initiative, by=request.user, **kwargs)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failures.append(f"{initiative} : {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        if done:
+            self.message_user(
+                request,
+                ngettext("%d initiative modifiée.", "%d initiatives modifiées.", done) % done,
+                messages.SUCCESS,
+            )
+        for failure in failures:
+            self.message_user(request, failure, messages.ERROR)
+
+    @admin.action(description=_("Soumettre à relecture"))
+    def submit_selected(self, request, queryset):
+        self._transition_many(request, queryset, moderation.submit)
+
+    @admin.action(description=_("Publier"))
+    def publish_selected(self, request, queryset):
+        self._transition_many(request, queryset, moderation.publish)
+
+    @admin.action(description=_("Archiver"))
+    def archive_selected(self, request, queryset):
+        self._transition_many(request, queryset, moderation.archive)
+
+    @admin.action(description=_("Refuser (avec un motif envoyé à la personne)"))
+    def reject_selected(self, request, queryset):
+        form = RejectForm(request.POST if "apply" in request.POST else None)
+        if form.is_bound and form.is_valid():
+            self._transition_many(
+                request, queryset, moderation.reject, reason=form.cleaned_data["reason"]
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Refuser des propositions"),
+            "opts": self.opts,
+            "queryset": queryset,
+            "form": form,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "action": "reject_selected",
+        }
+        return TemplateResponse(request, "admin/initiatives/initiative/reject.html", context)
+
+    @admin.action(description=_("Exporter la sélection (CSV)"))
+    def export_selected(self, request, queryset):
+        return views.csv_response(queryset, "initiatives-selection.csv")

@@ -1,0 +1,92 @@
+"""Partnerships, key figures, themes and sources in the staff workspace."""
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Q
+from simple_history.admin import SimpleHistoryAdmin
+
+from initiatives.forms import KeyFigureAdminForm, user_intercos
+from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
+from initiatives.selectors import initiatives_for_user
+
+from .initiative import partner_initiatives
+from .scoping import ReadOnlyForStaffMixin, ScopedAdminMixin, is_member
+
+
+def _mine(user):
+    return Initiative.objects.filter(pk__in=initiatives_for_user(user).values("pk"))
+
+
+@admin.register(Partnership)
+class PartnershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ("initiative", "kind", "partner_interco", "partner_initiative", "start_year")
+    list_filter = ("kind",)
+    list_select_related = ("initiative", "partner_interco", "partner_initiative")
+    search_fields = ("initiative__name", "partner_interco__name", "partner_initiative__name")
+    raw_id_fields = ("initiative", "partner_initiative")
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(initiative__in=initiatives_for_user(request.user).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "initiative":
+                kwargs["queryset"] = _mine(request.user)
+            elif db_field.name == "partner_initiative":
+                kwargs["queryset"] = partner_initiatives(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(KeyFigure)
+class KeyFigureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    form = KeyFigureAdminForm
+    list_display = ("label", "value", "unit", "year", "initiative", "interco", "departement")
+    list_select_related = ("initiative", "interco", "departement")
+    search_fields = ("label", "initiative__name", "interco__name")
+    raw_id_fields = ("initiative",)
+
+    def scope_queryset(self, request, queryset):
+        user = request.user
+        return queryset.filter(
+            Q(initiative__in=initiatives_for_user(user).values("pk"))
+            | Q(interco__in=user_intercos(user).values("pk"))
+        )
+
+    def get_exclude(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_exclude(request, obj)
+        return ("departement",)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.current_user = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            if db_field.name == "initiative":
+                kwargs["queryset"] = _mine(request.user)
+            elif db_field.name == "interco":
+                kwargs["queryset"] = user_intercos(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Theme)
+class ThemeAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
+    list_display = ("name", "name_en", "slug", "icon", "colour", "position")
+    list_editable = ("position",)
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(Source)
+class SourceAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
+    """Sources are shared: staff may add one (to cite it), only superusers edit them."""
+
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    list_display = ("title", "publisher", "year", "date")
+    search_fields = ("title", "publisher")
+    raw_id_fields = ("cited_in",)
+
+    def has_add_permission(self, request, *args):
+        return is_member(request)

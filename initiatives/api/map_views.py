@@ -1,0 +1,122 @@
+"""GET /api/v1/map/: what lies in the map's view, as markers or server-side clusters."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from ..filters import BBoxField, InitiativeFilterSet
+from ..map import MAX_FEATURES, MAX_ZOOM, MIN_ZOOM, MapView, map_features
+from ..selectors import initiative_filter
+
+
+class MapViewForm(forms.Form):
+    bbox = BBoxField(required=True)
+    zoom = forms.IntegerField(min_value=MIN_ZOOM, max_value=MAX_ZOOM)
+
+
+def _error_response(errors: dict) -> Response:
+    body = {
+        "errors": {name: [str(m) for m in messages] for name, messages in errors.items()},
+        "detail": str(_("Paramètres invalides.")),
+    }
+    return Response(body, status=400)
+
+
+FILTER_PARAMETERS = [
+    OpenApiParameter(
+        name,
+        OpenApiTypes.STR,
+        description=str(f.label or name),
+        many=name in ("theme", "legal_form"),
+    )
+    for name, f in InitiativeFilterSet.base_filters.items()
+    if name not in ("bbox", "ordering")
+]
+
+
+class MapSchema(api_settings.DEFAULT_SCHEMA_CLASS):
+    """One FeatureCollection, not a paginated list (drf-spectacular guesses lists on GET)."""
+
+    def _is_list_view(self, serializer=None) -> bool:
+        return False
+
+
+class MapFeaturesView(APIView):
+    """Markers (few points) or clusters (many points) inside a bounding box."""
+
+    schema = MapSchema()
+
+    permission_classes = [AllowAny]
+    pagination_class = None  # a FeatureCollection, never paginated
+    # Markers are public: no session needed, and no CSRF on a read-only endpoint.
+    authentication_classes: list = []
+
+    @extend_schema(
+        operation_id="map_features",
+        summary="Marqueurs ou agrégats de la carte",
+        description=(
+            "Ce que contient l'emprise `bbox` au niveau de zoom `zoom`, avec les mêmes filtres "
+            "que la liste des initiatives. Renvoie une FeatureCollection GeoJSON : des "
+            f"marqueurs (`kind: marker`) quand les points sont peu nombreux, sinon des "
+            f"agrégats calculés en SQL sur une grille (`kind: cluster`, `count`, `bbox`). "
+            f"Jamais plus de {MAX_FEATURES} entités."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "bbox",
+                OpenApiTypes.STR,
+                required=True,
+                description="ouest,sud,est,nord (degrés WGS 84), ex. 4.6,44.5,5.4,45.0",
+            ),
+            OpenApiParameter(
+                "zoom",
+                OpenApiTypes.INT,
+                required=True,
+                description=f"Niveau de zoom de la carte ({MIN_ZOOM} à {MAX_ZOOM}).",
+            ),
+            *FILTER_PARAMETERS,
+        ],
+        responses={(200, "application/json"): OpenApiTypes.OBJECT},
+        examples=[
+            OpenApiExample(
+                "Marqueurs",
+                value={
+                    "type": "FeatureCollection",
+                    "mode": "markers",
+                    "zoom": 12,
+                    "features": [
+                        {
+                            "type": "Feature",
+                            "geometry": {"type": "Point", "coordinates": [5.0228, 44.7286]},
+                            "properties": {
+                                "kind": "marker",
+                                "name": "Énergie Solidaire",
+                                "commune": "Crest",
+                                "url": "/initiatives/energie-solidaire/",
+                            },
+                        }
+                    ],
+                },
+                response_only=True,
+            ),
+        ],
+        tags=["carte"],
+    )
+    def get(self, request):
+        view_form = MapViewForm(request.query_params)
+        filterset = initiative_filter(data=request.query_params, request=request)
+        errors = {}
+        if not view_form.is_valid():
+            errors.update(view_form.errors)
+        if not filterset.is_valid():
+            errors.update(filterset.form.errors)
+        if errors:
+            return _error_response(errors)
+        south, west, north, east = view_form.cleaned_data["bbox"]
+        view = MapView(south, west, north, east, view_form.cleaned_data["zoom"])
+        return Response(map_features(filterset.qs, view))

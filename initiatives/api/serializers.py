@@ -1,0 +1,285 @@
+"""Read serializers of the partner API (field names are the published contract)."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
+from rest_framework import serializers
+
+from intercos.models import Commune, Interco
+
+from ..models import Initiative, KeyFigure, Partnership, Source, Theme
+from .docs import FIELDS, described, doc
+
+
+def _absolute(request, path: str) -> str:
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class ThemeBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Theme
+        fields = ["slug", "name", "name_en", "icon", "colour"]
+        extra_kwargs = described("name_en", "icon", "colour", slug="theme_slug", name="theme_name")
+
+
+class ThemeSerializer(ThemeBriefSerializer):
+    label = serializers.CharField(read_only=True, **doc("label"))
+    initiative_count = serializers.IntegerField(read_only=True, **doc("initiative_count"))
+
+    class Meta(ThemeBriefSerializer.Meta):
+        fields = [*ThemeBriefSerializer.Meta.fields, "label", "position", "initiative_count"]
+        extra_kwargs = {**ThemeBriefSerializer.Meta.extra_kwargs, **described("position")}
+
+
+def _blank_or(kind: str, name: str) -> serializers.CharField:
+    """A URL or e-mail that may be the empty string (documented as a plain string)."""
+    return serializers.CharField(read_only=True, help_text=f"{FIELDS[name]} ({kind}, ou vide)")
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    url = _blank_or("URL", "source_url")
+
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "date", "year", "url", "cited_in", "note"]
+        extra_kwargs = described(
+            "title",
+            "publisher",
+            "date",
+            "year",
+            "cited_in",
+            "note",
+            id="source_id",
+            url="source_url",
+        )
+
+
+class CommuneBriefSerializer(serializers.ModelSerializer):
+    postcodes = serializers.ListField(
+        source="postcode_list", child=serializers.CharField(), read_only=True, **doc("postcodes")
+    )
+    departement = serializers.CharField(
+        source="departement_id", read_only=True, **doc("departement")
+    )
+
+    class Meta:
+        model = Commune
+        fields = ["insee", "name", "postcodes", "departement"]
+        extra_kwargs = described("insee", name="commune_name")
+
+
+class IntercoBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Interco
+        fields = ["siren", "name", "slug", "kind"]
+        extra_kwargs = described(
+            "siren", name="interco_name", slug="interco_slug", kind="interco_kind"
+        )
+
+
+class InitiativeBriefSerializer(serializers.ModelSerializer):
+    url = serializers.SerializerMethodField(**doc("url"))
+
+    class Meta:
+        model = Initiative
+        fields = ["slug", "name", "url"]
+        extra_kwargs = described("slug", "name")
+
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
+
+
+class PartnershipSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(read_only=True, **doc("partnership_kind"))
+    initiative = InitiativeBriefSerializer(read_only=True, **doc("partnership_initiative"))
+    partner_type = serializers.SerializerMethodField(**doc("partner_type"))
+    partner_interco = IntercoBriefSerializer(
+        read_only=True, allow_null=True, **doc("partner_interco")
+    )
+    partner_initiative = InitiativeBriefSerializer(
+        read_only=True, allow_null=True, **doc("partner_initiative")
+    )
+    source = SourceSerializer(read_only=True, allow_null=True, **doc("source"))
+
+    class Meta:
+        model = Partnership
+        fields = [
+            "id", "kind", "initiative", "partner_type", "partner_interco", "partner_initiative",
+            "start_year", "end_year", "description", "source",
+        ]  # fmt: skip
+        extra_kwargs = described(
+            "start_year", "end_year", id="partnership_id", description="partnership_description"
+        )
+
+    @extend_schema_field({"type": "string", "enum": ["interco", "initiative"]})
+    def get_partner_type(self, obj) -> str:
+        return "interco" if obj.partner_interco_id else "initiative"
+
+
+class KeyFigureSerializer(serializers.ModelSerializer):
+    value = serializers.DecimalField(
+        max_digits=14, decimal_places=2, coerce_to_string=False, read_only=True, **doc("value")
+    )
+    scope = serializers.SerializerMethodField(**doc("scope"))
+    initiative = InitiativeBriefSerializer(
+        read_only=True, allow_null=True, **doc("figure_initiative")
+    )
+    interco = IntercoBriefSerializer(read_only=True, allow_null=True, **doc("figure_interco"))
+    departement = serializers.CharField(
+        source="departement_id", read_only=True, allow_null=True, **doc("figure_departement")
+    )
+    source = SourceSerializer(read_only=True, **doc("source"))
+
+    class Meta:
+        model = KeyFigure
+        fields = [
+            "id", "label", "value", "qualifier", "unit", "year", "period", "scope",
+            "initiative", "interco", "departement", "source", "note",
+        ]  # fmt: skip
+        extra_kwargs = described(
+            "qualifier", "unit", "year", "period", "note", id="figure_id", label="figure_label"
+        )
+
+    @extend_schema_field(
+        {"type": "string", "enum": ["initiative", "interco", "departement", "territory"]}
+    )
+    def get_scope(self, obj) -> str:
+        if obj.initiative_id:
+            return "initiative"
+        if obj.interco_id:
+            return "interco"
+        if obj.departement_id:
+            return "departement"
+        return "territory"
+
+
+@extend_schema_serializer(component_name="Initiative")
+class InitiativeListSerializer(serializers.ModelSerializer):
+    website = _blank_or("URL", "website")
+    email = _blank_or("courriel", "email")
+    themes = ThemeBriefSerializer(many=True, read_only=True, **doc("themes"))
+    commune = CommuneBriefSerializer(read_only=True, allow_null=True, **doc("commune"))
+    interco = IntercoBriefSerializer(
+        source="commune.interco", read_only=True, allow_null=True, **doc("interco")
+    )
+    distance_km = serializers.SerializerMethodField(**doc("distance_km"))
+    url = serializers.SerializerMethodField(**doc("url"))
+    api_url = serializers.SerializerMethodField(**doc("api_url"))
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco",
+            "address", "postcode", "latitude", "longitude", "distance_km", "website", "email",
+            "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "verified_at",
+            "updated_at", "url", "api_url",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = described(*(f for f in fields if f in FIELDS))
+
+    @extend_schema_field({"type": "number", "format": "double", "nullable": True})
+    def get_distance_km(self, obj) -> float | None:
+        distance = getattr(obj, "distance_km", None)
+        return None if distance is None else round(distance, 3)
+
+    def get_url(self, obj) -> str:
+        return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
+
+    def get_api_url(self, obj) -> str:
+        path = reverse("api-initiative-detail", kwargs={"slug": obj.slug})
+        return _absolute(self.context.get("request"), path)
+
+
+@extend_schema_serializer(component_name="InitiativeDetail")
+class InitiativeDetailSerializer(InitiativeListSerializer):
+    coverage = IntercoBriefSerializer(many=True, read_only=True, **doc("coverage"))
+    carried_by = serializers.SerializerMethodField(**doc("carried_by"))
+    carried_by_interco = IntercoBriefSerializer(
+        read_only=True, allow_null=True, **doc("carried_by_interco")
+    )
+    source = SourceSerializer(read_only=True, allow_null=True, **doc("source"))
+    partnerships = PartnershipSerializer(many=True, read_only=True, **doc("partnerships"))
+    partner_of = PartnershipSerializer(many=True, read_only=True, **doc("partner_of"))
+    figures = KeyFigureSerializer(many=True, read_only=True, **doc("figures"))
+
+    class Meta(InitiativeListSerializer.Meta):
+        fields = [
+            *InitiativeListSerializer.Meta.fields, "description", "coverage", "carried_by",
+            "carried_by_interco", "verified_by", "source", "article_note", "partnerships",
+            "partner_of", "figures", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+        extra_kwargs = described(*(f for f in fields if f in FIELDS))
+
+    @extend_schema_field(InitiativeBriefSerializer(allow_null=True))
+    def get_carried_by(self, obj):
+        carrier = obj.carried_by
+        if carrier is None or carrier.status != Initiative.Status.PUBLISHED:
+            return None
+        return InitiativeBriefSerializer(carrier, context=self.context).data
+
+
+@extend_schema_serializer(component_name="InitiativeWrite")
+class InitiativeWriteSerializer(serializers.ModelSerializer):
+    """What interco staff may send with a token (validated again by the services)."""
+
+    themes = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Theme.objects.all(), many=True, required=False,
+        help_text="Slugs des thèmes (voir `/api/v1/themes/`).",
+    )  # fmt: skip
+    coverage = serializers.PrimaryKeyRelatedField(
+        queryset=Interco.objects.all(), many=True, required=False,
+        help_text="SIREN des intercommunalités couvertes.",
+    )  # fmt: skip
+    commune = serializers.PrimaryKeyRelatedField(
+        queryset=Commune.objects.all(), required=False, allow_null=True,
+        help_text="Code INSEE de la commune où l'initiative est située.",
+    )  # fmt: skip
+    carried_by = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Initiative.objects.all(), required=False, allow_null=True,
+        help_text="Slug de la structure qui porte ce projet ou ce service.",
+    )  # fmt: skip
+    carried_by_interco = serializers.PrimaryKeyRelatedField(
+        queryset=Interco.objects.all(), required=False, allow_null=True,
+        help_text="SIREN de l'intercommunalité qui porte ce projet ou ce service.",
+    )  # fmt: skip
+    source = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), required=False, allow_null=True,
+        help_text="Identifiant de la source principale (voir `/api/v1/sources/`).",
+    )  # fmt: skip
+    latitude = serializers.FloatField(
+        min_value=-90, max_value=90, required=False, allow_null=True, **doc("latitude")
+    )
+    longitude = serializers.FloatField(
+        min_value=-180, max_value=180, required=False, allow_null=True, **doc("longitude")
+    )
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "name", "summary", "description", "kind", "legal_form", "themes", "coverage",
+            "commune", "address", "postcode", "latitude", "longitude", "website", "email",
+            "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "status",
+            "verified_at", "verified_by", "carried_by", "carried_by_interco", "source",
+            "article_note", "rejection_reason",
+        ]  # fmt: skip
+        extra_kwargs = described(
+            *(
+                f
+                for f in fields
+                if f in FIELDS
+                and f
+                not in {"themes", "coverage", "commune", "carried_by", "carried_by_interco",
+                        "source", "latitude", "longitude"}
+            )
+        )  # fmt: skip
+        # Uniqueness (name per commune) is checked by the services' full_clean.
+        validators: list = []
+
+    def validate(self, attrs):
+        lat = attrs.get("latitude", getattr(self.instance, "latitude", None))
+        lon = attrs.get("longitude", getattr(self.instance, "longitude", None))
+        if (lat is None) != (lon is None):
+            raise serializers.ValidationError(
+                {"latitude": ["Latitude et longitude vont ensemble."]}
+            )
+        return attrs

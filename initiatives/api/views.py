@@ -1,0 +1,296 @@
+"""Partner API for initiatives, themes, partnerships, key figures and sources."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import exceptions, mixins, viewsets
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+
+from essmap.api.pagination import SwitchablePaginationMixin
+from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
+from essmap.api.throttles import ExportRateThrottle
+from essmap.api.views import ApiViewMixin
+
+from .. import moderation
+from ..filters import InitiativeFilterSet
+from ..models import Initiative, Source
+from ..selectors import (
+    initiative_public_detail,
+    initiative_public_list,
+    initiatives_for_user,
+    initiatives_last_modified,
+    key_figure_public_list,
+    partnership_public_list,
+    theme_public_list,
+    user_can_edit_initiative,
+)
+from ..services import initiative_create, initiative_update
+from . import exports
+from .openapi import (
+    DETAIL_EXAMPLE,
+    FILTER_PARAMETERS,
+    LIST_EXAMPLE,
+    WRITE_EXAMPLE,
+    InitiativeFeatureCollectionSerializer,
+)
+from .permissions import AdminEquivalentPermission
+from .serializers import (
+    InitiativeDetailSerializer,
+    InitiativeListSerializer,
+    InitiativeWriteSerializer,
+    KeyFigureSerializer,
+    PartnershipSerializer,
+    SourceSerializer,
+    ThemeSerializer,
+)
+from .subfilters import KeyFigureFilterSet, PartnershipFilterSet
+
+SLUG = OpenApiParameter(
+    "slug", OpenApiTypes.STR, OpenApiParameter.PATH,
+    description="Slug de l'initiative.", examples=[],
+)  # fmt: skip
+LIST_RESPONSES = {
+    (200, "application/json"): InitiativeListSerializer(many=True),
+    (200, "application/geo+json"): OpenApiResponse(
+        InitiativeFeatureCollectionSerializer, description="FeatureCollection RFC 7946."
+    ),
+    (200, "text/csv"): OpenApiResponse(
+        OpenApiTypes.STR, description="CSV UTF-8 avec BOM, séparateur `;`, ligne d'en-tête."
+    ),
+}
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["initiatives"],
+        summary="Initiatives publiées (filtres, pagination, JSON/GeoJSON/CSV)",
+        parameters=FILTER_PARAMETERS,
+        responses=LIST_RESPONSES,
+        examples=[LIST_EXAMPLE],
+    ),
+    retrieve=extend_schema(
+        tags=["initiatives"],
+        summary="Une initiative publiée, avec partenaires et chiffres clés",
+        parameters=[SLUG],
+        responses=InitiativeDetailSerializer,
+        examples=[DETAIL_EXAMPLE],
+    ),
+    create=extend_schema(
+        tags=["initiatives (écriture)"],
+        summary="Créer une initiative de son territoire (jeton d'agent d'interco)",
+        request=InitiativeWriteSerializer,
+        responses={201: InitiativeDetailSerializer},
+        examples=[WRITE_EXAMPLE],
+    ),
+    update=extend_schema(
+        tags=["initiatives (écriture)"],
+        summary="Remplacer une initiative de son territoire",
+        parameters=[SLUG],
+        request=InitiativeWriteSerializer,
+        responses=InitiativeDetailSerializer,
+    ),
+    partial_update=extend_schema(
+        tags=["initiatives (écriture)"],
+        summary="Modifier une initiative de son territoire",
+        parameters=[SLUG],
+        request=InitiativeWriteSerializer,
+        responses=InitiativeDetailSerializer,
+    ),
+)
+class InitiativeViewSet(
+    ApiViewMixin,
+    SwitchablePaginationMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Only published initiatives are readable; staff write their territory's with a token."""
+
+    lookup_field = "slug"
+    lookup_value_regex = r"[-a-zA-Z0-9_]+"
+    queryset = Initiative.objects.none()
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = InitiativeFilterSet
+    schema_filters_documented = True  # openapi.FILTER_PARAMETERS
+    permission_classes = [AdminEquivalentPermission]
+
+    def get_renderers(self):
+        if getattr(self, "action", None) == "list":
+            return [JSONRenderer(), GeoJSONRenderer(), CSVRenderer()]
+        return [JSONRenderer()]
+
+    def get_throttles(self):
+        throttles = super().get_throttles()
+        renderer = getattr(self.request, "accepted_renderer", None)
+        if renderer is not None and renderer.format in ("csv", "geojson"):
+            throttles.append(ExportRateThrottle())
+        return throttles
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update"):
+            return InitiativeWriteSerializer
+        if self.action == "retrieve":
+            return InitiativeDetailSerializer
+        return InitiativeListSerializer
+
+    def get_queryset(self):
+        if self.request is not None and self.request.method not in ("GET", "HEAD", "OPTIONS"):
+            return initiatives_for_user(self.request.user)
+        return initiative_public_list()
+
+    def filter_queryset(self, queryset):
+        if self.action != "list":
+            return queryset
+        return super().filter_queryset(queryset)
+
+    # --- reads ----------------------------------------------------------------------------
+    def list(self, request, *args, **kwargs):
+        queryset = self.filter_queryset(self.get_queryset())
+        self.last_modified = initiatives_last_modified()
+        fmt = request.accepted_renderer.format
+        if fmt == "csv":
+            return exports.initiatives_csv(request, queryset)
+        if fmt == "geojson":
+            return exports.initiatives_geojson(request, queryset)
+        page = self.paginate_queryset(queryset)
+        serializer = self.get_serializer(page, many=True)
+        return self.get_paginated_response(serializer.data)
+
+    def retrieve(self, request, *args, **kwargs):
+        try:
+            initiative = initiative_public_detail(slug=kwargs["slug"])
+        except Initiative.DoesNotExist:
+            raise exceptions.NotFound(_("Aucune initiative publiée avec ce slug.")) from None
+        self.last_modified = initiative.updated_at
+        return Response(self.get_serializer(initiative).data)
+
+    # --- writes (territory checked with the admin's selectors) -----------------------------
+    def _written(self, initiative, status):
+        try:
+            initiative = initiative_public_detail(slug=initiative.slug)
+        except Initiative.DoesNotExist:
+            pass  # a draft: answered as written, without the public relations
+        return Response(
+            InitiativeDetailSerializer(initiative, context=self.get_serializer_context()).data,
+            status=status,
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = InitiativeWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        status = fields.pop("status", Initiative.Status.DRAFT)
+        with transaction.atomic():
+            initiative = initiative_create(**fields)
+            if not user_can_edit_initiative(request.user, initiative):
+                raise exceptions.PermissionDenied(
+                    _("Cette initiative est hors de votre territoire.")
+                )
+            initiative = _set_status(initiative, status, request.user, fields)
+        return self._written(initiative, 201)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        initiative = self.get_object()  # 404 outside the user's territory
+        serializer = InitiativeWriteSerializer(initiative, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields = dict(serializer.validated_data)
+        status = fields.pop("status", initiative.status)
+        with transaction.atomic():
+            initiative = initiative_update(initiative=initiative, **fields)
+            if not user_can_edit_initiative(request.user, initiative):
+                raise exceptions.PermissionDenied(
+                    _("Cette initiative sortirait de votre territoire.")
+                )
+            initiative = _set_status(initiative, status, request.user, fields)
+        return self._written(initiative, 200)
+
+
+def _set_status(initiative, status, user, fields):
+    """Status changes follow the admin's moderation rules (editors draft and submit,
+    the territory's moderators publish and archive) and send the same notifications."""
+    if status == initiative.status:
+        return initiative
+    try:
+        return moderation.transition(
+            initiative=initiative, to=status, by=user, reason=fields.get("rejection_reason", "")
+        )
+    except DjangoPermissionDenied as exc:
+        raise exceptions.PermissionDenied({"status": [str(exc)]}) from None
+    except DjangoValidationError as exc:
+        raise exceptions.ValidationError({"status": exc.messages}) from None
+
+
+class _ReadOnlyListViewSet(
+    ApiViewMixin, SwitchablePaginationMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    filter_backends = [DjangoFilterBackend]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["référentiels"], summary="Thèmes (avec le nombre d'initiatives publiées)"
+    )
+)
+class ThemeViewSet(_ReadOnlyListViewSet):
+    serializer_class = ThemeSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return theme_public_list()
+
+
+@extend_schema_view(
+    list=extend_schema(
+        tags=["partenariats"], summary="Partenariats entre initiatives publiées et intercos"
+    )
+)
+class PartnershipViewSet(_ReadOnlyListViewSet):
+    serializer_class = PartnershipSerializer
+    filterset_class = PartnershipFilterSet
+
+    def get_queryset(self):
+        return partnership_public_list()
+
+
+@extend_schema_view(list=extend_schema(tags=["chiffres clés"], summary="Chiffres clés sourcés"))
+class KeyFigureViewSet(_ReadOnlyListViewSet):
+    serializer_class = KeyFigureSerializer
+    filterset_class = KeyFigureFilterSet
+
+    def get_queryset(self):
+        return key_figure_public_list()
+
+
+@extend_schema_view(
+    list=extend_schema(tags=["sources"], summary="Sources des informations et des chiffres"),
+    retrieve=extend_schema(
+        tags=["sources"],
+        summary="Une source",
+        parameters=[
+            OpenApiParameter(
+                "id",
+                OpenApiTypes.INT,
+                OpenApiParameter.PATH,
+                description="Identifiant de la source.",
+            )
+        ],
+    ),
+)
+class SourceViewSet(_ReadOnlyListViewSet, mixins.RetrieveModelMixin):
+    serializer_class = SourceSerializer
+    filter_backends: list = []
+    queryset = Source.objects.order_by("id")
+    lookup_value_regex = r"[0-9]+"

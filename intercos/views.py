@@ -1,0 +1,67 @@
+"""Public pages: the list of intercos and one page per interco."""
+
+from urllib.parse import urlencode
+
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from initiatives.map import map_config
+from initiatives.selectors import legal_form_breakdown, theme_breakdown
+
+from .models import Interco
+from .selectors import (
+    interco_communes,
+    interco_figures,
+    interco_initiatives,
+    interco_partnerships,
+    interco_public_detail,
+    interco_public_list,
+)
+
+# The interco page lists this many initiatives; the directory link shows them all.
+INITIATIVES_SHOWN = 50
+
+
+def interco_list(request):
+    return render(request, "intercos/list.html", {"intercos": interco_public_list()})
+
+
+def interco_detail(request, slug: str):
+    try:
+        interco = interco_public_detail(slug=slug)
+    except Interco.DoesNotExist:
+        raise Http404 from None
+    initiatives = interco_initiatives(interco)
+    total = initiatives.count()
+    query = urlencode({"interco": interco.siren})
+    embed_url = request.build_absolute_uri(reverse("initiatives:embed"))
+    centre = (
+        [interco.centre_lat, interco.centre_lon]
+        if interco.centre_lat is not None and interco.centre_lon is not None
+        else None
+    )
+    extra = {"center": centre, "zoom": 10} if centre else {}
+    return render(
+        request,
+        "intercos/detail.html",
+        {
+            "interco": interco,
+            "communes": list(interco_communes(interco)),
+            "initiatives": initiatives[:INITIATIVES_SHOWN],
+            "initiatives_total": total,
+            "directory_url": f"{reverse('initiatives:directory')}?{query}",
+            "partnerships": interco_partnerships(interco),
+            "figures": interco_figures(interco),
+            "themes": [(t.label, n) for t, n in theme_breakdown(initiatives)] if total else [],
+            "legal_forms": legal_form_breakdown(initiatives) if total else [],
+            "embed_map": f"{embed_url}?{query}&mode=map",
+            "embed_list": f"{embed_url}?{query}&mode=list",
+            "map_config": map_config(
+                mode="interco",
+                contour=interco.contour,
+                filters=[["interco", interco.siren]],
+                **extra,
+            ),
+        },
+    )

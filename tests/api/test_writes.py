@@ -1,0 +1,245 @@
+"""Writes with a personal token: own territory only, with the admin's model permissions."""
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from rest_framework.authtoken.models import Token, TokenProxy
+
+from initiatives.api.permissions import initiative_admin
+from initiatives.models import Initiative
+from tests import factories
+
+from .conftest import RHONE_CRUSSOL
+
+pytestmark = pytest.mark.django_db
+
+LIST = "/api/v1/initiatives/"
+
+
+def staff(world, *, intercos, perms=("add_initiative", "change_initiative"), **kw):
+    user = factories.user(intercos=intercos, **kw)
+    user.user_permissions.add(
+        *Permission.objects.filter(content_type__app_label="initiatives", codename__in=perms)
+    )
+    return user
+
+
+def with_token(api, user):
+    token, _ = Token.objects.get_or_create(user=user)
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return api
+
+
+NEW = {
+    "name": "Repair café de Guilherand-Granges",
+    "summary": "Réparer ensemble plutôt que jeter.",
+    "kind": "project",
+    "legal_form": "association",
+    "themes": ["reemploi"],
+    "commune": "07102",
+    "coverage": [RHONE_CRUSSOL],
+    "latitude": 44.934,
+    "longitude": 4.875,
+}
+
+
+def test_tokens_are_managed_in_the_admin():
+    assert admin.site.is_registered(TokenProxy)
+
+
+def test_anonymous_cannot_write(api, world):
+    response = api.post(LIST, NEW, format="json")
+    assert response.status_code == 401
+    assert response.json()["detail"]
+    assert api.patch(LIST + "energie-solidaire/", {"name": "X"}, format="json").status_code == 401
+    assert not Initiative.objects.filter(name=NEW["name"]).exists()
+
+
+def test_bad_token_is_a_401(api, world):
+    api.credentials(HTTP_AUTHORIZATION="Token nope")
+    assert api.post(LIST, NEW, format="json").status_code == 401
+
+
+def test_staff_creates_in_own_territory_through_the_services(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).post(LIST, NEW, format="json")
+    assert response.status_code == 201, response.json()
+    created = Initiative.objects.get(name=NEW["name"])
+    assert response.json()["slug"] == created.slug == "repair-cafe-de-guilherand-granges"
+    assert created.status == Initiative.Status.DRAFT
+    assert [t.slug for t in created.themes.all()] == ["reemploi"]
+    assert created.search_name == "repair cafe de guilherand granges"  # kept by the services
+    assert created.history.earliest().history_user == user  # audit trail names the token owner
+
+
+def test_staff_cannot_create_outside_own_territory(api, world):
+    user = staff(world, intercos=[world.crussol])
+    outside = {**NEW, "commune": "26362", "coverage": []}
+    response = with_token(api, user).post(LIST, outside, format="json")
+    assert response.status_code == 403
+    assert response.json()["detail"]
+    assert not Initiative.objects.filter(name=NEW["name"]).exists()  # rolled back
+
+
+def test_staff_without_a_territory_cannot_write(api, world):
+    user = staff(world, intercos=[])  # model permissions, but no interco
+    assert with_token(api, user).post(LIST, NEW, format="json").status_code == 403
+    response = api.patch(LIST + "energie-solidaire/", {"summary": "x"}, format="json")
+    assert response.status_code in (403, 404)
+    world.es.refresh_from_db()
+    assert world.es.summary != "x"
+
+
+def test_write_permission_is_exactly_the_admin_s(api, world, rf):
+    model_admin = initiative_admin()
+    inactive = staff(world, intercos=[world.crussol])
+    inactive.is_active = False
+    inactive.save()
+    users = [
+        staff(world, intercos=[world.crussol]),
+        staff(world, intercos=[world.crussol], perms=()),
+        staff(world, intercos=[world.crussol], role="moderator"),
+        staff(world, intercos=[]),
+        factories.user(superuser=True),
+        inactive,
+    ]
+    for user in users:
+        request = rf.post(LIST)
+        request.user = user
+        allowed = model_admin.has_add_permission(request)
+        api.force_authenticate(user)
+        response = api.post(LIST, {**NEW, "name": f"Essai {user.pk}"}, format="json")
+        assert (response.status_code == 201) == allowed, (user, response.status_code)
+
+
+def test_account_that_is_not_staff_cannot_write(api, world):
+    user = staff(world, intercos=[world.crussol])
+    user.is_staff = False
+    user.save()
+    assert with_token(api, user).post(LIST, NEW, format="json").status_code == 403
+
+
+def test_staff_updates_own_initiative(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).patch(
+        LIST + "energie-solidaire/",
+        {"summary": "Diagnostics gratuits et conseillers énergie.", "themes": ["energie"]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    world.es.refresh_from_db()
+    assert world.es.summary == "Diagnostics gratuits et conseillers énergie."
+    assert [t.slug for t in world.es.themes.all()] == ["energie"]
+    assert "diagnostics" in world.es.search_text
+    assert response.json()["summary"] == world.es.summary
+
+
+def test_staff_can_edit_own_drafts_which_stay_private(api, world):
+    user = staff(world, intercos=[world.crussol])
+    client = with_token(api, user)
+    response = client.patch(LIST + "brouillon-secret/", {"summary": "Bientôt"}, format="json")
+    assert response.status_code == 200
+    client.credentials()
+    assert api.get(LIST + "brouillon-secret/").status_code == 404
+
+
+def test_staff_of_one_interco_cannot_write_another_s_initiative(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).patch(
+        LIST + "credit-cooperatif/", {"name": "Piraté"}, format="json"
+    )
+    assert response.status_code == 404
+    world.credit.refresh_from_db()
+    assert world.credit.name == "Crédit coopératif"
+    assert api.put(LIST + "credit-cooperatif/", NEW, format="json").status_code == 404
+
+
+def test_staff_cannot_move_an_initiative_out_of_their_territory(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).patch(
+        LIST + "ressourcerie-saint-peray/", {"commune": "26362"}, format="json"
+    )
+    assert response.status_code == 403
+    world.ressourcerie.refresh_from_db()
+    assert world.ressourcerie.commune_id == "07281"
+
+
+def test_editors_submit_but_only_moderators_publish(api, world):
+    editor = staff(world, intercos=[world.crussol])
+    client = with_token(api, editor)
+    url = LIST + "brouillon-secret/"
+    response = client.patch(url, {"status": "published"}, format="json")
+    assert response.status_code == 403
+    assert "status" in response.json()["errors"]
+    assert client.patch(url, {"status": "pending"}, format="json").status_code == 200
+    moderator = staff(world, intercos=[world.crussol], role="moderator")
+    response = with_token(api, moderator).patch(url, {"status": "published"}, format="json")
+    assert response.status_code == 200
+    api.credentials()
+    assert api.get(url).status_code == 200  # now public
+
+
+def test_editor_cannot_create_a_published_initiative(api, world):
+    editor = staff(world, intercos=[world.crussol])
+    response = with_token(api, editor).post(LIST, {**NEW, "status": "published"}, format="json")
+    assert response.status_code == 403
+    assert not Initiative.objects.filter(name=NEW["name"]).exists()
+
+
+def test_refusing_a_suggestion_needs_a_reason(api, world):
+    Initiative.objects.filter(slug="brouillon-secret").update(status="pending")
+    moderator = staff(world, intercos=[world.crussol], role="moderator")
+    client = with_token(api, moderator)
+    url = LIST + "brouillon-secret/"
+    response = client.patch(url, {"status": "archived"}, format="json")
+    assert response.status_code == 400 and "status" in response.json()["errors"]
+    response = client.patch(
+        url, {"status": "archived", "rejection_reason": "Hors ESS."}, format="json"
+    )
+    assert response.status_code == 200
+
+
+def test_superuser_writes_anywhere(api, world):
+    root = factories.user(superuser=True)
+    response = with_token(api, root).patch(
+        LIST + "credit-cooperatif/", {"website": "https://www.credit-cooperatif.coop"},
+        format="json",
+    )  # fmt: skip
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("payload", "field"),
+    [
+        ({"siret": "12345678901234"}, "siret"),
+        ({"rna": "X123"}, "rna"),
+        ({"latitude": 44.9, "longitude": None}, "latitude"),
+        ({"latitude": 95, "longitude": 4.8}, "latitude"),
+        ({"themes": ["licornes"]}, "themes"),
+        ({"commune": "00000"}, "commune"),
+        ({"email": "pas-un-courriel"}, "email"),
+        ({"status": "secret"}, "status"),
+        ({"opening_hours": "whenever I like"}, "opening_hours"),
+        ({"name": ""}, "name"),
+    ],
+)
+def test_invalid_writes_are_400s_naming_the_field(api, world, payload, field):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).patch(LIST + "energie-solidaire/", payload, format="json")
+    assert response.status_code == 400, response.content
+    assert field in response.json()["errors"], response.json()
+
+
+def test_duplicate_name_in_a_commune_is_a_400(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).post(LIST, {**NEW, "name": "energie solidaire"}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]
+
+
+def test_write_responses_are_not_stored(api, world):
+    user = staff(world, intercos=[world.crussol])
+    response = with_token(api, user).patch(
+        LIST + "energie-solidaire/", {"summary": "y"}, format="json"
+    )
+    assert "no-store" in response["Cache-Control"]

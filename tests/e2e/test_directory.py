@@ -1,0 +1,308 @@
+"""What a citizen does on the directory, in a real browser (Debian chromium, tiles faked)."""
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from initiatives.models import Partnership
+from tests import factories
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_DIR = ROOT / ".cache" / "axe"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+CREST = (44.7286, 5.0228)
+
+
+@pytest.fixture(scope="session")
+def axe_script() -> Path:
+    """axe-core from the npm registry, installed once into a git-ignored folder.
+
+    No network or no npm: the accessibility test fails (it is never skipped).
+    """
+    if not AXE_JS.exists():
+        result = subprocess.run(
+            ["npm", "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "axe-core@4"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        if result.returncode != 0 or not AXE_JS.exists():
+            pytest.fail(f"could not install axe-core with npm: {result.stderr[-2000:]}")
+    return AXE_JS
+
+
+@pytest.fixture
+def territory():
+    """A small Drôme: two intercos, communes with centres, initiatives, partners, figures."""
+    crestois = factories.interco(
+        name="CC du Crestois et du Pays de Saillans",
+        slug="cc-crestois",
+        centre_lat=CREST[0],
+        centre_lon=CREST[1],
+    )
+    valence = factories.interco(name="Valence Romans Agglo", slug="valence-romans", kind="CA")
+    crest = factories.commune(
+        name="Crest", interco=crestois, centre_lat=CREST[0], centre_lon=CREST[1], postcodes="26400"
+    )
+    aouste = factories.commune(
+        name="Aouste-sur-Sye", interco=crestois, centre_lat=44.7169, centre_lon=5.0553
+    )
+    die = factories.commune(name="Die", centre_lat=44.7536, centre_lon=5.3703)
+    valence_c = factories.commune(
+        name="Valence", interco=valence, centre_lat=44.9334, centre_lon=4.8924
+    )
+    energie = factories.theme("energie", "Énergie", name_en="Energy")
+    food = factories.theme("alimentation", "Alimentation", name_en="Food")
+    source = factories.source(title="La force des alliances locales", publisher="Revue")
+    es = factories.initiative(
+        name="Énergie Solidaire",
+        summary="Lutte contre la précarité énergétique",
+        commune=crest,
+        latitude=CREST[0],
+        longitude=CREST[1],
+        themes=[energie],
+        legal_form="scic",
+        verified_at=date.today(),
+        source=source,
+    )
+    epicerie = factories.initiative(
+        name="Épicerie coopérative d'Aouste",
+        summary="Alimentation locale",
+        commune=aouste,
+        latitude=44.7169,
+        longitude=5.0553,
+        themes=[food],
+        legal_form="cooperative",
+    )
+    factories.initiative(
+        name="Cantine de Valence",
+        summary="Cantines scolaires bio",
+        commune=valence_c,
+        latitude=44.9334,
+        longitude=4.8924,
+        themes=[food],
+        legal_form="association",
+    )
+    factories.initiative(
+        name="Recyclerie du Diois",
+        summary="Réemploi",
+        commune=die,
+        latitude=44.7536,
+        longitude=5.3703,
+        legal_form="association",
+    )
+    factories.partnership(
+        initiative=es, partner_initiative=epicerie, kind=Partnership.Kind.LOGISTICS
+    )
+    factories.partnership(initiative=es, partner_interco=crestois, source=source)
+    factories.key_figure(label="Emplois de l'ESS", value=12000, unit="emplois", source=source)
+    factories.key_figure(label="Emplois associatifs", value=8000, unit="emplois", source=source)
+    return {"crestois": crestois, "es": es, "epicerie": epicerie}
+
+
+def result_names(page) -> list[str]:
+    return page.locator("#results .card h3").all_inner_texts()
+
+
+def assert_clean(page, live_server):
+    assert page.console_errors == []
+    outside = [u for u in page.external_requests if not u.startswith(live_server.url)]
+    assert all("tile" in u for u in outside), outside
+
+
+def test_search_energie_finds_energie_solidaire(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    expect(page.locator("#results .count")).to_contain_text("4 initiatives")
+    page.get_by_label("Mots").fill("energie")
+    page.get_by_label("Mots").press("Enter")
+    expect(page.locator("#results .count")).to_contain_text("1 initiative")
+    assert result_names(page) == ["Énergie Solidaire"]
+    # The URL carries the filter (shareable), and the map shows the same result.
+    expect(page).to_have_url(re.compile(r"\?q=energie"))
+    expect(page.locator(".leaflet-marker-icon[aria-label='Énergie Solidaire']")).to_have_count(1)
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(1)
+    expect(page.locator("#results-live")).to_contain_text("1 initiative")
+    assert_clean(page, live_server)
+
+
+def test_filter_by_interco(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Intercommunalité").select_option(label=territory["crestois"].name)
+    expect(page.locator("#results .count")).to_contain_text("2 initiatives")
+    assert sorted(result_names(page)) == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    expect(page).to_have_url(re.compile(rf"interco={territory['crestois'].siren}"))
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
+    assert_clean(page, live_server)
+
+
+def test_near_crest_within_20_km_shows_distances_in_order(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    page.get_by_text("Coordonnées précises").click()
+    page.get_by_label("Latitude").fill(str(CREST[0]))
+    page.get_by_label("Longitude").fill(str(CREST[1]))
+    page.get_by_label("Rayon (km)").fill("20")
+    page.get_by_role("button", name="Rechercher").click()
+    expect(page.locator("#results .count")).to_contain_text("à moins de 20 km")
+    names = result_names(page)
+    assert names == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    distances = [float(d) for d in page.locator("#results .distance").evaluate_all(
+        "els => els.map(e => e.dataset.km)"
+    )]  # fmt: skip
+    assert distances == sorted(distances) and distances[-1] <= 20
+    expect(page.locator("#results .distance").first).to_contain_text("0 km")
+    assert_clean(page, live_server)
+
+
+def test_near_a_commune_by_name(page, live_server, territory):
+    page.goto(live_server.url + "/?near=Crest&radius=5")
+    expect(page.locator("#results .count")).to_contain_text("à moins de 5 km de Crest")
+    assert result_names(page) == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+
+
+def test_commune_autocomplete_then_search(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    near = page.get_by_label("Près de (commune ou code postal)")
+    near.press_sequentially("Cre", delay=50)
+    expect(page.locator("#commune-options option[value='Crest (26)']")).to_have_count(1)
+    near.fill("Crest (26)")
+    page.get_by_label("Rayon (km)").fill("5")
+    page.get_by_label("Rayon (km)").press("Enter")
+    expect(page.locator("#results .count")).to_contain_text("à moins de 5 km de Crest")
+    assert result_names(page)[0] == "Énergie Solidaire"
+    assert_clean(page, live_server)
+
+
+def test_near_me_uses_the_browser_position(page, live_server, territory):
+    page.context.grant_permissions(["geolocation"])
+    page.context.set_geolocation({"latitude": 44.9334, "longitude": 4.8924})
+    page.goto(live_server.url + "/?radius=3")
+    page.get_by_role("button", name="Autour de moi").click()
+    expect(page.locator("#results .count")).to_contain_text("à moins de 3 km")
+    assert result_names(page) == ["Cantine de Valence"]
+    expect(page).to_have_url(re.compile(r"lat=44\.9334"))
+    assert_clean(page, live_server)
+
+
+def test_moving_the_map_updates_the_list(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(4)
+    page.locator("#map").focus()
+    for _ in range(3):
+        page.keyboard.press("+")
+        page.wait_for_timeout(400)  # let each zoom animation end
+    expect(page).to_have_url(re.compile(r"bbox="))
+    expect(page.locator("#results .count")).not_to_contain_text("4 initiatives")
+    page.wait_for_load_state("networkidle")
+    markers = page.locator(".leaflet-marker-icon").evaluate_all(
+        "els => els.map(e => e.getAttribute('aria-label'))"
+    )
+    # The list and the map show the same initiatives, fewer than before the move.
+    assert 0 < len(markers) < 4
+    assert sorted(result_names(page)) == sorted(markers)
+    assert_clean(page, live_server)
+
+
+def test_open_an_initiative_and_follow_a_partner(page, live_server, territory):
+    page.goto(live_server.url + "/?q=energie")
+    page.get_by_role("link", name="Énergie Solidaire").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Énergie Solidaire")
+    expect(page.locator(".leaflet-marker-icon[aria-label='Énergie Solidaire']")).to_have_count(1)
+    page.get_by_role("link", name="Épicerie coopérative d'Aouste").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie coopérative d'Aouste")
+    # ... and back: the partner lists Énergie Solidaire.
+    page.get_by_role("link", name="Énergie Solidaire").click()
+    expect(page).to_have_url(re.compile(r"/initiatives/energie-solidaire/$"))
+    assert_clean(page, live_server)
+
+
+def test_keyboard_only(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id")
+    assert focused == "id_q"
+    page.keyboard.type("cantine")
+    page.keyboard.press("Enter")
+    expect(page.locator("#results .count")).to_contain_text("1 initiative")
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent") == "Cantine de Valence":
+            break
+    else:
+        pytest.fail("the result link was never reached with Tab")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cantine de Valence")
+    # Focus is visible: the focused element gets an outline.
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    assert_clean(page, live_server)
+
+
+def test_map_markers_are_keyboard_reachable_with_escaped_popups(page, live_server, territory):
+    factories.initiative(name='<img src=x onerror="window.pwned=1">', latitude=44.8, longitude=5.1)
+    page.goto(live_server.url + "/")
+    marker = page.locator(".leaflet-marker-icon[aria-label^='<img']")
+    expect(marker).to_have_count(1)
+    marker.focus()
+    page.keyboard.press("Enter")
+    popup = page.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text('<img src=x onerror="window.pwned=1">')
+    assert popup.locator("img").count() == 0
+    assert page.evaluate("window.pwned") is None
+
+
+def test_the_form_and_list_work_without_javascript(browser, live_server, territory):
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR")
+    page = context.new_page()
+    try:
+        page.goto(live_server.url + "/")
+        page.get_by_label("Mots").fill("cantine")
+        page.get_by_role("button", name="Rechercher").click()
+        expect(page).to_have_url(re.compile(r"q=cantine"))
+        assert result_names(page) == ["Cantine de Valence"]
+        page.goto(live_server.url + "/?radius=abc")
+        expect(page.get_by_role("alert")).to_contain_text("Rayon")
+    finally:
+        context.close()
+
+
+def test_english_version(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    page.get_by_role("button", name="English version").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("button", name="Version française")).to_be_visible()
+
+
+def test_embed_map_shows_the_interco(page, live_server, territory):
+    siren = territory["crestois"].siren
+    page.goto(f"{live_server.url}/embed/?interco={siren}&mode=map")
+    expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
+    assert_clean(page, live_server)
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/?q=energie", "/initiatives/energie-solidaire/", "/intercos/cc-crestois/",
+     "/intercos/", "/territoire/", "/sources/"],
+)  # fmt: skip
+def test_no_serious_accessibility_violation(page, live_server, territory, axe_script, path):
+    page.goto(live_server.url + path)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("async () => await axe.run(document)")
+    bad = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert bad == []
+    assert_clean(page, live_server)

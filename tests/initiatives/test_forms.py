@@ -1,0 +1,177 @@
+"""Checks of the staff form: identifiers, postcode, contacts, point location, duplicates."""
+
+import pytest
+
+from initiatives.forms import (
+    InitiativeAdminForm,
+    geojson_bbox,
+    point_location_error,
+    similar_initiatives,
+)
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CREST = (44.7286, 5.0228)
+VALID_SIRET = "73282932000074"  # Luhn-valid
+
+
+@pytest.fixture
+def crest():
+    drome = factories.departement("26", "Drôme")
+    ic = factories.interco(name="CC du Crestois", departements=[drome])
+    return factories.commune(
+        name="Crest",
+        insee="26108",
+        postcodes="26400",
+        departement=drome,
+        interco=ic,
+        centre_lat=CREST[0],
+        centre_lon=CREST[1],
+    )
+
+
+def make_form(commune, user=None, instance=None, **data):
+    base = {
+        "name": "Atelier",
+        "kind": "structure",
+        "legal_form": "association",
+        "status": "draft",
+        "commune": commune.pk,
+    }
+    base.update(data)
+    form_class = type("F", (InitiativeAdminForm,), {"current_user": user})
+    return form_class(data=base, instance=instance)
+
+
+def test_valid_form(crest):
+    form = make_form(crest, siret=VALID_SIRET, postcode="26400", latitude=44.73, longitude=5.02)
+    assert form.is_valid(), form.errors
+
+
+def test_siret_check_digit(crest):
+    form = make_form(crest, siret="73282932000075")
+    assert not form.is_valid()
+    assert "clé de contrôle" in form.errors["siret"][0]
+
+
+def test_siret_length(crest):
+    assert not make_form(crest, siret="1234").is_valid()
+
+
+def test_postcode_must_match_commune(crest):
+    form = make_form(crest, postcode="26000")
+    assert not form.is_valid()
+    assert "26400" in form.errors["postcode"][0]
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("phone", "12345"),
+        ("email", "pas-un-courriel"),
+        ("website", "ftp://example.org/"),
+        ("website", "javascript:alert(1)"),
+        ("opening_hours", "tous les jours"),
+    ],
+)
+def test_contact_formats(crest, field, value):
+    form = make_form(crest, **{field: value})
+    assert not form.is_valid()
+    assert field in form.errors
+
+
+def test_phone_formats_accepted(crest):
+    assert make_form(crest, phone="04 75 25 00 00").is_valid()
+    assert make_form(crest, phone="+33 4 75 25 00 00").is_valid()
+
+
+def test_point_far_from_commune_is_refused(crest):
+    # Swapped latitude and longitude: a classic slip, lands in the sea off Somalia.
+    form = make_form(crest, latitude=CREST[1], longitude=CREST[0])
+    assert not form.is_valid()
+    assert "inversées" in form.errors["latitude"][0]
+
+
+def test_point_in_another_departement_is_refused_with_contour(crest):
+    crest.departement.contour = {
+        "type": "Polygon",
+        "coordinates": [[[4.6, 44.1], [5.8, 44.1], [5.8, 45.3], [4.6, 45.3], [4.6, 44.1]]],
+    }
+    crest.departement.save()
+    crest.refresh_from_db()
+    # Privas (Ardèche): 35 km from Crest, but outside the Drôme's outline.
+    form = make_form(crest, latitude=44.7353, longitude=4.5987 - 0.2)
+    assert not form.is_valid()
+    assert "hors du département" in form.errors["latitude"][0]
+    assert make_form(crest, latitude=44.75, longitude=5.1).is_valid()
+
+
+def test_point_checked_against_france_without_centre():
+    commune = factories.commune(name="Sans centre")
+    assert point_location_error(40.0, -74.0, commune) is not None  # New York
+    assert point_location_error(45.0, 5.0, commune) is None
+
+
+def test_half_a_point_is_refused(crest):
+    form = make_form(crest, latitude=44.7)
+    assert not form.is_valid()
+    assert "latitude" in form.errors
+
+
+def test_geojson_bbox_of_multipolygon():
+    geometry = {
+        "type": "MultiPolygon",
+        "coordinates": [[[[1, 2], [3, 4], [1, 4], [1, 2]]], [[[-1, 0], [0, 5], [-1, 0]]]],
+    }
+    assert geojson_bbox(geometry) == (0, -1, 5, 3)
+    assert geojson_bbox(None) is None
+
+
+def test_duplicate_warning_for_similar_name(crest):
+    factories.initiative(name="Recyclerie du Crestois", commune=crest)
+    form = make_form(crest, name="La Recyclerie du Crestois")
+    assert not form.is_valid()
+    assert "nom proche" in form.errors["name"][0]
+    confirmed = make_form(crest, name="La Recyclerie du Crestois", ignore_duplicate="on")
+    assert confirmed.is_valid(), confirmed.errors
+
+
+def test_no_duplicate_warning_for_different_name_or_commune(crest):
+    factories.initiative(name="Recyclerie du Crestois", commune=crest)
+    other = factories.commune(name="Die", departement=crest.departement)
+    assert make_form(crest, name="Cantine solidaire").is_valid()
+    assert similar_initiatives("Recyclerie du Crestois", other) == []
+
+
+def test_editing_itself_is_not_a_duplicate(crest):
+    existing = factories.initiative(name="Recyclerie du Crestois", commune=crest)
+    form = make_form(crest, instance=existing, name="Recyclerie du Crestois")
+    assert form.is_valid(), form.errors
+
+
+def test_rejecting_from_form_needs_a_reason(crest):
+    pending = factories.initiative(name="Proposée", commune=crest, status="pending")
+    root = factories.user(superuser=True)
+    form = make_form(crest, user=root, instance=pending, name="Proposée", status="archived")
+    assert not form.is_valid()
+    assert "rejection_reason" in form.errors
+
+
+def test_editor_cannot_publish_from_form(crest):
+    editor = factories.user(intercos=[crest.interco], role="editor")
+    form = make_form(crest, user=editor, status="published")
+    assert not form.is_valid()
+    assert "status" in form.errors
+    assert make_form(crest, user=editor, status="pending").is_valid()
+
+
+def test_moderator_elsewhere_cannot_publish_here(crest):
+    elsewhere = factories.interco(name="Ailleurs")
+    user = factories.user(intercos=[crest.interco], role="editor")
+    from intercos.models import IntercoMembership
+
+    IntercoMembership.objects.create(user=user, interco=elsewhere, role="moderator")
+    form = make_form(crest, user=user, status="published")
+    assert not form.is_valid()
+    assert "modérateurs" in form.errors["status"][0]

@@ -1,0 +1,138 @@
+"""The map endpoint: markers when few, SQL grid clusters when many, never > 2000 features."""
+
+import pytest
+
+from initiatives import map as map_module
+from initiatives.map import MAX_FEATURES, MapView, cell_size, clusters, map_features
+from initiatives.models import Initiative
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+DROME = "4.6,44.3,5.6,45.2"
+
+
+def grid(n: int, south=44.4, west=4.7, step=0.01, **kw):
+    theme = factories.theme()
+    side = int(n**0.5) + 1
+    for i in range(n):
+        factories.initiative(
+            name=f"P{i:05d}",
+            latitude=south + (i // side) * step,
+            longitude=west + (i % side) * step,
+            themes=[theme],
+            **kw,
+        )
+
+
+def test_few_points_come_as_escaped_markers(client):
+    factories.initiative(
+        name='<img src=x onerror="alert(1)">', latitude=44.73, longitude=5.02, slug="evil"
+    )
+    factories.initiative(name="Hors zone", latitude=48.85, longitude=2.35)
+    factories.initiative(name="Brouillon", latitude=44.7, longitude=5.0, status="draft")
+    response = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 12})
+    assert response.status_code == 200
+    data = response.json()
+    assert data["type"] == "FeatureCollection" and data["mode"] == "markers"
+    [feature] = data["features"]
+    assert feature["geometry"] == {"type": "Point", "coordinates": [5.02, 44.73]}
+    assert feature["properties"]["name"] == '<img src=x onerror="alert(1)">'
+    assert feature["properties"]["url"] == "/initiatives/evil/"
+    assert response["Content-Type"].startswith("application/json")
+
+
+def test_many_points_come_as_clusters_that_add_up(client, monkeypatch):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 20)
+    grid(60)
+    data = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 8}).json()
+    assert data["mode"] == "clusters"
+    assert sum(f["properties"]["count"] for f in data["features"]) == 60
+    assert len(data["features"]) < 60
+    for f in data["features"]:
+        west, south, east, north = f["properties"]["bbox"]
+        lon, lat = f["geometry"]["coordinates"]
+        assert west <= lon <= east and south <= lat <= north
+
+
+def test_clusters_split_when_zooming_in(monkeypatch):
+    grid(100, step=0.02)
+    qs = Initiative.objects.published()
+    wide = clusters(qs, MapView(44.3, 4.6, 45.2, 5.6, 7))
+    close = clusters(qs, MapView(44.3, 4.6, 45.2, 5.6, 11))
+    assert len(close) > len(wide)
+    assert sum(c["properties"]["count"] for c in close) == 100
+
+
+def test_map_applies_the_directory_filters(client, monkeypatch):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 5)
+    grid(12)
+    factories.initiative(
+        name="Énergie Solidaire", latitude=44.73, longitude=5.02, legal_form="scic"
+    )
+    data = client.get(
+        "/api/v1/map/", {"bbox": DROME, "zoom": 10, "q": "energie", "legal_form": "scic"}
+    ).json()
+    assert data["mode"] == "markers"
+    assert [f["properties"]["name"] for f in data["features"]] == ["Énergie Solidaire"]
+    # Theme filter (a join) does not inflate cluster counts.
+    data = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 6, "theme": "energie"}).json()
+    assert sum(f["properties"].get("count", 1) for f in data["features"]) == 12
+
+
+def test_cell_size_bounds_the_number_of_features():
+    # A whole-world box at a deep zoom still makes at most 41 x 41 cells.
+    view = MapView(-90, -180, 90, 180, 22)
+    cell = cell_size(view)
+    assert (360 / cell + 1) * (180 / cell + 1) <= MAX_FEATURES
+
+
+def test_never_more_than_max_features(monkeypatch):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 3)
+    monkeypatch.setattr(map_module, "MAX_FEATURES", 4)
+    grid(30, step=0.05)
+    data = map_features(Initiative.objects.published(), MapView(44.3, 4.6, 45.2, 5.6, 14))
+    assert data["mode"] == "clusters"
+    assert len(data["features"]) <= 4
+
+
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"zoom": 8}, "bbox"),
+        ({"bbox": DROME}, "zoom"),
+        ({"bbox": "a,b,c,d", "zoom": 8}, "bbox"),
+        ({"bbox": "5,45,4,44", "zoom": 8}, "bbox"),
+        ({"bbox": DROME, "zoom": 99}, "zoom"),
+        ({"bbox": DROME, "zoom": "x"}, "zoom"),
+        ({"bbox": DROME, "zoom": 8, "radius": "abc"}, "radius"),
+        ({"bbox": DROME, "zoom": 8, "theme": "nope"}, "theme"),
+    ],
+)
+def test_bad_parameters_give_400_with_json_errors(client, params, field):
+    response = client.get("/api/v1/map/", params)
+    assert response.status_code == 400
+    body = response.json()
+    assert field in body["errors"] and body["detail"]
+
+
+def test_map_query_count_is_bounded(client, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 5)
+    grid(20)
+    with django_assert_max_num_queries(3):
+        assert client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9}).status_code == 200
+
+
+def test_map_endpoint_is_documented():
+    from drf_spectacular.generators import SchemaGenerator
+
+    generator = SchemaGenerator()
+    generator._initialise_endpoints()
+    [(path, regex, method, view)] = [
+        e for e in generator._get_paths_and_endpoints() if e[0] == "/api/v1/map/"
+    ]
+    operation = view.schema.get_operation(path, regex, "", method, generator.registry)
+    names = {p["name"] for p in operation["parameters"]}
+    assert {"bbox", "zoom", "q", "theme", "interco", "lat", "lon", "radius", "near"} <= names
+    assert "200" in operation["responses"] and "400" in operation["responses"]
+    assert operation["operationId"] == "map_features"

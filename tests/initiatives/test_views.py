@@ -1,0 +1,249 @@
+import json
+import re
+from datetime import date, timedelta
+from html import unescape
+
+import pytest
+from django.urls import reverse
+
+from initiatives.models import Initiative, Partnership
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+CREST = (44.7286, 5.0228)
+VALENCE = (44.9334, 4.8924)
+DIE = (44.7536, 5.3703)
+
+
+@pytest.fixture
+def directory_data():
+    ic = factories.interco(name="CC du Crestois", slug="cc-crestois")
+    crest = factories.commune(
+        name="Crest", interco=ic, centre_lat=CREST[0], centre_lon=CREST[1], postcodes="26400"
+    )
+    energie = factories.theme("energie", "Énergie")
+    food = factories.theme("alimentation", "Alimentation")
+    es = factories.initiative(
+        name="Énergie Solidaire",
+        summary="Lutte contre la précarité énergétique",
+        commune=crest,
+        latitude=CREST[0],
+        longitude=CREST[1],
+        themes=[energie],
+        legal_form="scic",
+        verified_at=date.today(),
+    )
+    factories.initiative(
+        name="Cantine de Valence",
+        summary="Cantines locales",
+        latitude=VALENCE[0],
+        longitude=VALENCE[1],
+        themes=[food],
+        legal_form="association",
+    )
+    for i in range(25):
+        factories.initiative(name=f"Zeta {i:02d}", themes=[food, energie])
+    return {"interco": ic, "crest": crest, "es": es}
+
+
+def names(response):
+    return [i.name for i in response.context["page"].object_list]
+
+
+def test_directory_lists_published_with_count(client, directory_data):
+    factories.initiative(name="Brouillon", status=Initiative.Status.DRAFT)
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["page"].paginator.count == 27
+    assert "27 initiatives" in response.content.decode()
+    assert "Brouillon" not in response.content.decode()
+
+
+def test_directory_search_is_accent_insensitive(client, directory_data):
+    response = client.get("/", {"q": "energie"})
+    assert names(response)[0] == "Énergie Solidaire"
+    assert "Cantine de Valence" not in names(response)
+
+
+def test_directory_filters_by_theme_legal_form_and_interco(client, directory_data):
+    assert names(client.get("/", {"legal_form": "scic"})) == ["Énergie Solidaire"]
+    ic = directory_data["interco"]
+    assert names(client.get("/", {"interco": ic.siren})) == ["Énergie Solidaire"]
+    response = client.get("/", {"theme": "alimentation", "ordering": "name"})
+    assert response.context["page"].paginator.count == 26
+
+
+def test_directory_near_sorts_by_distance_and_shows_it(client, directory_data):
+    response = client.get("/", {"lat": CREST[0], "lon": CREST[1], "radius": 40})
+    assert names(response) == ["Énergie Solidaire", "Cantine de Valence"]
+    html = response.content.decode()
+    distances = [float(km) for km in re.findall(r'data-km="([0-9.]+)"', html)]
+    assert distances == sorted(distances) and distances[0] < 0.1 and 24 < distances[1] < 27
+
+
+def test_directory_near_a_commune_name_or_postcode(client, directory_data):
+    for near in ("crest", "Crest (26)", "26400"):
+        response = client.get("/", {"near": near, "radius": 10})
+        assert names(response) == ["Énergie Solidaire"], near
+        assert response.context["near_commune"].name == "Crest"
+
+
+@pytest.mark.parametrize(
+    "params,field",
+    [
+        ({"radius": "abc"}, "radius"),
+        ({"lat": "91", "lon": "5"}, "lat"),
+        ({"lat": "44.7"}, "lat"),
+        ({"theme": "nope"}, "theme"),
+        ({"interco": "000000000"}, "interco"),
+        ({"near": "Atlantis"}, "near"),
+        ({"bbox": "1,2,3"}, "bbox"),
+        ({"ordering": "distance"}, "ordering"),
+        ({"q": "x" * 500}, "q"),
+        ({"q": "a\x00b"}, "q"),
+    ],
+)
+def test_directory_bad_parameters_give_form_errors(client, directory_data, params, field):
+    response = client.get("/", params)
+    assert response.status_code == 200
+    assert field in response.context["form"].errors
+    assert 'role="alert"' in response.content.decode()
+    assert response.context["page"].paginator.count == 0
+
+
+def test_directory_pagination_is_bounded(client, directory_data):
+    last = client.get("/", {"page": "99999"})
+    assert last.status_code == 200
+    assert last.context["page"].number == 2
+    assert client.get("/", {"page": "abc"}).context["page"].number == 1
+    html = client.get("/", {"theme": "energie"}).content.decode()
+    assert 'href="?theme=energie&amp;page=2"' in html
+
+
+def test_directory_fragment_for_javascript(client, directory_data):
+    response = client.get("/", {"q": "energie"}, headers={"X-Essmap-Fragment": "results"})
+    html = response.content.decode()
+    assert "<html" not in html and "Énergie Solidaire" in html
+    assert "X-Essmap-Fragment" in response["Vary"]
+
+
+def test_directory_map_settings_carry_filters(client, directory_data):
+    response = client.get("/", {"theme": "energie", "page": "2"})
+    html = response.content.decode()
+    config = json.loads(
+        re.search(r'<script id="map-config" type="application/json">(.*?)</script>', html).group(1)
+    )
+    assert config["filters"] == [["theme", "energie"]]
+    assert config["api"] == "/api/v1/map/"
+    assert config["tilesUrl"].startswith("https://")
+    assert config["bounds"] == [CREST[1], CREST[0], CREST[1], CREST[0]]
+
+
+def test_directory_query_count_is_bounded(client, directory_data, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get("/")
+    with django_assert_max_num_queries(9):
+        client.get("/", {"q": "energie", "theme": "energie", "interco": "200000001"})
+
+
+def test_stale_records_are_marked_and_sorted_after_fresh(client):
+    old = factories.initiative(name="AAA ancienne", verified_at=date.today() - timedelta(days=400))
+    fresh = factories.initiative(name="ZZZ récente", verified_at=date.today())
+    never = factories.initiative(name="BBB jamais")
+    response = client.get("/")
+    assert names(response) == [fresh.name, old.name, never.name]
+    html = unescape(response.content.decode())
+    assert html.count("Informations vérifiées il y a plus d'un an") == 1
+    assert html.count("Informations non vérifiées") == 1
+
+
+def _detail_data():
+    ic = factories.interco(name="Val de Drôme", slug="val-de-drome")
+    c = factories.commune(name="Eurre", interco=ic, centre_lat=44.76, centre_lon=4.99)
+    src = factories.source(title="La force des alliances locales", url="https://example.org/a")
+    theme = factories.theme()
+    main = factories.initiative(
+        name="Biovallée Énergie",
+        summary="Coopérative d'énergie",
+        commune=c,
+        latitude=44.76,
+        longitude=4.99,
+        themes=[theme],
+        coverage=[ic],
+        article_note="L'article l'appelle « Biovallée ».",
+        email="contact@example.org",
+        siret="",
+        source=src,
+        verified_at=date.today(),
+    )
+    partner = factories.initiative(name="Atelier Partenaire")
+    hidden = factories.initiative(name="Partenaire brouillon", status=Initiative.Status.DRAFT)
+    factories.partnership(initiative=main, partner_interco=ic, source=src)
+    factories.partnership(
+        initiative=main, partner_initiative=partner, kind=Partnership.Kind.LOGISTICS
+    )
+    factories.partnership(initiative=main, partner_initiative=hidden)
+    factories.key_figure(
+        label="Puissance installée", value=12, unit="MW", initiative=main, source=src
+    )
+    return main, partner, ic
+
+
+def test_initiative_page_shows_everything_with_links_both_ways(client):
+    main, partner, ic = _detail_data()
+    html = client.get(reverse("initiatives:detail", args=[main.slug])).content.decode()
+    for text in (
+        "Biovallée Énergie",
+        "Énergie",
+        "Puissance installée",
+        "12 MW",
+        "La force des alliances locales",
+        "« Biovallée »",
+        "contact@example.org",
+        f'href="/intercos/{ic.slug}/"',
+        f'href="/initiatives/{partner.slug}/"',
+    ):
+        assert text in html, text
+    assert "Partenaire brouillon" not in html
+    back = client.get(reverse("initiatives:detail", args=[partner.slug])).content.decode()
+    assert f'href="/initiatives/{main.slug}/"' in back
+
+
+def test_initiative_page_has_safe_json_ld(client):
+    main, _p, _ic = _detail_data()
+    main.name = "</script><script>alert(1)</script>"
+    main.save()
+    html = client.get(reverse("initiatives:detail", args=[main.slug])).content.decode()
+    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = json.loads(block.group(1))
+    assert data["@type"] == "Organization" and data["name"] == main.name
+    assert data["geo"]["latitude"] == 44.76
+    assert "<script>alert(1)" not in html
+
+
+def test_initiative_page_query_count(client, django_assert_max_num_queries):
+    main, _p, _ic = _detail_data()
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("initiatives:detail", args=[main.slug])).status_code == 200
+
+
+def test_unpublished_initiative_is_not_found(client):
+    draft = factories.initiative(name="Draft", status=Initiative.Status.DRAFT)
+    assert client.get(reverse("initiatives:detail", args=[draft.slug])).status_code == 404
+
+
+def test_only_the_embed_may_be_framed(client, directory_data):
+    assert client.get("/")["X-Frame-Options"] == "DENY"
+    embed = client.get("/embed/", {"theme": "energie", "mode": "list"})
+    assert "X-Frame-Options" not in embed
+    html = embed.content.decode()
+    assert "Énergie Solidaire" in html and 'class="site-header"' not in html
+    assert 'id="map"' in client.get("/embed/").content.decode()
+
+
+def test_language_switcher_serves_english(client):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
