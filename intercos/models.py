@@ -33,13 +33,21 @@ def _point_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
-class Departement(models.Model):
-    code = models.CharField(_("code"), max_length=3, primary_key=True)
-    name = models.CharField(_("nom"), max_length=100)
-    region_code = models.CharField(_("code région"), max_length=3, blank=True)
+class Placed(models.Model):
+    """A territory's centre (from the geographic API) and simplified GeoJSON contour."""
+
     centre_lat = models.FloatField(_("latitude du centre"), null=True, blank=True)
     centre_lon = models.FloatField(_("longitude du centre"), null=True, blank=True)
     contour = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Departement(Placed):
+    code = models.CharField(_("code"), max_length=3, primary_key=True)
+    name = models.CharField(_("nom"), max_length=100)
+    region_code = models.CharField(_("code région"), max_length=3, blank=True)
 
     class Meta:
         verbose_name = _("département")
@@ -56,7 +64,7 @@ class Departement(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Interco(models.Model):
+class Interco(Placed):
     """An intercommunalité à fiscalité propre (EPCI), keyed by its SIREN."""
 
     class Kind(models.TextChoices):
@@ -82,9 +90,6 @@ class Interco(models.Model):
         verbose_name=_("commune siège"),
     )
     website = models.URLField(_("site web"), blank=True)
-    centre_lat = models.FloatField(_("latitude du centre"), null=True, blank=True)
-    centre_lon = models.FloatField(_("longitude du centre"), null=True, blank=True)
-    contour = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
     updated_at = models.DateTimeField(_("mis à jour le"), auto_now=True)
 
     objects = IntercoQuerySet.as_manager()
@@ -128,7 +133,7 @@ class IntercoPredecessor(models.Model):
         return self.name
 
 
-class Commune(models.Model):
+class Commune(Placed):
     insee = models.CharField(_("code INSEE"), max_length=5, primary_key=True)
     name = models.CharField(_("nom"), max_length=200)
     # Unaccented, lower-case name for accent-insensitive autocomplete on any database.
@@ -150,9 +155,6 @@ class Commune(models.Model):
         related_name="communes",
         verbose_name=_("intercommunalité"),
     )
-    centre_lat = models.FloatField(_("latitude du centre"), null=True, blank=True)
-    centre_lon = models.FloatField(_("longitude du centre"), null=True, blank=True)
-    contour = models.JSONField(_("contour (GeoJSON)"), null=True, blank=True)
 
     objects = CommuneQuerySet.as_manager()
 

@@ -24,15 +24,16 @@ def test_bounding_box_contains_the_circle():
 
 def test_near_filters_and_annotates_distance():
     factories.initiative(name="A Crest", latitude=CREST[0], longitude=CREST[1])
-    factories.initiative(name="B Valence", latitude=VALENCE[0], longitude=VALENCE[1])
-    factories.initiative(name="C Die", latitude=DIE[0], longitude=DIE[1])
+    factories.initiative(name="B Valence", latitude=VALENCE[0], longitude=VALENCE[1])  # 25.0 km
+    factories.initiative(name="C Die", latitude=DIE[0], longitude=DIE[1])  # 27.6 km
     factories.initiative(name="D sans point")
-    found = list(Initiative.objects.near(*CREST, 30).order_by("distance_km"))
-    assert [i.name for i in found] == ["A Crest", "B Valence", "C Die"][:2] + (
-        ["C Die"] if haversine_km(*CREST, *DIE) <= 30 else []
-    )
+    assert [i.name for i in Initiative.objects.near(*CREST, 20)] == ["A Crest"]
+    found = list(Initiative.objects.near(*CREST, 26).order_by("distance_km"))
+    assert [i.name for i in found] == ["A Crest", "B Valence"]
     assert found[0].distance_km == pytest.approx(0, abs=0.01)
     assert found[1].distance_km == pytest.approx(haversine_km(*CREST, *VALENCE), rel=1e-6)
+    by_distance = Initiative.objects.near(*CREST, 30).order_by("-distance_km")
+    assert [i.name for i in by_distance] == ["C Die", "B Valence", "A Crest"]
 
 
 def test_search_is_accent_and_case_insensitive():

@@ -1,19 +1,11 @@
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import DataError, IntegrityError, transaction
 
 from initiatives.models import Initiative, KeyFigure, Partnership, Theme
 from tests import factories
+from tests.helpers import assert_db_refuses
 
 pytestmark = pytest.mark.django_db
-
-
-def _violates(make):
-    with (
-        pytest.raises((IntegrityError, DataError)),
-        transaction.atomic(),
-    ):  # DataError: too long on PostgreSQL
-        make()
 
 
 def _raw(**kw):
@@ -24,56 +16,56 @@ def _raw(**kw):
 
 def test_slug_is_unique():
     _raw(name="A", slug="same")
-    _violates(lambda: _raw(name="B", slug="same"))
+    assert_db_refuses(lambda: _raw(name="B", slug="same"))
 
 
 def test_same_name_in_same_commune_is_refused_case_insensitively():
     c = factories.commune()
     _raw(name="Ressourcerie", slug="r1", commune=c)
-    _violates(lambda: _raw(name="RESSOURCERIE", slug="r2", commune=c))
+    assert_db_refuses(lambda: _raw(name="RESSOURCERIE", slug="r2", commune=c))
     _raw(name="Ressourcerie", slug="r3", commune=factories.commune())
 
 
 @pytest.mark.parametrize("siret", ["1234567890123", "1234567890123X", "123456789012345"])
 def test_siret_format_constraint(siret):
-    _violates(lambda: _raw(siret=siret))
+    assert_db_refuses(lambda: _raw(siret=siret))
 
 
 @pytest.mark.parametrize("rna", ["W07300123", "X073001234", "w073001234"])
 def test_rna_format_constraint(rna):
-    _violates(lambda: _raw(rna=rna))
+    assert_db_refuses(lambda: _raw(rna=rna))
 
 
 @pytest.mark.parametrize(
     ("lat", "lon"), [(90.5, 4.8), (-90.5, 4.8), (44.9, 180.5), (44.9, -180.5), (44.9, None)]
 )
 def test_point_must_be_in_range_and_complete(lat, lon):
-    _violates(lambda: _raw(latitude=lat, longitude=lon))
+    assert_db_refuses(lambda: _raw(latitude=lat, longitude=lon))
 
 
 def test_founded_year_range():
-    _violates(lambda: _raw(founded_year=1200))
+    assert_db_refuses(lambda: _raw(founded_year=1200))
 
 
 def test_theme_colour_and_slug():
     Theme.objects.create(slug="energie", name="Énergie", colour="#b34000")
-    _violates(lambda: Theme.objects.create(slug="energie", name="Autre"))
-    _violates(lambda: Theme.objects.create(slug="x", name="X", colour="red"))
+    assert_db_refuses(lambda: Theme.objects.create(slug="energie", name="Autre"))
+    assert_db_refuses(lambda: Theme.objects.create(slug="x", name="X", colour="red"))
 
 
 def test_partnership_has_exactly_one_partner():
     a, b = factories.initiative(name="A"), factories.initiative(name="B")
     ic = factories.interco()
-    _violates(lambda: Partnership.objects.create(initiative=a, kind="funding"))
-    _violates(
+    assert_db_refuses(lambda: Partnership.objects.create(initiative=a, kind="funding"))
+    assert_db_refuses(
         lambda: Partnership.objects.create(
             initiative=a, partner_initiative=b, partner_interco=ic, kind="funding"
         )
     )
-    _violates(
+    assert_db_refuses(
         lambda: Partnership.objects.create(initiative=a, partner_initiative=a, kind="network")
     )
-    _violates(
+    assert_db_refuses(
         lambda: Partnership.objects.create(
             initiative=a, partner_interco=ic, kind="funding", start_year=2020, end_year=2019
         )
@@ -86,7 +78,7 @@ def test_partnership_has_exactly_one_partner():
 def test_key_figure_has_at_most_one_scope():
     src = factories.source()
     ic, i = factories.interco(), factories.initiative()
-    _violates(
+    assert_db_refuses(
         lambda: KeyFigure.objects.create(label="x", value=1, source=src, interco=ic, initiative=i)
     )
     territory = KeyFigure.objects.create(label="x", value=1, source=src)
