@@ -14,6 +14,7 @@ import argparse
 import http.client
 import json
 import math
+import os
 import threading
 import time
 from pathlib import Path
@@ -328,7 +329,8 @@ def main() -> None:
         if urlsplit(base).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"loopback only: {base}")
     mix = variants(pick_parameters(args.dsn))
-    results: dict = {"targets": targets, "levels": {}, "probes": {}, "started": time.time()}
+    results: dict = {"targets": targets, "levels": {}, "probes": {}, "started": time.time(),
+                     "loadavg_start": os.getloadavg()}  # fmt: skip
     for query in args.queries.split(","):
         results["probes"][query] = {}
         results["levels"][query] = {}
@@ -362,6 +364,7 @@ def main() -> None:
             {k: int(v) for k, v in (p.split("=") for p in args.pids.split(","))}
         )
     results["finished"] = time.time()
+    results["loadavg_end"] = os.getloadavg()
     Path(args.out).write_text(json.dumps(results, indent=1))
 
 

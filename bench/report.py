@@ -157,6 +157,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=0)
     parser.add_argument("--generate-seconds", type=int, default=0)
     parser.add_argument("--datasette-version", default="")
+    parser.add_argument("--note", action="append", default=[], help="an extra line for the header")
     args = parser.parse_args()
     results = json.loads(Path(args.results).read_text())
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(results["started"]))
@@ -168,7 +169,13 @@ def main() -> None:
         "Reproduce with **`make bench`** (bench/run.sh; needs PostgreSQL at 127.0.0.1:5432 and "
         "Redis at 127.0.0.1:6379). Synthetic data only (`manage.py generate_synthetic`).",
         "",
-        f"- Date: {started}; query mix took {minutes:.1f} min.",
+        f"- Date: {started}; query mix took {minutes:.1f} min"
+        + (
+            f"; load average {results['loadavg_start'][0]:.1f} at its start and "
+            f"{results['loadavg_end'][0]:.1f} at its end (2 cores)."
+            if "loadavg_start" in results
+            else "."
+        ),
         f"- Machine: {machine()}.",
         f"- Data: {args.rows:,} synthetic initiatives (seed {args.seed}), generated in "
         f"{args.generate_seconds} s; ~93 % published (the public set every target serves).",
@@ -184,6 +191,7 @@ def main() -> None:
         "measure a queue for many minutes). The whole-set CSV (one export per request) runs "
         "at 1 client by default (`BENCH_CSV_LEVELS=1,8,32` for all levels).",
         "- Query plans of essmap's SQL at this size: `bench/last-explain.txt`.",
+        *(f"- {note}" for note in args.note),
         "- Times in milliseconds; ratios are p50 ÷ p50 measured side by side (targets interleaved "
         "query by query). Targets column: issue 6's goals, checked at each level.",
         "",

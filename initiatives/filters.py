@@ -78,7 +78,7 @@ class InitiativeFilterSet(filters.FilterSet):
         field_name="themes__slug",
         to_field_name="slug",
         queryset=Theme.objects.all(),
-        distinct=True,
+        method="filter_themes",
         widget=forms.CheckboxSelectMultiple,
     )
     legal_form = filters.MultipleChoiceFilter(
@@ -160,6 +160,9 @@ class InitiativeFilterSet(filters.FilterSet):
     def filter_words(self, qs, name, value):
         return qs.search(value)
 
+    def filter_themes(self, qs, name, value):
+        return qs.with_themes(value) if value else qs
+
     def filter_interco(self, qs, name, value):
         return qs.in_interco(value)
 
@@ -185,14 +188,14 @@ class InitiativeFilterSet(filters.FilterSet):
             return qs.order_by("name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
-        qs = qs.with_staleness()
         if ordering == "distance" or (not ordering and has_point and not has_words):
-            return qs.order_by("distance_km", "is_stale", "name", "pk")
+            return qs.with_staleness().order_by("distance_km", "is_stale", "name", "pk")
         if has_words:
-            return qs.order_by(F("search_rank").desc(), "is_stale", "name", "pk")
+            return qs.with_staleness().order_by(F("search_rank").desc(), "is_stale", "name", "pk")
         if has_point:
-            return qs.order_by("distance_km", "is_stale", "name", "pk")
-        return qs.order_by("is_stale", "name", "pk")
+            return qs.with_staleness().order_by("distance_km", "is_stale", "name", "pk")
+        # Nothing to rank by: alphabetical, served by the (status, name) index.
+        return qs.order_by("name", "pk")
 
 
 def resolve_commune(text: str) -> Commune | None:

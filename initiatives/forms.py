@@ -1,135 +1,21 @@
-"""Forms for staff (admin) and the public suggestion page, with the shared field checks."""
-
-from difflib import SequenceMatcher
+"""Forms for staff (admin) and the public suggestion page (shared checks: checks.py)."""
 
 from django import forms
-from django.core.validators import URLValidator
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from essmap.text import normalize
-from intercos.models import Commune, Interco
+from intercos.models import Commune
 
 from . import moderation
-from .managers import haversine_km
+from .checks import (
+    http_url,
+    linkable_choices,
+    location_errors,
+    similar_initiatives,
+    staff_intercos,
+)
 from .models import Initiative, KeyFigure, Theme
-from .selectors import initiatives_for_user
-
-# Metropolitan France and Corsica, with a small margin.
-FRANCE_BBOX = (41.2, -5.6, 51.3, 9.8)  # south, west, north, east
-MAX_KM_FROM_COMMUNE = 100.0
-CONTOUR_MARGIN_DEG = 0.05  # ~5 km around the département's bounding box
-SIMILARITY_THRESHOLD = 0.85
-
-http_url = URLValidator(schemes=["http", "https"])
-
-
-# --- checks shared by forms and imports -------------------------------------------------
-
-
-def _walk_coordinates(coords):
-    if coords and isinstance(coords[0], (int, float)):
-        yield coords
-        return
-    for part in coords or ():
-        yield from _walk_coordinates(part)
-
-
-def geojson_bbox(geometry) -> tuple[float, float, float, float] | None:
-    """(south, west, north, east) of a GeoJSON geometry, or None if it has no point."""
-    if not isinstance(geometry, dict):
-        return None
-    if geometry.get("type") == "Feature":
-        geometry = geometry.get("geometry") or {}
-    points = list(_walk_coordinates(geometry.get("coordinates")))
-    if not points:
-        return None
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    return min(lats), min(lons), max(lats), max(lons)
-
-
-def point_location_error(lat: float, lon: float, commune: Commune | None) -> str | None:
-    """Why a point is implausible for the commune, or None when it is fine.
-
-    Uses the département's contour when loaded, else the distance from the commune
-    centre, else a bounding box of metropolitan France.
-    """
-    if commune is not None:
-        departement = commune.departement
-        bbox = geojson_bbox(departement.contour)
-        if bbox is not None:
-            south, west, north, east = bbox
-            m = CONTOUR_MARGIN_DEG
-            if not (south - m <= lat <= north + m and west - m <= lon <= east + m):
-                return str(
-                    _(
-                        "Le point (%(lat).5f, %(lon).5f) est hors du département %(dep)s "
-                        "de la commune choisie : vérifiez la latitude et la longitude "
-                        "(inversées ?)."
-                    )
-                    % {"lat": lat, "lon": lon, "dep": departement}
-                )
-            return None
-        if commune.centre_lat is not None and commune.centre_lon is not None:
-            km = haversine_km(lat, lon, commune.centre_lat, commune.centre_lon)
-            if km > MAX_KM_FROM_COMMUNE:
-                return str(
-                    _(
-                        "Le point est à %(km)d km de %(commune)s : vérifiez la latitude "
-                        "et la longitude (inversées ?)."
-                    )
-                    % {"km": km, "commune": commune.name}
-                )
-            return None
-        if departement.code.startswith("97"):
-            return None
-    south, west, north, east = FRANCE_BBOX
-    if not (south <= lat <= north and west <= lon <= east):
-        return str(_("Le point est hors de France métropolitaine : vérifiez les coordonnées."))
-    return None
-
-
-def postcode_error(postcode: str, commune: Commune | None) -> str | None:
-    if postcode and commune is not None and commune.postcodes:
-        if postcode not in commune.postcode_list:
-            return str(
-                _("Le code postal %(cp)s ne correspond pas à %(commune)s (%(codes)s).")
-                % {
-                    "cp": postcode,
-                    "commune": commune.name,
-                    "codes": ", ".join(commune.postcode_list),
-                }
-            )
-    return None
-
-
-def similar_initiatives(name: str, commune: Commune | None, *, exclude_pk=None) -> list[Initiative]:
-    """Initiatives of the same commune whose name is the same or nearly the same."""
-    if commune is None or not name:
-        return []
-    key = normalize(name)
-    qs = Initiative.objects.filter(commune=commune).only("id", "name", "search_name", "slug")
-    if exclude_pk is not None:
-        qs = qs.exclude(pk=exclude_pk)
-    found = []
-    for other in qs[:500]:
-        other_key = other.search_name or normalize(other.name)
-        ratio = SequenceMatcher(None, key, other_key).ratio()
-        if other_key == key or ratio >= SIMILARITY_THRESHOLD:
-            found.append(other)
-    return found
-
-
-def user_intercos(user):
-    return Interco.objects.for_user(user)
-
-
-def communes_for_user(user):
-    if user.is_superuser:
-        return Commune.objects.select_related("departement")
-    return Commune.objects.filter(interco__in=user_intercos(user)).select_related("departement")
-
+from .validators import validate_phone
 
 ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
@@ -141,7 +27,9 @@ ADMIN_FIELDS = [
 
 
 class HttpsURLField(forms.URLField):
-    """A URL field that assumes https:// when the scheme is left out."""
+    """An http(s) URL (no ftp:, javascript:…), https:// assumed when the scheme is left out."""
+
+    default_validators = [http_url]
 
     def __init__(self, **kwargs):
         kwargs.setdefault("assume_scheme", "https")
@@ -175,57 +63,32 @@ class InitiativeAdminForm(forms.ModelForm):
         self.original_status = self.instance.status if self.instance.pk else None
         if self.history_m2m and not self.is_bound:
             self.initial.update(self.history_m2m)
-        if user is None or user.is_superuser:
-            pass
-        else:
+        if user is not None and not user.is_superuser:
             self._limit_querysets(user)
         if "status" in self.fields and user is not None:
             allowed = moderation.allowed_targets(user, self.instance)
             self.fields["status"].choices = [
                 c for c in Initiative.Status.choices if c[0] in allowed
             ]
-        if "website" in self.fields:
-            self.fields["website"].validators.append(http_url)
 
     def _limit_querysets(self, user):
-        inst = self.instance
-        fields = self.fields
-        if "commune" in fields:
-            qs = Commune.objects.filter(interco__in=user_intercos(user))
-            if inst.commune_id:
-                qs = Commune.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk=inst.commune_id))
-            fields["commune"].queryset = qs.select_related("departement")
-        if "coverage" in fields:
-            qs = user_intercos(user)
-            if inst.pk:
-                current = inst.coverage.values("pk")
-                qs = Interco.objects.filter(Q(pk__in=qs.values("pk")) | Q(pk__in=current))
-            fields["coverage"].queryset = qs.distinct()
-        if "carried_by_interco" in fields:
-            qs = user_intercos(user)
-            if inst.carried_by_interco_id:
-                qs = Interco.objects.filter(
-                    Q(pk__in=qs.values("pk")) | Q(pk=inst.carried_by_interco_id)
-                )
-            fields["carried_by_interco"].queryset = qs
-        if "carried_by" in fields:
-            fields["carried_by"].queryset = Initiative.objects.filter(
-                Q(pk__in=initiatives_for_user(user).values("pk")) | Q(status="published")
-            )
+        """The user's territory, plus what the record already has (kept as it is)."""
+        for name, queryset in linkable_choices(user, self.instance).items():
+            if name in self.fields:
+                self.fields[name].queryset = queryset
 
     def clean(self):
         data = super().clean()
         commune = data.get("commune")
-        error = postcode_error(data.get("postcode") or "", commune)
-        if error:
-            self.add_error("postcode", error)
-        lat, lon = data.get("latitude"), data.get("longitude")
-        if (lat is None) != (lon is None) and not self.has_error("latitude"):
-            self.add_error("latitude", _("Renseignez la latitude et la longitude, ou aucune."))
-        elif lat is not None and lon is not None:
-            error = point_location_error(lat, lon, commune)
-            if error:
-                self.add_error("latitude", error)
+        errors = location_errors(
+            commune=commune,
+            postcode=data.get("postcode") or "",
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+        )
+        for field, message in errors.items():
+            if not self.has_error(field):
+                self.add_error(field, message)
         self._check_scope(data)
         self._check_status(data)
         name = data.get("name")
@@ -248,7 +111,7 @@ class InitiativeAdminForm(forms.ModelForm):
         user = self.current_user
         if user is None or user.is_superuser:
             return
-        mine = set(user_intercos(user).values_list("pk", flat=True))
+        mine = set(staff_intercos(user).values_list("pk", flat=True))
         commune = data.get("commune")
         coverage = data.get("coverage")
         if coverage is None and self.instance.pk:
@@ -266,29 +129,19 @@ class InitiativeAdminForm(forms.ModelForm):
             )
 
     def _check_status(self, data):
-        status = data.get("status")
-        if not status or status == self.original_status:
-            return
-        user = self.current_user
-        if user is not None and status not in moderation.EDITOR_TARGETS:
-            commune = data.get("commune")
-            sirens = {commune.interco_id} if commune is not None else set()
-            sirens.update(ic.pk for ic in data.get("coverage") or ())
-            sirens |= moderation.territory_intercos(self.instance)
-            if not moderation.can_moderate_in(user, sirens):
-                self.add_error(
-                    "status",
-                    _("Seuls les modérateurs du territoire peuvent publier ou archiver."),
-                )
-                return
-        if (
-            self.original_status == Initiative.Status.PENDING
-            and status == Initiative.Status.ARCHIVED
-            and not (data.get("rejection_reason") or "").strip()
-        ):
-            self.add_error(
-                "rejection_reason", _("Indiquez le motif du refus : il est envoyé à la personne.")
-            )
+        commune = data.get("commune")
+        intercos = {commune.interco_id} if commune is not None else set()
+        intercos.update(ic.pk for ic in data.get("coverage") or ())
+        errors = moderation.status_change_errors(
+            by=self.current_user,
+            initiative=self.instance,
+            old=self.original_status,
+            to=data.get("status"),
+            intercos=intercos,
+            reason=data.get("rejection_reason") or "",
+        )
+        for field, message in errors.items():
+            self.add_error(field, message)
 
 
 class KeyFigureAdminForm(forms.ModelForm):
@@ -378,9 +231,7 @@ class SuggestionForm(forms.Form):
         empty_label=_("— choisir —"),
     )
     address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
-    website = forms.URLField(
-        label=_("Site web"), required=False, assume_scheme="https", validators=[http_url]
-    )
+    website = HttpsURLField(label=_("Site web"), required=False)
     email = forms.EmailField(label=_("Courriel de l'initiative"), required=False)
     phone = forms.CharField(label=_("Téléphone de l'initiative"), max_length=30, required=False)
     proposer_name = forms.CharField(
@@ -397,8 +248,6 @@ class SuggestionForm(forms.Form):
     homepage = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
 
     def clean_phone(self):
-        from .validators import validate_phone
-
         value = self.cleaned_data.get("phone", "").strip()
         validate_phone(value)
         return value

@@ -22,7 +22,7 @@ from essmap.text import normalize
 from intercos.models import Commune, Interco
 
 from . import moderation
-from .forms import point_location_error, postcode_error
+from .checks import http_url, location_errors
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
 from .services import initiative_create, initiative_update
@@ -83,6 +83,7 @@ class RowResult:
     action: str = "create"  # create | update | error
     errors: list[str] = field(default_factory=list)
     existing: Initiative | None = None
+    old_status: str = ""  # of the existing record, to tell a proposer about a decision
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[Theme] | None = None
 
@@ -379,8 +380,12 @@ def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
         )
         if status not in allowed or (status not in moderation.EDITOR_TARGETS and not moderates):
             errors.append(_("statut : vous ne pouvez pas donner ce statut."))
+        elif existing is not None and (existing.status, status) == ("pending", "archived"):
+            # Refusing a suggestion needs a reason for the proposer: from its page.
+            errors.append(_("statut : un refus se fait depuis la fiche, avec son motif."))
     elif existing is None:
         fields["status"] = Initiative.Status.PUBLISHED if moderates else Initiative.Status.PENDING
+    result.old_status = existing.status if existing else ""
     candidate = copy.copy(existing) if existing else Initiative(slug="import")
     for key, value in fields.items():
         setattr(candidate, key, value)
@@ -392,15 +397,7 @@ def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
     except ValidationError as exc:
         errors.extend(_validation_messages(exc))
     errors.extend(_range_errors(candidate))
-    final_commune = candidate.commune if candidate.commune_id else None
-    for error in (
-        postcode_error(candidate.postcode, final_commune),
-        point_location_error(candidate.latitude, candidate.longitude, final_commune)
-        if candidate.has_point
-        else None,
-    ):
-        if error:
-            errors.append(error)
+    _shared_checks(candidate, errors)
     result.errors = errors
     result.existing = candidate if existing else None
     result.action = "error" if errors else ("update" if existing else "create")
@@ -421,6 +418,24 @@ def _range_errors(candidate: Initiative) -> list[str]:
     if year is not None and not 1800 <= year <= 2100:
         errors.append(_("annee_creation : entre 1800 et 2100."))
     return errors
+
+
+def _shared_checks(candidate: Initiative, errors: list[str]) -> None:
+    """The admin form's and the API's checks: postcode and point against the commune, URL."""
+    point = (candidate.latitude, candidate.longitude) if candidate.has_point else (None, None)
+    errors.extend(
+        location_errors(
+            commune=candidate.commune if candidate.commune_id else None,
+            postcode=candidate.postcode,
+            latitude=point[0],
+            longitude=point[1],
+        ).values()
+    )
+    if candidate.website and not any(e.startswith("website :") for e in errors):
+        try:
+            http_url(candidate.website)
+        except ValidationError as exc:
+            errors.extend(f"website : {message}" for message in exc.messages)
 
 
 def _row_keys(fields: dict, commune, existing) -> Iterable[tuple]:
@@ -459,7 +474,11 @@ def import_apply(*, user, filename: str, content: bytes) -> ImportReport:
                 fields = dict(row.fields)
                 if row.existing is not None:
                     row.existing._history_user = user
-                    initiative_update(initiative=row.existing, themes=row.themes, **fields)
+                    initiative = initiative_update(
+                        initiative=row.existing, themes=row.themes, **fields
+                    )
+                    # Like the admin: a published suggestion's proposer is told (on commit).
+                    moderation.status_changed(initiative, old=row.old_status, by=user)
                 else:
                     name = fields.pop("name")
                     initiative_create(name=name, themes=row.themes or (), **fields)

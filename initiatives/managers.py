@@ -4,7 +4,7 @@ import math
 from datetime import timedelta
 
 from django.db import connections, models
-from django.db.models import BooleanField, F, FloatField, Func, Q, Value
+from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Q, Value
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
@@ -99,10 +99,25 @@ class InitiativeQuerySet(models.QuerySet):
 
     def in_interco(self, interco):
         """Located in one of the interco's communes, or covering it."""
-        return self.filter(Q(commune__interco=interco) | Q(coverage=interco)).distinct()
+        return self.in_intercos([interco])
 
     def in_intercos(self, intercos):
-        return self.filter(Q(commune__interco__in=intercos) | Q(coverage__in=intercos)).distinct()
+        """Located in or covering any of the intercos (a list, queryset or values() query).
+
+        EXISTS rather than a join: no duplicate rows, so no DISTINCT, which would make
+        counts and aggregates sort every column of the matching rows.
+        """
+        covering = self.model.coverage.through.objects.filter(
+            initiative=OuterRef("pk"), interco__in=intercos
+        )
+        return self.filter(Q(commune__interco__in=intercos) | Q(Exists(covering)))
+
+    def with_themes(self, themes):
+        """Carrying any of the themes (EXISTS: no duplicates, no DISTINCT)."""
+        tagged = self.model.themes.through.objects.filter(
+            initiative=OuterRef("pk"), theme__in=themes
+        )
+        return self.filter(Exists(tagged))
 
     def in_bbox(self, south: float, west: float, north: float, east: float):
         return self.filter(
@@ -135,8 +150,9 @@ class InitiativeQuerySet(models.QuerySet):
         """Accent- and case-insensitive search, annotating `search_rank` (higher is better).
 
         On PostgreSQL: French full text on the normalised text (stems: "cantine" finds
-        "cantines") OR trigram word similarity (typos: "energei" finds "energie"), ranked by
-        both, name matches first. Elsewhere: the portable fallback below.
+        "cantines"), or trigram word similarity when full text finds nothing (typos:
+        "solidaie" finds "solidaire"); name matches rank first. Elsewhere: the portable
+        fallback below.
         """
         words = tokens(text)
         if not words:
@@ -146,14 +162,19 @@ class InitiativeQuerySet(models.QuerySet):
         return self._search_portable(words)
 
     def _search_postgresql(self, query: str):
-        text = F("search_text")
-        matches = Q(FullTextMatch(text, query)) | Q(TrigramWordMatch(text, query))
-        rank = (
-            FullTextRank(text, query)
-            + TrigramWordSimilarity(text, query)
-            + TrigramWordSimilarity(F("search_name"), query)
-        )
-        return self.filter(matches).annotate(search_rank=rank)
+        """Full text when it finds something (GIN, milliseconds); else trigrams, for typos.
+
+        Trigram word similarity against the whole text is costly on long texts (seconds at
+        250,000 rows for a common word), so it only runs when full text finds nothing: the
+        EXISTS probe below is one indexed query.
+        """
+        text, name = F("search_text"), F("search_name")
+        full_text = self.filter(FullTextMatch(text, query))
+        if full_text.exists():
+            rank = FullTextRank(text, query) + TrigramWordSimilarity(name, query)
+            return full_text.annotate(search_rank=rank)
+        rank = TrigramWordSimilarity(text, query) + TrigramWordSimilarity(name, query)
+        return self.filter(TrigramWordMatch(text, query)).annotate(search_rank=rank)
 
     def _search_portable(self, words: list[str]):
         """Each word must appear in the normalised text; words found in the name rank first."""

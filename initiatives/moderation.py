@@ -21,8 +21,10 @@ from django.utils.translation import gettext as _
 
 from intercos.models import IntercoMembership
 
+from .checks import linkable_choices
 from .models import Initiative, Theme
-from .services import initiative_create, initiative_update
+from .selectors import user_can_edit_initiative
+from .services import initiative_create, initiative_update, unique_slug
 
 logger = logging.getLogger(__name__)
 Status = Initiative.Status
@@ -81,6 +83,28 @@ def allowed_targets(user, initiative: Initiative) -> set[str]:
     return targets
 
 
+def status_change_errors(
+    *, by, initiative: Initiative, old: str | None, to: str, intercos: Iterable[str], reason: str
+) -> dict[str, str]:
+    """{field: message} when `by` may not move `initiative` from `old` to `to` (None: fine).
+
+    For forms, before saving: `intercos` are the SIRENs of the territory being given to
+    the record (its new commune's and coverage), checked with its current territory.
+    `by=None` is a trusted caller: only the refusal reason is checked.
+    """
+    if not to or to == old:
+        return {}
+    if (
+        by is not None
+        and to not in EDITOR_TARGETS
+        and not can_moderate_in(by, set(intercos) | territory_intercos(initiative))
+    ):
+        return {"status": _("Seuls les modérateurs du territoire peuvent publier ou archiver.")}
+    if old == Status.PENDING and to == Status.ARCHIVED and not reason.strip():
+        return {"rejection_reason": _("Indiquez le motif du refus : il est envoyé à la personne.")}
+    return {}
+
+
 @transaction.atomic
 def transition(*, initiative: Initiative, to: str, by, reason: str = "") -> Initiative:
     """Move an initiative to another status, then tell the proposer when it matters."""
@@ -106,6 +130,73 @@ def transition(*, initiative: Initiative, to: str, by, reason: str = "") -> Init
     initiative = initiative_update(initiative=initiative, **fields)
     status_changed(initiative, old=old, by=by)
     return initiative
+
+
+class OutsideTerritory(PermissionDenied):
+    """The write would leave the initiative, or link it to records, outside the territory."""
+
+    def __init__(self, message, *, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@transaction.atomic
+def staff_initiative_write(
+    *, by, initiative: Initiative | None = None, status: str | None = None, **fields: Any
+) -> Initiative:
+    """Create (`initiative=None`) or update an initiative as a staff account may.
+
+    The record must end up in the account's territory, and a status change follows
+    `transition` (editors draft and submit, moderators publish and archive; proposers
+    told on commit). Related records are those the admin form offers (`linkable_choices`).
+    All or nothing. Raises OutsideTerritory, PermissionDenied (status) and
+    ValidationError (status errors under "status").
+    """
+    _check_links(by, initiative, fields)
+    if initiative is None:
+        initiative = initiative_create(**fields)
+        outside = _("Cette initiative est hors de votre territoire.")
+    else:
+        initiative = initiative_update(initiative=initiative, **fields)
+        outside = _("Cette initiative sortirait de votre territoire.")
+    if not user_can_edit_initiative(by, initiative):
+        raise OutsideTerritory(outside)
+    if status is None or status == initiative.status:
+        return initiative
+    try:
+        return transition(
+            initiative=initiative, to=status, by=by, reason=fields.get("rejection_reason", "")
+        )
+    except ValidationError as exc:
+        raise ValidationError({"status": exc.messages}) from exc
+
+
+@transaction.atomic
+def staff_form_save(*, initiative: Initiative, by, old_status: str | None) -> Initiative:
+    """Save an initiative the admin form validated (territory and status rules included).
+
+    A new record gets its slug; the history names the author; the proposer of a
+    suggestion is told of the decision on commit. The admin saves the m2m fields after.
+    """
+    initiative._history_user = by
+    if not initiative.slug:
+        initiative.slug = unique_slug(initiative.name)
+    initiative = initiative_update(initiative=initiative)
+    if old_status and old_status != initiative.status:
+        status_changed(initiative, old=old_status, by=by)
+    return initiative
+
+
+def _check_links(user, initiative: Initiative | None, fields: dict[str, Any]) -> None:
+    if user.is_superuser:
+        return
+    for name, allowed in linkable_choices(user, initiative).items():
+        chosen = fields.get(name)
+        if chosen is None:
+            continue
+        pks = {obj.pk for obj in chosen} if name == "coverage" else {chosen.pk}
+        if pks and allowed.filter(pk__in=pks).count() != len(pks):
+            raise OutsideTerritory(_("Choix hors de votre territoire."), field=name)
 
 
 def submit(*, initiative: Initiative, by) -> Initiative:
@@ -136,7 +227,7 @@ def status_changed(initiative: Initiative, *, old: str, by=None) -> None:
     kind = {Status.PUBLISHED: "published", Status.ARCHIVED: "rejected"}.get(initiative.status)
     if kind:
         recipients = [initiative.proposer_email]
-        transaction.on_commit(lambda: _notify(initiative, kind, recipients))
+        transaction.on_commit(lambda: _notify(initiative, kind, recipients), robust=True)
 
 
 # --- public suggestions -------------------------------------------------------------------
@@ -165,7 +256,7 @@ def suggestion_create(
         longitude=commune.centre_lon if commune.centre_lat is not None else None,
         **fields,
     )
-    transaction.on_commit(lambda: _notify_new_suggestion(initiative))
+    transaction.on_commit(lambda: _notify_new_suggestion(initiative), robust=True)
     return initiative
 
 
@@ -205,7 +296,8 @@ SUBJECTS = {
 def _notify(initiative: Initiative, kind: str, recipients: list[str]) -> None:
     site_url = settings.SITE_URL.rstrip("/")
     with translation.override("fr"):
-        subject = _(SUBJECTS[kind]) % {"name": initiative.name}
+        # One line: a name typed with a line break must not break (or inject) a header.
+        subject = " ".join((_(SUBJECTS[kind]) % {"name": initiative.name}).split())
         body = render_to_string(
             f"initiatives/emails/{kind}.txt",
             {"initiative": initiative, "site_url": site_url},

@@ -92,9 +92,8 @@ def initiative_carrier(initiative: Initiative) -> Initiative | None:
 def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:
     """(west, south, east, north) of the located initiatives of a queryset, or None."""
     box = (
-        Initiative.objects.filter(pk__in=queryset.order_by().values("pk"))
-        .exclude(latitude__isnull=True)
-        .exclude(longitude__isnull=True)
+        queryset.order_by()
+        .filter(latitude__isnull=False, longitude__isnull=False)
         .aggregate(
             west=Min("longitude"),
             south=Min("latitude"),
@@ -109,20 +108,22 @@ def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:
 
 def theme_breakdown(queryset) -> list[tuple[Theme, int]]:
     """How many initiatives of the queryset carry each theme (largest first)."""
-    ids = queryset.order_by().values("pk")
-    themes = (
-        Theme.objects.filter(initiatives__in=ids)
-        .annotate(n=Count("initiatives", distinct=True))
-        .order_by("-n", "position", "name")
+    rows = (
+        Initiative.themes.through.objects.filter(initiative__in=queryset.order_by().values("pk"))
+        .values_list("theme")
+        .annotate(n=Count("*"))
+        .order_by()
     )
-    return [(theme, theme.n) for theme in themes]
+    counts = dict(rows)
+    themes = Theme.objects.filter(pk__in=counts).order_by("position", "name")
+    return sorted(((t, counts[t.pk]) for t in themes), key=lambda pair: -pair[1])
 
 
 def legal_form_breakdown(queryset) -> list[tuple[str, int]]:
     """(label, count) per legal form among the queryset's initiatives (largest first)."""
     labels = dict(Initiative.LegalForm.choices)
     rows = (
-        Initiative.objects.filter(pk__in=queryset.order_by().values("pk"))
+        queryset.order_by()
         .values("legal_form")
         .annotate(n=Count("pk"))
         .order_by("-n", "legal_form")

@@ -4,7 +4,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
 from essmap.text import normalize
@@ -65,6 +65,27 @@ def _apply(initiative: Initiative, fields: dict[str, Any]) -> None:
     refresh_search_keys(initiative)
 
 
+def _save_new(initiative: Initiative, *, fixed_slug: bool, attempts: int = 5) -> None:
+    """Insert, surviving a concurrent insert of the same generated slug.
+
+    full_clean() already checked the constraints, but another request may have taken the slug
+    (or the name in that commune) since: a generated slug gets the next suffix, anything else
+    is re-validated so that the caller sees a ValidationError, never an IntegrityError.
+    """
+    for _ in range(attempts):
+        try:
+            with transaction.atomic():
+                initiative.save(force_insert=True)
+            return
+        except IntegrityError:
+            initiative.pk = None
+            if fixed_slug or not Initiative.objects.filter(slug=initiative.slug).exists():
+                initiative.full_clean()
+                raise
+            initiative.slug = unique_slug(initiative.name)
+    raise ValidationError({"slug": "Impossible de trouver un identifiant libre, réessayez."})
+
+
 @transaction.atomic
 def initiative_create(
     *,
@@ -77,7 +98,7 @@ def initiative_create(
     initiative = Initiative(name=name, slug=slug or unique_slug(name))
     _apply(initiative, fields)
     initiative.full_clean()
-    initiative.save()
+    _save_new(initiative, fixed_slug=slug is not None)
     initiative.themes.set(themes)
     initiative.coverage.set(coverage)
     return initiative

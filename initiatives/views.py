@@ -1,5 +1,6 @@
 """Public pages: the directory (list + map), one initiative, the embeddable map."""
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -18,9 +19,27 @@ from .selectors import (
 )
 
 PAGE_SIZE = 20
+MAX_PAGES = 500
 # Parameters that do not narrow the set: no need to fit the map to the results for them.
 NON_FILTERING = {"page", "ordering", "mode", "bbox"}
 FRAGMENT_HEADER = "X-Essmap-Fragment"
+
+
+def _page(results, number):
+    """A page of results; bad numbers give page 1, numbers past the end the last reachable page.
+
+    Pages stop at MAX_PAGES: past that, OFFSET scans cost more than anyone reads (narrow the
+    search instead).
+    """
+    paginator = Paginator(results, PAGE_SIZE)
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        number = 1
+    number = max(1, min(number, paginator.num_pages, MAX_PAGES))
+    page = paginator.page(number)
+    page.is_capped = number == MAX_PAGES and paginator.num_pages > MAX_PAGES
+    return page
 
 
 def _active_filters(data) -> dict:
@@ -42,7 +61,7 @@ def directory_context(request) -> dict:
     _decorate(filterset.form)
     valid = filterset.is_valid()
     results = filterset.qs if valid else filterset.queryset.none()
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = _page(results, request.GET.get("page"))
     data = filterset.form.cleaned_data if valid else {}
     point = None
     bounds = None
@@ -50,6 +69,9 @@ def directory_context(request) -> dict:
         radius = float(data.get("radius") or 20)
         point = {"lat": float(data["lat"]), "lon": float(data["lon"]), "radius": radius}
         bounds = radius_bounds(point["lat"], point["lon"], radius)
+    elif valid and data.get("bbox"):
+        south, west, north, east = data["bbox"]  # a list narrowed by moving the map
+        bounds = (west, south, east, north)
     elif valid and _active_filters(request.GET) and page.paginator.count:
         bounds = initiatives_bounds(results)
     # The map asks the API with the same filters, without pagination or its own bbox.
@@ -66,7 +88,10 @@ def directory_context(request) -> dict:
         "point": point,
         "near_commune": filterset.near_commune,
         "map_config": map_config(
-            mode="directory", bounds=list(bounds) if bounds else None, filters=map_filters
+            mode="directory",
+            bounds=list(bounds) if bounds else None,
+            filters=map_filters,
+            geocoder=settings.GEOCODER_URL or None,
         ),
     }
 

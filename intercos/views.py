@@ -12,11 +12,11 @@ from initiatives.selectors import legal_form_breakdown, theme_breakdown
 from .models import Interco
 from .selectors import (
     interco_communes,
+    interco_directory,
     interco_figures,
     interco_initiatives,
     interco_partnerships,
     interco_public_detail,
-    interco_public_list,
 )
 
 # The interco page lists this many initiatives; the directory link shows them all.
@@ -24,7 +24,7 @@ INITIATIVES_SHOWN = 50
 
 
 def interco_list(request):
-    return render(request, "intercos/list.html", {"intercos": interco_public_list()})
+    return render(request, "intercos/list.html", {"intercos": interco_directory()})
 
 
 def interco_detail(request, slug: str):

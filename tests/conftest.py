@@ -18,3 +18,13 @@ def shared_territoires() -> Path:
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate limits, throttles, lockouts and cached pages live in the cache: start empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

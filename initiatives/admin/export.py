@@ -1,14 +1,21 @@
-"""CSV export of the staff list, in the import format (so it round-trips)."""
+"""CSV export of the staff list, in the import format (so it round-trips).
 
-import csv
+The CSV dialect and the formula guard are the partner API's (essmap.api.renderers):
+UTF-8 with BOM, `;`, CRLF; the import undoes the guard.
+"""
+
 from collections.abc import Iterator
 
+from django.http import StreamingHttpResponse
+
+from essmap.api.renderers import csv_lines, csv_response
 from initiatives.imports import COLUMNS
+
+HEADER = [c.header for c in COLUMNS]
 
 
 def export_rows(queryset) -> Iterator[list[str]]:
-    """The header, then one row per initiative, in the import format (round-trips)."""
-    yield [c.header for c in COLUMNS]
+    """One row per initiative, in the import's column order."""
     qs = queryset.select_related("commune").prefetch_related("themes").order_by("name", "pk")
     for obj in qs.iterator(chunk_size=500):
         values = {
@@ -27,28 +34,9 @@ def export_rows(queryset) -> Iterator[list[str]]:
         yield row
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def export_csv_lines(queryset) -> Iterator[str]:
-    writer = csv.writer(_Echo(), delimiter=";")
-    yield "\ufeff"  # BOM: spreadsheets then read UTF-8 correctly
-    for row in export_rows(queryset):
-        yield writer.writerow([_neutralise(v) for v in row])
+    return csv_lines(HEADER, export_rows(queryset))
 
 
-def _neutralise(value: str) -> str:
-    """Keep spreadsheets from running a cell as a formula (CSV injection)."""
-    if value and value[0] in "=+@\t\r" or (value[:1] == "-" and not _is_number(value)):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
+def export_response(queryset, filename: str) -> StreamingHttpResponse:
+    return csv_response(filename, HEADER, export_rows(queryset))

@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.db.models import Q
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -14,37 +13,24 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from initiatives import moderation
+from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
 from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
-from initiatives.services import initiative_update, unique_slug
 
-from . import views
-from .scoping import ScopedAdminMixin, ScopedInlineMixin
+from . import export, views
+from .scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 
 Status = Initiative.Status
 
 
-def partner_initiatives(user):
-    """Initiatives a staff account may name as partner: its own, and any published one."""
-    if user.is_superuser:
-        return Initiative.objects.all()
-    return Initiative.objects.filter(
-        Q(pk__in=initiatives_for_user(user).values("pk")) | Q(status=Status.PUBLISHED)
-    )
-
-
-class PartnershipInline(ScopedInlineMixin, admin.TabularInline):
+class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInline):
     model = Partnership
     fk_name = "initiative"
     extra = 0
     raw_id_fields = ("partner_initiative",)
+    scoped_choices = {"partner_initiative": linkable_initiatives}
     fields = ("kind", "partner_interco", "partner_initiative", "start_year", "end_year", "source")
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "partner_initiative":
-            kwargs["queryset"] = partner_initiatives(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
@@ -55,7 +41,7 @@ class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = InitiativeAdminForm
     change_list_template = "admin/initiatives/initiative/change_list.html"
@@ -124,13 +110,8 @@ class InitiativeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         return render_to_string("admin/initiatives/initiative/map_picker.html")
 
     def save_model(self, request, obj, form, change):
-        obj._history_user = request.user
-        if not obj.slug:
-            obj.slug = unique_slug(obj.name)
-        initiative_update(initiative=obj)
-        old = getattr(form, "original_status", None)
-        if change and old and old != obj.status:
-            moderation.status_changed(obj, old=old, by=request.user)
+        old_status = getattr(form, "original_status", None) if change else None
+        moderation.staff_form_save(initiative=obj, by=request.user, old_status=old_status)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -266,4 +247,4 @@ class InitiativeAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Exporter la sélection (CSV)"))
     def export_selected(self, request, queryset):
-        return views.csv_response(queryset, "initiatives-selection.csv")
+        return export.export_response(queryset, "initiatives-selection.csv")

@@ -5,12 +5,12 @@ from django.db import models
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
-from initiatives.forms import KeyFigureAdminForm, user_intercos
+from initiatives.checks import linkable_initiatives, staff_intercos
+from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from initiatives.selectors import initiatives_for_user
 
-from .initiative import partner_initiatives
-from .scoping import ReadOnlyForStaffMixin, ScopedAdminMixin, is_member
+from .scoping import ReadOnlyForStaffMixin, ScopedAdminMixin, ScopedChoicesMixin, is_member
 
 
 def _mine(user):
@@ -18,38 +18,32 @@ def _mine(user):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     list_display = ("initiative", "kind", "partner_interco", "partner_initiative", "start_year")
     list_filter = ("kind",)
     list_select_related = ("initiative", "partner_interco", "partner_initiative")
     search_fields = ("initiative__name", "partner_interco__name", "partner_initiative__name")
     raw_id_fields = ("initiative", "partner_initiative")
+    scoped_choices = {"initiative": _mine, "partner_initiative": linkable_initiatives}
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(initiative__in=initiatives_for_user(request.user).values("pk"))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.name == "initiative":
-                kwargs["queryset"] = _mine(request.user)
-            elif db_field.name == "partner_initiative":
-                kwargs["queryset"] = partner_initiatives(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     form = KeyFigureAdminForm
     list_display = ("label", "value", "unit", "year", "initiative", "interco", "departement")
     list_select_related = ("initiative", "interco", "departement")
     search_fields = ("label", "initiative__name", "interco__name")
     raw_id_fields = ("initiative",)
+    scoped_choices = {"initiative": _mine, "interco": staff_intercos}
 
     def scope_queryset(self, request, queryset):
         user = request.user
         return queryset.filter(
             Q(initiative__in=initiatives_for_user(user).values("pk"))
-            | Q(interco__in=user_intercos(user).values("pk"))
+            | Q(interco__in=staff_intercos(user).values("pk"))
         )
 
     def get_exclude(self, request, obj=None):
@@ -61,14 +55,6 @@ class KeyFigureAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.current_user = request.user
         return form
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            if db_field.name == "initiative":
-                kwargs["queryset"] = _mine(request.user)
-            elif db_field.name == "interco":
-                kwargs["queryset"] = user_intercos(request.user)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(Theme)

@@ -4,6 +4,8 @@ A staff account sees what `initiatives_for_user` allows (its intercos' territory
 superusers see everything. Another territory's record by URL is a 404, never the form.
 """
 
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 
@@ -65,6 +67,44 @@ class ScopedAdminMixin:
         if obj is None:
             raise Http404
         return obj
+
+
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """Names the chosen record only when it is among the field's choices.
+
+    Django's widget looks the id up in the whole table: typing another territory's id
+    and submitting would show that draft's name next to the error.
+    """
+
+    def label_and_url_for_value(self, value):
+        queryset = getattr(getattr(self, "choices", None), "queryset", None)
+        if queryset is not None:
+            key = self.rel.get_related_field().name
+            try:
+                if not queryset.filter(**{key: value}).exists():
+                    return "", ""
+            except (ValueError, ValidationError):
+                return "", ""
+        return super().label_and_url_for_value(value)
+
+
+class ScopedChoicesMixin:
+    """Staff pick related records among `scoped_choices[field](user)`; superusers among all.
+
+    Raw-id fields name only records among those choices (ScopedRawIdWidget).
+    """
+
+    scoped_choices: dict = {}
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        choices = self.scoped_choices.get(db_field.name)
+        if choices is not None and not request.user.is_superuser:
+            kwargs["queryset"] = choices(request.user)
+        if db_field.name in self.raw_id_fields and "widget" not in kwargs:
+            kwargs["widget"] = ScopedRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ScopedInlineMixin:

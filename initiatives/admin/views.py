@@ -6,7 +6,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, StreamingHttpResponse
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -97,14 +97,6 @@ def _messages(exc) -> list[str]:
 # --- export -------------------------------------------------------------------------------
 
 
-def csv_response(queryset, filename: str) -> StreamingHttpResponse:
-    response = StreamingHttpResponse(
-        export.export_csv_lines(queryset), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
 def export_filtered(model_admin, request):
     """The changelist's current filters and search, exported whole (not one page)."""
     if not model_admin.has_view_permission(request):
@@ -114,13 +106,13 @@ def export_filtered(model_admin, request):
     except IncorrectLookupParameters:
         return HttpResponseRedirect(_url(model_admin, "changelist") + "?e=1")
     stamp = timezone.localdate().isoformat()
-    return csv_response(changelist.get_queryset(request), f"initiatives-{stamp}.csv")
+    return export.export_response(changelist.get_queryset(request), f"initiatives-{stamp}.csv")
 
 
 def import_template(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    return csv_response(Initiative.objects.none(), "modele-import-initiatives.csv")
+    return export.export_response(Initiative.objects.none(), "modele-import-initiatives.csv")
 
 
 # --- import -------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 """Read serializers of the partner API (field names are the published contract)."""
 
+from django.core.validators import URLValidator
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from intercos.models import Commune, Interco
 
+from ..checks import http_url, location_errors
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
 from .docs import FIELDS, described, doc
 
@@ -218,9 +220,23 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
         return InitiativeBriefSerializer(carrier, context=self.context).data
 
 
+class HttpURLField(serializers.URLField):
+    """An http(s) URL only (DRF's URLField also takes ftp:), as in the admin form."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators = [v for v in self.validators if not isinstance(v, URLValidator)]
+        self.validators.append(http_url)
+
+
 @extend_schema_serializer(component_name="InitiativeWrite")
 class InitiativeWriteSerializer(serializers.ModelSerializer):
-    """What interco staff may send with a token (validated again by the services)."""
+    """What interco staff may send with a token (validated again by the services).
+
+    The admin form's checks (checks.py): postcode and point consistent with the commune,
+    http(s) website. Territory rules (related records included) are the service's:
+    `moderation.staff_initiative_write`.
+    """
 
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False,
@@ -252,6 +268,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
     longitude = serializers.FloatField(
         min_value=-180, max_value=180, required=False, allow_null=True, **doc("longitude")
     )
+    website = HttpURLField(max_length=200, required=False, allow_blank=True, **doc("website"))
 
     class Meta:
         model = Initiative
@@ -269,17 +286,24 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
                 if f in FIELDS
                 and f
                 not in {"themes", "coverage", "commune", "carried_by", "carried_by_interco",
-                        "source", "latitude", "longitude"}
+                        "source", "latitude", "longitude", "website"}
             )
         )  # fmt: skip
         # Uniqueness (name per commune) is checked by the services' full_clean.
         validators: list = []
 
+    LOCATION_FIELDS = ("commune", "postcode", "latitude", "longitude")
+
     def validate(self, attrs):
-        lat = attrs.get("latitude", getattr(self.instance, "latitude", None))
-        lon = attrs.get("longitude", getattr(self.instance, "longitude", None))
-        if (lat is None) != (lon is None):
-            raise serializers.ValidationError(
-                {"latitude": ["Latitude et longitude vont ensemble."]}
-            )
+        """Postcode and point against the commune, when the request touches any of them."""
+        if not any(name in attrs for name in self.LOCATION_FIELDS):
+            return attrs
+        value = {
+            name: attrs[name] if name in attrs else getattr(self.instance, name, None)
+            for name in self.LOCATION_FIELDS
+        }
+        value["postcode"] = value["postcode"] or ""
+        errors = location_errors(**value)
+        if errors:
+            raise serializers.ValidationError({name: [msg] for name, msg in errors.items()})
         return attrs

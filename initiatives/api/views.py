@@ -1,8 +1,6 @@
 """Partner API for initiatives, themes, partnerships, key figures and sources."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -32,9 +30,7 @@ from ..selectors import (
     key_figure_public_list,
     partnership_public_list,
     theme_public_list,
-    user_can_edit_initiative,
 )
-from ..services import initiative_create, initiative_update
 from . import exports
 from .openapi import (
     DETAIL_EXAMPLE,
@@ -69,6 +65,27 @@ LIST_RESPONSES = {
     ),
 }
 
+WRITE_RULES = (
+    "Les règles de l'administration s'appliquent. L'initiative doit rester dans votre "
+    "territoire (commune de votre interco, ou interco couverte) ; communes, intercos et "
+    "structure porteuse se choisissent dans votre territoire, ou parmi celles déjà liées à "
+    "la fiche (porteuse : aussi toute initiative publiée) : sinon 403, `errors` nomme le "
+    "champ. Code postal et point cohérents avec la commune, site web en http(s) : sinon "
+    "400. Statut : les agents mettent en brouillon ou en relecture, les modérateurs du "
+    "territoire publient et archivent ; un refus (relecture → archivée) demande "
+    "`rejection_reason`."
+)
+
+
+def _write_schema(summary: str, **kwargs):
+    return extend_schema(
+        tags=["initiatives (écriture)"],
+        summary=summary,
+        description=WRITE_RULES,
+        request=InitiativeWriteSerializer,
+        **kwargs,
+    )
+
 
 @extend_schema_view(
     list=extend_schema(
@@ -85,25 +102,19 @@ LIST_RESPONSES = {
         responses=InitiativeDetailSerializer,
         examples=[DETAIL_EXAMPLE],
     ),
-    create=extend_schema(
-        tags=["initiatives (écriture)"],
-        summary="Créer une initiative de son territoire (jeton d'agent d'interco)",
-        request=InitiativeWriteSerializer,
+    create=_write_schema(
+        "Créer une initiative de son territoire (jeton d'agent d'interco)",
         responses={201: InitiativeDetailSerializer},
         examples=[WRITE_EXAMPLE],
     ),
-    update=extend_schema(
-        tags=["initiatives (écriture)"],
-        summary="Remplacer une initiative de son territoire",
+    update=_write_schema(
+        "Remplacer une initiative de son territoire",
         parameters=[SLUG],
-        request=InitiativeWriteSerializer,
         responses=InitiativeDetailSerializer,
     ),
-    partial_update=extend_schema(
-        tags=["initiatives (écriture)"],
-        summary="Modifier une initiative de son territoire",
+    partial_update=_write_schema(
+        "Modifier une initiative de son territoire",
         parameters=[SLUG],
-        request=InitiativeWriteSerializer,
         responses=InitiativeDetailSerializer,
     ),
 )
@@ -188,49 +199,25 @@ class InitiativeViewSet(
         )
 
     def create(self, request, *args, **kwargs):
-        serializer = InitiativeWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        status = fields.pop("status", Initiative.Status.DRAFT)
-        with transaction.atomic():
-            initiative = initiative_create(**fields)
-            if not user_can_edit_initiative(request.user, initiative):
-                raise exceptions.PermissionDenied(
-                    _("Cette initiative est hors de votre territoire.")
-                )
-            initiative = _set_status(initiative, status, request.user, fields)
-        return self._written(initiative, 201)
+        return self._write(request, None, partial=False, status=201)
 
     def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
         initiative = self.get_object()  # 404 outside the user's territory
-        serializer = InitiativeWriteSerializer(initiative, data=request.data, partial=partial)
+        return self._write(request, initiative, partial=kwargs.pop("partial", False), status=200)
+
+    def _write(self, request, initiative, *, partial, status):
+        serializer = self.get_serializer(initiative, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
-        fields = dict(serializer.validated_data)
-        status = fields.pop("status", initiative.status)
-        with transaction.atomic():
-            initiative = initiative_update(initiative=initiative, **fields)
-            if not user_can_edit_initiative(request.user, initiative):
-                raise exceptions.PermissionDenied(
-                    _("Cette initiative sortirait de votre territoire.")
-                )
-            initiative = _set_status(initiative, status, request.user, fields)
-        return self._written(initiative, 200)
-
-
-def _set_status(initiative, status, user, fields):
-    """Status changes follow the admin's moderation rules (editors draft and submit,
-    the territory's moderators publish and archive) and send the same notifications."""
-    if status == initiative.status:
-        return initiative
-    try:
-        return moderation.transition(
-            initiative=initiative, to=status, by=user, reason=fields.get("rejection_reason", "")
-        )
-    except DjangoPermissionDenied as exc:
-        raise exceptions.PermissionDenied({"status": [str(exc)]}) from None
-    except DjangoValidationError as exc:
-        raise exceptions.ValidationError({"status": exc.messages}) from None
+        try:
+            initiative = moderation.staff_initiative_write(
+                by=request.user, initiative=initiative, **serializer.validated_data
+            )
+        except moderation.OutsideTerritory as exc:
+            detail = {exc.field: [str(exc)]} if exc.field else str(exc)
+            raise exceptions.PermissionDenied(detail) from None
+        except DjangoPermissionDenied as exc:  # a status the user may not give
+            raise exceptions.PermissionDenied({"status": [str(exc)]}) from None
+        return self._written(initiative, status)
 
 
 class _ReadOnlyListViewSet(

@@ -72,7 +72,7 @@ def bar_chart(rows, title: str, chart_id: str = "chart"):
             {
                 "label": label if len(label) <= 34 else label[:33] + "…",
                 "full_label": label,
-                "value": int(value) if value == int(value) else round(value, 2),
+                "value": french_number(round(value, 2)),
                 "y": y,
                 "text_y": y + bar_height * 0.7,
                 "length": round(length, 1),

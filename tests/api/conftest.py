@@ -3,7 +3,6 @@
 from types import SimpleNamespace
 
 import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from initiatives.models import Initiative, KeyFigure, Partnership
@@ -11,14 +10,6 @@ from tests import factories
 
 RHONE_CRUSSOL = "200041366"
 VALENCE_AGGLO = "200068781"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Throttle counters live in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -5,11 +5,12 @@ from django.contrib import admin
 from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token, TokenProxy
 
+from initiatives.api.openapi import WRITE_EXAMPLE
 from initiatives.api.permissions import initiative_admin
 from initiatives.models import Initiative
 from tests import factories
 
-from .conftest import RHONE_CRUSSOL
+from .conftest import RHONE_CRUSSOL, VALENCE_AGGLO
 
 pytestmark = pytest.mark.django_db
 
@@ -30,17 +31,7 @@ def with_token(api, user):
     return api
 
 
-NEW = {
-    "name": "Repair café de Guilherand-Granges",
-    "summary": "Réparer ensemble plutôt que jeter.",
-    "kind": "project",
-    "legal_form": "association",
-    "themes": ["reemploi"],
-    "commune": "07102",
-    "coverage": [RHONE_CRUSSOL],
-    "latitude": 44.934,
-    "longitude": 4.875,
-}
+NEW = dict(WRITE_EXAMPLE.value)  # what the documentation shows is what the tests send
 
 
 def test_tokens_are_managed_in_the_admin():
@@ -221,6 +212,11 @@ def test_superuser_writes_anywhere(api, world):
         ({"status": "secret"}, "status"),
         ({"opening_hours": "whenever I like"}, "opening_hours"),
         ({"name": ""}, "name"),
+        # the admin form's cross-field checks apply to the API too
+        ({"postcode": "26000"}, "postcode"),  # Valence's, not Guilherand-Granges'
+        ({"latitude": 4.8747, "longitude": 44.9339}, "latitude"),  # swapped: off Somalia
+        ({"website": "ftp://example.org/"}, "website"),
+        ({"website": "javascript:alert(1)"}, "website"),
     ],
 )
 def test_invalid_writes_are_400s_naming_the_field(api, world, payload, field):
@@ -228,6 +224,55 @@ def test_invalid_writes_are_400s_naming_the_field(api, world, payload, field):
     response = with_token(api, user).patch(LIST + "energie-solidaire/", payload, format="json")
     assert response.status_code == 400, response.content
     assert field in response.json()["errors"], response.json()
+
+
+def test_location_checks_only_when_the_location_is_written(api, world):
+    Initiative.objects.filter(pk=world.es.pk).update(postcode="26000")  # legacy mismatch
+    client = with_token(api, staff(world, intercos=[world.crussol]))
+    url = LIST + "energie-solidaire/"
+    assert client.patch(url, {"summary": "Autre"}, format="json").status_code == 200
+    response = client.patch(url, {"postcode": "07500"}, format="json")
+    assert response.status_code == 200, response.json()
+
+
+def test_staff_cannot_link_to_another_territory(api, world):
+    theirs = factories.initiative(
+        name="Projet privé de Valence", commune=world.valence, status=Initiative.Status.DRAFT
+    )
+    client = with_token(api, staff(world, intercos=[world.crussol]))
+    url = LIST + "energie-solidaire/"
+    for payload, field in [
+        ({"coverage": [RHONE_CRUSSOL, VALENCE_AGGLO]}, "coverage"),
+        ({"carried_by_interco": VALENCE_AGGLO}, "carried_by_interco"),
+        ({"carried_by": theirs.slug}, "carried_by"),  # another territory's draft
+    ]:
+        response = client.patch(url, payload, format="json")
+        assert response.status_code == 403, (payload, response.json())
+        assert field in response.json()["errors"]
+    located_elsewhere = {**NEW, "commune": "26362", "latitude": 44.93, "longitude": 4.89}
+    response = client.post(LIST, located_elsewhere, format="json")  # covers Rhône Crussol
+    assert response.status_code == 403
+    assert "commune" in response.json()["errors"]
+    assert not Initiative.objects.filter(name=NEW["name"]).exists()
+    world.es.refresh_from_db()
+    assert [ic.pk for ic in world.es.coverage.all()] == [RHONE_CRUSSOL]
+    assert world.es.carried_by_id is None and world.es.carried_by_interco_id == RHONE_CRUSSOL
+    response = client.patch(url, {"carried_by": "credit-cooperatif"}, format="json")
+    assert response.status_code == 200  # any published initiative may carry a project
+
+
+def test_links_the_record_already_has_are_kept(api, world):
+    shared = factories.initiative(
+        name="Réseau Drôme-Ardèche", slug="reseau", coverage=[world.crussol, world.agglo]
+    )
+    client = with_token(api, staff(world, intercos=[world.crussol]))
+    response = client.patch(
+        LIST + "reseau/",
+        {"summary": "Mis à jour", "coverage": [RHONE_CRUSSOL, VALENCE_AGGLO]},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert {ic.pk for ic in shared.coverage.all()} == {RHONE_CRUSSOL, VALENCE_AGGLO}
 
 
 def test_duplicate_name_in_a_commune_is_a_400(api, world):

@@ -306,3 +306,40 @@ def test_no_serious_accessibility_violation(page, live_server, territory, axe_sc
     ]
     assert bad == []
     assert_clean(page, live_server)
+
+
+def test_an_address_unknown_locally_goes_to_the_geocoder(page, live_server, territory):
+    from django.conf import settings
+
+    asked = []
+
+    def geocoder(route):
+        asked.append(route.request.url)
+        route.fulfill(
+            status=200,
+            content_type="application/json",
+            body='{"type": "FeatureCollection", "features": [{"type": "Feature", '
+            '"geometry": {"type": "Point", "coordinates": [4.8924, 44.9334]}, '
+            '"properties": {"label": "1 Place de la Liberté 26000 Valence"}}]}',
+        )
+
+    page.route(settings.GEOCODER_URL + "**", geocoder)
+    page.goto(live_server.url + "/?radius=2")
+    near = page.get_by_label("Près de (commune ou code postal)")
+    near.fill("1 place de la liberte valence")
+    near.press("Enter")
+    expect(page.locator("#results .count")).to_contain_text("à moins de 2 km")
+    assert result_names(page) == ["Cantine de Valence"]
+    assert len(asked) == 1 and "q=1%20place%20de%20la%20liberte%20valence" in asked[0]
+    assert page.get_by_label("Latitude").input_value() == "44.93340"
+
+
+def test_an_unreachable_geocoder_leaves_the_form_error(page, live_server, territory):
+    page.goto(live_server.url + "/")
+    near = page.get_by_label("Près de (commune ou code postal)")
+    near.fill("Lieu inconnu")
+    near.press("Enter")
+    expect(page.get_by_role("alert")).to_contain_text("Commune ou code postal introuvable")
+    expect(page.locator("#results .count")).to_contain_text("Corrigez les filtres")
+    # Only the refused geocoder request failed; the page itself raised nothing.
+    assert all("Failed to load resource" in e or "ERR_FAILED" in e for e in page.console_errors)

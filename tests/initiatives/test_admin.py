@@ -444,6 +444,29 @@ def test_inline_partner_must_be_published_or_own(client, world, related):
     assert not Partnership.objects.filter(partner_initiative=world.pending_theirs).exists()
 
 
+def test_raw_id_fields_do_not_name_another_territory_s_drafts(client, world):
+    client.force_login(world.staff_a)
+    secret = world.pending_theirs.name  # B's suggestion, typed by id
+    partner = {
+        "partnerships-TOTAL_FORMS": "1",
+        "partnerships-0-kind": "pooling",
+        "partnerships-0-partner_initiative": world.pending_theirs.pk,
+    }
+    for data in (
+        form_data(world.mine, carried_by=world.pending_theirs.pk),
+        form_data(world.mine, **partner),
+    ):
+        response = client.post(url("change", world.mine.pk), data)
+        assert response.status_code == 200  # refused: not among the choices
+        assert secret not in response.content.decode()
+    # a record one may choose (any published one) is still named
+    response = client.post(
+        url("change", world.mine.pk), form_data(world.mine, carried_by=world.theirs.pk)
+    )
+    assert response.status_code == 302
+    assert world.theirs.name in client.get(url("change", world.mine.pk)).content.decode()
+
+
 # --- the form page ------------------------------------------------------------------------
 
 

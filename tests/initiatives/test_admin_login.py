@@ -3,20 +3,12 @@
 import pytest
 from django.conf import settings
 from django.contrib.auth.hashers import identify_hasher
-from django.core.cache import cache
 from django.urls import reverse
 
 from tests import factories
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/admin/login/"
-
-
-@pytest.fixture(autouse=True)
-def _reset():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def attempt(client, username, password, ip="192.0.2.10"):

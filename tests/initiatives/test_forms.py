@@ -2,12 +2,8 @@
 
 import pytest
 
-from initiatives.forms import (
-    InitiativeAdminForm,
-    geojson_bbox,
-    point_location_error,
-    similar_initiatives,
-)
+from initiatives.checks import geojson_bbox, point_location_error, similar_initiatives
+from initiatives.forms import InitiativeAdminForm
 from tests import factories
 
 pytestmark = pytest.mark.django_db

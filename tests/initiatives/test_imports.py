@@ -261,6 +261,38 @@ def test_out_of_range_values(place, staff):
     assert "1800" in " ".join(report.rows[2].errors)
 
 
+def test_website_must_be_http_as_in_the_admin_and_api(place, staff):
+    content = (
+        b"nom;commune_insee;site_web\n"
+        b"A;26108;ftp://example.org/\n"
+        b"B;26108;javascript:alert(1)\n"
+        b"C;26108;https://example.org/\n"
+    )
+    report = import_preview(user=staff, filename="a.csv", content=content)
+    assert [len(row.errors) for row in report.rows] == [1, 1, 0]
+    assert report.rows[0].errors[0].startswith("website :")
+
+
+def test_import_tells_proposers_of_published_suggestions_after_commit(
+    place, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    factories.initiative(
+        name="Fournil", commune=place, status="pending", proposer_email="fanny@example.org"
+    )
+    factories.initiative(name="Atelier", commune=place, status="pending")
+    content = b"nom;commune_insee;statut\nFournil;26108;published\nAtelier;26108;archived\n"
+    report = import_preview(user=staff, filename="a.csv", content=content)
+    assert report.rows[0].errors == []
+    assert "motif" in report.rows[1].errors[0]  # a refusal needs a reason: from its page
+    content = b"nom;commune_insee;statut\nFournil;26108;published\n"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert import_apply(user=staff, filename="a.csv", content=content).applied
+        assert mailoutbox == []  # nothing before the commit
+    assert len(callbacks) == 1
+    assert [m.to for m in mailoutbox] == [["fanny@example.org"]]
+    assert "publiée" in mailoutbox[0].subject
+
+
 def test_too_many_rows(place, staff, monkeypatch):
     from initiatives import imports
 

@@ -107,3 +107,33 @@ def test_service_keeps_search_keys_and_unique_slugs():
     b = factories.initiative(name="Énergie Solidaire", commune=factories.commune())
     assert a.slug == "energie-solidaire" and b.slug == "energie-solidaire-2"
     assert a.search_text == "energie solidaire precarite"
+
+
+def test_create_survives_a_concurrent_insert_of_the_same_slug(monkeypatch):
+    from initiatives import services
+
+    taken = factories.initiative(name="Ressourcerie")
+    original_clean = Initiative.full_clean
+
+    def race(calls=[]):  # noqa: B006 - counts calls across one scenario
+        """The first validation runs before the other insert lands, so it misses the slug."""
+        calls.clear()
+
+        def full_clean(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 1:
+                kwargs["exclude"] = ["slug"]
+            return original_clean(self, *args, **kwargs)
+
+        monkeypatch.setattr(Initiative, "full_clean", full_clean)
+
+    race()
+    with pytest.raises(ValidationError) as exc:  # a slug the caller chose: a clear error
+        factories.initiative(name="Ressourcerie bis", slug=taken.slug)
+    assert "slug" in exc.value.message_dict
+    race()
+    slugs = iter([taken.slug, "ressourcerie-2"])
+    monkeypatch.setattr(services, "unique_slug", lambda name, **kw: next(slugs))
+    created = factories.initiative(name="Ressourcerie", commune=factories.commune())
+    assert created.slug == "ressourcerie-2"
+    assert Initiative.objects.filter(name="Ressourcerie").count() == 2

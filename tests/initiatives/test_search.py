@@ -78,12 +78,24 @@ def test_typos_on_postgresql_exact_words_elsewhere(records):
 
 def test_query_uses_the_indexed_expressions(records):
     sql = str(initiative_filter(data={"q": "Énergie"}).qs.query)
+    typo_sql = str(initiative_filter(data={"q": "solidaie"}).qs.query)
     if POSTGRES:
-        assert 'to_tsvector(\'french\'::regconfig, "initiatives_initiative"."search_text")' in sql
-        assert "plainto_tsquery('french'::regconfig" in sql
-        assert '"initiatives_initiative"."search_text" %> ' in sql
+        vector = 'to_tsvector(\'french\'::regconfig, "initiatives_initiative"."search_text")'
+        assert vector in sql and "plainto_tsquery('french'::regconfig" in sql
+        # Trigrams only when full text finds nothing (a typo).
+        assert "%>" not in sql
+        assert '"initiatives_initiative"."search_text" %> ' in typo_sql
     else:
         assert "LIKE" in sql and "energie" in sql
+
+
+def _plan(qs) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            return qs.explain()
+        finally:
+            cursor.execute("RESET enable_seqscan")
 
 
 def test_postgresql_plan_uses_the_gin_indexes(records):
@@ -91,11 +103,5 @@ def test_postgresql_plan_uses_the_gin_indexes(records):
     if not POSTGRES:
         assert "search_text" in str(qs.query)
         return
-    with connection.cursor() as cursor:
-        cursor.execute("SET enable_seqscan = off")
-        try:
-            plan = qs.explain()
-        finally:
-            cursor.execute("RESET enable_seqscan")
-    assert "initiative_search_fts" in plan
-    assert "initiative_search_trgm" in plan
+    assert "initiative_search_fts" in _plan(qs)
+    assert "initiative_search_trgm" in _plan(Initiative.objects.search("solidaie"))

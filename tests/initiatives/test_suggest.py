@@ -4,20 +4,12 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from initiatives.models import Initiative
 from tests import factories
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
@@ -70,6 +62,18 @@ def test_happy_path_creates_pending_suggestion(client, place, django_capture_on_
     recipients = sorted(m.to[0] for m in mail.outbox)
     assert recipients == ["dominique@example.org", "moderation@cc.fr"]
     assert client.get(reverse("propose_done")).status_code == 200
+
+
+def test_line_break_in_name_cannot_break_the_e_mails(
+    client, place, django_capture_on_commit_callbacks
+):
+    name = "Épicerie\nBcc: victime@example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("propose"), payload(place, name=name))
+    assert response.status_code == 302  # was a 500 (BadHeaderError) after the save
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "\n" not in message.subject and "victime" not in "".join(message.recipients())
 
 
 def test_suggestion_is_not_public(client, place):

@@ -148,10 +148,11 @@ def test_directory_query_count_is_bounded(client, directory_data, django_assert_
 
 
 def test_stale_records_are_marked_and_sorted_after_fresh(client):
-    old = factories.initiative(name="AAA ancienne", verified_at=date.today() - timedelta(days=400))
-    fresh = factories.initiative(name="ZZZ récente", verified_at=date.today())
-    never = factories.initiative(name="BBB jamais")
-    response = client.get("/")
+    days_400 = date.today() - timedelta(days=400)
+    old = factories.initiative(name="AAA initiative ancienne", verified_at=days_400)
+    fresh = factories.initiative(name="ZZZ initiative récente", verified_at=date.today())
+    never = factories.initiative(name="BBB initiative jamais vérifiée")
+    response = client.get("/", {"q": "initiative"})
     assert names(response) == [fresh.name, old.name, never.name]
     html = unescape(response.content.decode())
     assert html.count("Informations vérifiées il y a plus d'un an") == 1
@@ -235,7 +236,7 @@ def test_unpublished_initiative_is_not_found(client):
 
 def test_only_the_embed_may_be_framed(client, directory_data):
     assert client.get("/")["X-Frame-Options"] == "DENY"
-    embed = client.get("/embed/", {"theme": "energie", "mode": "list"})
+    embed = client.get("/embed/", {"legal_form": "scic", "mode": "list"})
     assert "X-Frame-Options" not in embed
     html = embed.content.decode()
     assert "Énergie Solidaire" in html and 'class="site-header"' not in html
@@ -247,3 +248,20 @@ def test_language_switcher_serves_english(client):
     assert response.status_code == 302
     html = client.get("/").content.decode()
     assert '<html lang="en">' in html
+
+
+def test_pages_stop_at_max_pages(client, monkeypatch, directory_data):
+    from initiatives import views
+
+    monkeypatch.setattr(views, "MAX_PAGES", 1)
+    response = client.get("/", {"page": "2"})
+    assert response.context["page"].number == 1
+    html = unescape(response.content.decode())
+    assert "Affinez la recherche" in html and 'rel="next"' not in html
+
+
+def test_a_shared_map_view_reopens_on_the_same_box(client, directory_data):
+    response = client.get("/", {"bbox": "4.9,44.6,5.1,44.8"})
+    assert names(response) == ["Énergie Solidaire"]
+    assert response.context["map_config"]["bounds"] == [4.9, 44.6, 5.1, 44.8]
+    assert 'name="bbox" value="4.9,44.6,5.1,44.8"' in response.content.decode()

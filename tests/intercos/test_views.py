@@ -92,3 +92,11 @@ def test_interco_page_offers_embed_snippets_and_contour(client, crestois):
 
 def test_unknown_interco_is_404(client):
     assert client.get("/intercos/nope/").status_code == 404
+
+
+def test_lazy_and_grouped_counts_agree(crestois):
+    from intercos.selectors import interco_directory, interco_public_list
+
+    lazy = {ic.name: ic.n_initiatives for ic in interco_public_list()}
+    grouped = {ic.name: ic.n_initiatives for ic in interco_directory()}
+    assert lazy == grouped == {"CC du Crestois": 2, "Autre CC": 1}

@@ -67,6 +67,7 @@ async function loadList(params, { push = true, fit = false, focus = false } = {}
     results.removeAttribute("aria-busy");
   }
   swapResults(html);
+  if (await geocodeUnknownPlace(params)) return;
   if (push) {
     window.history.pushState({ essmap: true }, "", url);
     shownSearch = window.location.search;
@@ -85,6 +86,31 @@ async function loadList(params, { push = true, fit = false, focus = false } = {}
     if (fit && box) fitTo(boundsFromArray(box.split(",").map(Number)));
     layer.refresh();
   }
+}
+
+// A place the local communes do not know (an address, a hamlet): ask the national address
+// geocoder from the browser, when it is configured and reachable; otherwise the form error
+// shown by the server stays, and nothing else changes.
+async function geocodeUnknownPlace(params) {
+  const place = params.get("near");
+  if (!config?.geocoder || !place || params.get("lat")) return false;
+  if (!results.querySelector('#form-errors a[href="#id_near"]')) return false;
+  try {
+    const url = `${config.geocoder}?q=${encodeURIComponent(place)}&limit=1`;
+    const response = await fetch(url, { headers: { Accept: "application/json" } });
+    if (!response.ok) return false;
+    const feature = (await response.json()).features?.[0];
+    if (!feature) return false;
+    const [lon, lat] = feature.geometry.coordinates;
+    document.getElementById("id_lat").value = lat.toFixed(5);
+    document.getElementById("id_lon").value = lon.toFixed(5);
+    params.set("lat", lat.toFixed(5));
+    params.set("lon", lon.toFixed(5));
+  } catch {
+    return false;
+  }
+  await loadList(params, { fit: true });
+  return true;
 }
 
 function listIsValid() {
