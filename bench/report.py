@@ -128,7 +128,7 @@ def problems(results: dict) -> list[str]:
                 if cell and cell.get("errors"):
                     out.append(
                         f"- {LABELS.get(query, query)} at {level} clients — {name}: "
-                        f"{cell['errors']} errors, e.g. {cell['error_samples'][:2]}"
+                        f"{cell['errors']} errors, e.g. `{cell['error_samples'][0][:90]}…`"
                     )
     return out or ["- none: every request answered 200."]
 
@@ -206,9 +206,10 @@ def main() -> None:
         for name, peaks in results["peak_memory_mb"].items():
             out.append(f"- {name}: {', '.join(map(str, peaks))}")
         out.append("")
-    equivalence = Path(__file__).with_name("NOTES.md")
-    if equivalence.exists():
-        out += [equivalence.read_text().strip(), ""]
+    for extra in ("ANALYSIS.md", "NOTES.md"):  # hand-written reading of the run; equivalence
+        path = Path(__file__).with_name(extra)
+        if path.exists():
+            out += [path.read_text().strip(), ""]
     Path(args.out).write_text("\n".join(out))
 
 
