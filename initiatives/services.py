@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
+from essmap.cache import data_changed
 from essmap.text import normalize
 from intercos.models import Interco
 
@@ -42,6 +43,7 @@ def initiatives_reindex(queryset=None) -> int:
         refresh_search_keys(initiative)
         changed.append(initiative)
     Initiative.objects.bulk_update(changed, ["search_name", "search_text"], batch_size=1000)
+    data_changed()
     return len(changed)
 
 
@@ -101,6 +103,7 @@ def initiative_create(
     _save_new(initiative, fixed_slug=slug is not None)
     initiative.themes.set(themes)
     initiative.coverage.set(coverage)
+    data_changed()
     return initiative
 
 
@@ -119,4 +122,5 @@ def initiative_update(
         initiative.themes.set(themes)
     if coverage is not None:
         initiative.coverage.set(coverage)
+    data_changed()
     return initiative

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+from essmap.cache import data_changed
+
 from .models import Commune, Departement, Interco
 from .reference import ReferenceError
 
@@ -165,4 +167,5 @@ def geometries_sync(*, data: dict[str, list[dict]], contours: bool = True) -> di
             objs.append(obj)
         model.objects.bulk_update(objs, fields, batch_size=200)
         counts[model._meta.model_name] = len(objs)
+    data_changed()
     return counts

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
+from essmap.cache import data_changed
 from essmap.text import normalize
 
 from .models import Commune, Departement, Interco
@@ -117,4 +118,5 @@ def territories_import(*, reference: Reference) -> ImportReport:
     through.objects.bulk_create(
         [through(interco_id=i, departement_id=d) for i, d in sorted(wanted - current)]
     )
+    data_changed()
     return report

@@ -7,12 +7,16 @@ Two modes, chosen with `?pagination=page|cursor`:
   for walking the whole dataset. `count` is the size of the filtered set.
 """
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import EmptyPage
 from django.core.paginator import Paginator as DjangoPaginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.response import Response
+
+from essmap.cache import cached
 
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
@@ -69,6 +73,31 @@ def _envelope_schema(schema, next_example: str, previous_example: str) -> dict:
     }
 
 
+class CachedCountPaginator(DjangoPaginator):
+    """Django's paginator, its COUNT(*) kept in the shared cache (essmap.cache).
+
+    The count of a filtered set is the costly part of a page at national scale (tens to
+    hundreds of milliseconds, against a few for the page itself), and the same filters come
+    back often. The key is the count query's SQL and parameters, so it stays exact; every
+    write invalidates it (the cache's generation).
+    """
+
+    @cached_property
+    def count(self):
+        query = getattr(self.object_list, "query", None)
+        if query is None:  # a list, not a queryset
+            return super().count
+        try:
+            sql, params = query.sql_with_params()
+        except EmptyResultSet:
+            return 0
+        return cached(
+            "count",
+            {"sql": sql, "params": repr(params)},
+            lambda: super(CachedCountPaginator, self).count,
+        )
+
+
 class EnvelopePagination(PageNumberPagination):
     page_size = DEFAULT_PAGE_SIZE
     max_page_size = MAX_PAGE_SIZE
@@ -83,7 +112,7 @@ class EnvelopePagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         number = _strict_positive_int(request, self.page_query_param, 1)
-        paginator = DjangoPaginator(queryset, size)
+        paginator = CachedCountPaginator(queryset, size)
         try:
             self.page = paginator.page(number)
         except EmptyPage:

@@ -8,6 +8,8 @@ from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
+from essmap.cache import data_changed
+
 
 def is_member(request) -> bool:
     """Active staff attached to at least one interco, or a superuser."""
@@ -23,7 +25,27 @@ def is_member(request) -> bool:
     return cached
 
 
-class ScopedAdminMixin:
+class PublicDataAdminMixin:
+    """Every admin write to public data invalidates the shared read cache (after commit)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        data_changed()
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        data_changed()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        data_changed()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        data_changed()
+
+
+class ScopedAdminMixin(PublicDataAdminMixin):
     """Membership gives the permissions; `scope_queryset` limits the rows."""
 
     def scope_queryset(self, request, queryset):
@@ -129,7 +151,7 @@ class ScopedInlineMixin:
         return self._allowed(request, obj)
 
 
-class ReadOnlyForStaffMixin:
+class ReadOnlyForStaffMixin(PublicDataAdminMixin):
     """Shared reference data: staff may read it, only superusers change it."""
 
     def has_module_permission(self, request):
