@@ -15,8 +15,8 @@ from initiatives.synthetic import (
     SYNTH_PREFIX,
     french,
     plan_territories,
-    towns,
 )
+from initiatives.synthetic_places import towns
 from intercos.models import INSEE_RE, SIREN_RE, Commune, Interco
 from tests import factories
 

@@ -17,13 +17,13 @@ from essmap.text import normalize
 from initiatives.models import Initiative, KeyFigure, Partnership, Theme
 from initiatives.synthetic import (
     DEFAULT_THEMES,
-    DEPARTEMENTS,
     SIREN_PREFIX,
     SYNTH_PREFIX,
     InitiativeFactory,
     plan_territories,
     ring,
 )
+from initiatives.synthetic_places import DEPARTEMENTS
 from intercos.models import Commune, Departement, Interco
 
 
