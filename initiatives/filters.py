@@ -87,10 +87,13 @@ class InitiativeFilterSet(filters.FilterSet):
         widget=forms.CheckboxSelectMultiple,
     )
     interco = filters.ModelChoiceFilter(
-        label=_("Intercommunalité"), queryset=Interco.objects.all(), method="filter_interco"
+        label=_("Intercommunalité"),
+        # Choices and lookups never need the GeoJSON contours (kB each).
+        queryset=Interco.objects.defer("contour"),
+        method="filter_interco",
     )
     commune = filters.ModelChoiceFilter(
-        label=_("Commune"), queryset=Commune.objects.all(), field_name="commune"
+        label=_("Commune"), queryset=Commune.objects.defer("contour"), field_name="commune"
     )
     postcode = SafeCharFilter(label=_("Code postal"), max_length=5, method="filter_postcode")
     departement = filters.ModelChoiceFilter(

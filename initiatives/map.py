@@ -5,12 +5,15 @@ so the browser never receives more than MAX_FEATURES features, whatever the tabl
 """
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, Max, Min, QuerySet
 from django.db.models.functions import Floor
 from django.urls import reverse
+
+from essmap.cache import cached
 
 from .models import Initiative
 
@@ -42,11 +45,18 @@ def cell_size(view: MapView) -> float:
 
 
 def _located(queryset: QuerySet[Initiative], view: MapView) -> QuerySet[Initiative]:
-    """A plain queryset over the filtered ids (no DISTINCT, no ordering) inside the view."""
-    ids = queryset.order_by().values("pk")
-    return Initiative.objects.filter(pk__in=ids).in_bbox(
-        view.south, view.west, view.north, view.east
-    )
+    """The filtered set inside the view, unordered, filtered directly.
+
+    No `id IN (SELECT id …)` over the filtered set: that semi-join made PostgreSQL collect
+    every published id before looking at the box (~0.3 s at 250,000 rows). Filters never
+    duplicate rows (themes and intercos are EXISTS subqueries), so counts stay exact.
+    """
+    return queryset.order_by().in_bbox(view.south, view.west, view.north, view.east)
+
+
+def _in_view_at_most(queryset: QuerySet[Initiative], view: MapView, limit: int) -> int:
+    """How many points the view holds, counting no further than `limit` (no ORDER BY)."""
+    return len(_located(queryset, view).values_list("pk", flat=True)[:limit])
 
 
 def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_LIMIT) -> list:
@@ -70,8 +80,22 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
     ]
 
 
-def clusters(queryset: QuerySet[Initiative], view: MapView) -> list:
-    cell = cell_size(view)
+def snapped(view: MapView, cell: float) -> MapView:
+    """The view widened to whole grid cells: every point of a cell it touches is counted.
+
+    Nearby views of a zoom level share one snapped box, so one cached answer serves them.
+    """
+    return MapView(
+        south=max(math.floor(view.south / cell) * cell, -90.0),
+        west=max(math.floor(view.west / cell) * cell, -180.0),
+        north=min(math.ceil(view.north / cell) * cell, 90.0),
+        east=min(math.ceil(view.east / cell) * cell, 180.0),
+        zoom=view.zoom,
+    )
+
+
+def clusters(queryset: QuerySet[Initiative], view: MapView, cell: float | None = None) -> list:
+    cell = cell or cell_size(view)
     rows = (
         _located(queryset, view)
         .annotate(
@@ -104,13 +128,42 @@ def clusters(queryset: QuerySet[Initiative], view: MapView) -> list:
     ]
 
 
-def map_features(queryset: QuerySet[Initiative], view: MapView) -> dict:
-    """A GeoJSON FeatureCollection of markers (few points) or clusters (many)."""
-    first = markers(queryset, view, limit=MARKER_LIMIT + 1)
-    if len(first) <= MARKER_LIMIT:
-        features, mode = first, "markers"
-    else:
+def cluster_cache_key(view: MapView, filters: Mapping | None) -> dict:
+    """What a clusters answer depends on: zoom, the grid-snapped box and the filters."""
+    cell = cell_size(view)
+    box = snapped(view, cell)
+    return {
+        "filters": [(k, sorted(map(str, v))) for k, v in sorted((filters or {}).items())],
+        "zoom": view.zoom,
+        "cell": repr(cell),
+        "box": [round(v / cell) for v in (box.south, box.west, box.north, box.east)],
+    }
+
+
+def map_features(
+    queryset: QuerySet[Initiative], view: MapView, filters: Mapping | None = None
+) -> dict:
+    """A GeoJSON FeatureCollection of markers (few points) or clusters (many).
+
+    Markers when the view holds at most MARKER_LIMIT points (a LIMIT probe decides, cheap
+    whatever the table size). Clusters are computed over the view snapped to the grid and
+    cached in the shared cache (essmap.cache: invalidated by every write) under the zoom,
+    the snapped box and `filters` (the request's filter parameters, which must determine
+    `queryset`). Without `filters`, clusters are computed over the view as it is, uncached.
+    """
+    if _in_view_at_most(queryset, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
+        features, mode = markers(queryset, view, limit=MARKER_LIMIT), "markers"
+    elif filters is None:  # the caller does not vouch for the queryset: no cache
         features, mode = clusters(queryset, view), "clusters"
+    else:
+        cell = cell_size(view)
+        box = snapped(view, cell)
+        features = cached(
+            "map-clusters",
+            cluster_cache_key(view, filters),
+            lambda: clusters(queryset, box, cell),
+        )
+        mode = "clusters"
     return {
         "type": "FeatureCollection",
         "mode": mode,

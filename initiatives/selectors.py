@@ -7,11 +7,21 @@ from intercos.models import Interco
 from .filters import InitiativeFilterSet
 from .models import Initiative, KeyFigure, Partnership, Source, Theme
 
+# Never loaded with lists, exports or maps: GeoJSON contours (kB each, parsed per row) and
+# long texts no list shows (search keys, description, moderation notes). At 250,000 rows,
+# loading them made the CSV export 50 times slower and its worker 100 MB larger.
+CONTOURS = ("commune__contour", "commune__interco__contour")
+LIST_DEFERRED = (
+    "description", "search_text", "search_name", "article_note", "proposer_name",
+    "proposer_email", "rejection_reason", *CONTOURS,
+)  # fmt: skip
+
 
 def initiative_public_list() -> QuerySet[Initiative]:
     return (
         Initiative.objects.published()
         .select_related("commune", "commune__interco")
+        .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
     )
 
@@ -49,29 +59,43 @@ def initiative_public_detail(*, slug: str) -> Initiative:
     Raises Initiative.DoesNotExist.
     """
     published = Initiative.objects.published()
+    brief = ("search_text", "search_name", "description")  # related initiatives: names only
     return (
         published.select_related(
             "commune",
             "commune__interco",
             "commune__departement",
             "source",
+            "carried_by",
             "carried_by_interco",
+        )
+        .defer(
+            "search_text",
+            "search_name",
+            *CONTOURS,
+            "carried_by_interco__contour",
+            *(f"carried_by__{name}" for name in brief),
         )
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
-            Prefetch("coverage", queryset=Interco.objects.order_by("name")),
-            Prefetch("carried_projects", queryset=published.order_by("name")),
+            Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("name")),
+            Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
             Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.filter(
                     Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published")
-                ).select_related("partner_interco", "partner_initiative", "source"),
+                )
+                .select_related("partner_interco", "partner_initiative", "source")
+                .defer(
+                    "partner_interco__contour",
+                    *(f"partner_initiative__{name}" for name in brief),
+                ),
             ),
             Prefetch(
                 "partner_of",
-                queryset=Partnership.objects.filter(initiative__status="published").select_related(
-                    "initiative", "source"
-                ),
+                queryset=Partnership.objects.filter(initiative__status="published")
+                .select_related("initiative", "source")
+                .defer(*(f"initiative__{name}" for name in brief)),
             ),
             Prefetch(
                 "figures",
@@ -86,7 +110,8 @@ def initiative_carrier(initiative: Initiative) -> Initiative | None:
     """The published structure carrying a project, if any."""
     if initiative.carried_by_id is None:
         return None
-    return Initiative.objects.published().filter(pk=initiative.carried_by_id).first()
+    carrier = initiative.carried_by  # loaded with initiative_public_detail()
+    return carrier if carrier.status == Initiative.Status.PUBLISHED else None
 
 
 def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:

@@ -1,13 +1,14 @@
 """Public pages: the directory (list + map), one initiative, the embeddable map."""
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
+
+from essmap.api.pagination import CachedCountPaginator
 
 from .map import map_config, radius_bounds
 from .models import Initiative
@@ -31,7 +32,7 @@ def _page(results, number):
     Pages stop at MAX_PAGES: past that, OFFSET scans cost more than anyone reads (narrow the
     search instead).
     """
-    paginator = Paginator(results, PAGE_SIZE)
+    paginator = CachedCountPaginator(results, PAGE_SIZE)
     try:
         number = int(number)
     except (TypeError, ValueError):

@@ -5,7 +5,9 @@ from urllib.parse import urlencode
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 
+from essmap.cache import cached
 from initiatives.map import map_config
 from initiatives.selectors import legal_form_breakdown, theme_breakdown
 
@@ -33,7 +35,18 @@ def interco_detail(request, slug: str):
     except Interco.DoesNotExist:
         raise Http404 from None
     initiatives = interco_initiatives(interco)
-    total = initiatives.count()
+
+    def summary() -> dict:
+        total = initiatives.count()
+        return {
+            "total": total,
+            "themes": [(t.label, n) for t, n in theme_breakdown(initiatives)] if total else [],
+            "legal_forms": legal_form_breakdown(initiatives) if total else [],
+        }
+
+    # Counts over the whole territory (hundreds of ms for a large interco): in the shared
+    # cache, invalidated by every write; labels are translated, hence the language.
+    stats = cached("interco-summary", {"siren": interco.siren, "lang": get_language()}, summary)
     query = urlencode({"interco": interco.siren})
     embed_url = request.build_absolute_uri(reverse("initiatives:embed"))
     centre = (
@@ -49,12 +62,12 @@ def interco_detail(request, slug: str):
             "interco": interco,
             "communes": list(interco_communes(interco)),
             "initiatives": initiatives[:INITIATIVES_SHOWN],
-            "initiatives_total": total,
+            "initiatives_total": stats["total"],
             "directory_url": f"{reverse('initiatives:directory')}?{query}",
             "partnerships": interco_partnerships(interco),
             "figures": interco_figures(interco),
-            "themes": [(t.label, n) for t, n in theme_breakdown(initiatives)] if total else [],
-            "legal_forms": legal_form_breakdown(initiatives) if total else [],
+            "themes": stats["themes"],
+            "legal_forms": stats["legal_forms"],
             "embed_map": f"{embed_url}?{query}&mode=map",
             "embed_list": f"{embed_url}?{query}&mode=list",
             "map_config": map_config(

@@ -16,8 +16,9 @@ CSV_COLUMNS = [
 ]  # fmt: skip
 
 
-def _url(request, initiative) -> str:
-    return request.build_absolute_uri(f"/initiatives/{initiative.slug}/")
+def _url_prefix(request) -> str:
+    """The absolute address of the pages, built once per export (not once per row)."""
+    return request.build_absolute_uri("/initiatives/")
 
 
 def _distance(initiative):
@@ -25,7 +26,7 @@ def _distance(initiative):
     return None if distance is None else round(distance, 3)
 
 
-def csv_row(request, i) -> list:
+def csv_row(prefix: str, i) -> list:
     commune, interco = i.commune, (i.commune.interco if i.commune else None)
     return [
         i.slug, i.name, i.summary, i.kind, i.legal_form,
@@ -36,11 +37,11 @@ def csv_row(request, i) -> list:
         i.address, i.latitude, i.longitude, _distance(i), i.website, i.email, i.phone,
         i.opening_hours, i.siret, i.rna, i.founded_year, i.employees,
         i.verified_at.isoformat() if i.verified_at else "",
-        timezone.localtime(i.updated_at).isoformat(), _url(request, i),
+        timezone.localtime(i.updated_at).isoformat(), f"{prefix}{i.slug}/",
     ]  # fmt: skip
 
 
-def feature_properties(request, i) -> dict:
+def feature_properties(prefix: str, i) -> dict:
     commune, interco = i.commune, (i.commune.interco if i.commune else None)
     return {
         "slug": i.slug,
@@ -60,20 +61,22 @@ def feature_properties(request, i) -> dict:
         "email": i.email,
         "phone": i.phone,
         "updated_at": timezone.localtime(i.updated_at).isoformat(),
-        "url": _url(request, i),
+        "url": f"{prefix}{i.slug}/",
     }
 
 
 def initiatives_csv(request, queryset) -> StreamingHttpResponse:
-    rows = (csv_row(request, i) for i in queryset.iterator(chunk_size=CHUNK))
+    prefix = _url_prefix(request)
+    rows = (csv_row(prefix, i) for i in queryset.iterator(chunk_size=CHUNK))
     return csv_response("initiatives.csv", CSV_COLUMNS, rows)
 
 
 def initiatives_geojson(request, queryset) -> StreamingHttpResponse:
     """Only initiatives with a point; coordinates [longitude, latitude] (RFC 7946 §3.1.1)."""
     located = queryset.filter(latitude__isnull=False, longitude__isnull=False)
+    prefix = _url_prefix(request)
     features = (
-        point_feature(i.longitude, i.latitude, feature_properties(request, i), feature_id=i.slug)
+        point_feature(i.longitude, i.latitude, feature_properties(prefix, i), feature_id=i.slug)
         for i in located.iterator(chunk_size=CHUNK)
     )
     return geojson_response(features, filename="initiatives.geojson")

@@ -63,7 +63,9 @@ class MapFeaturesView(APIView):
             "Ce que contient l'emprise `bbox` au niveau de zoom `zoom`, avec les mêmes filtres "
             "que la liste des initiatives. Renvoie une FeatureCollection GeoJSON : des "
             f"marqueurs (`kind: marker`) quand les points sont peu nombreux, sinon des "
-            f"agrégats calculés en SQL sur une grille (`kind: cluster`, `count`, `bbox`). "
+            f"agrégats calculés en SQL sur une grille (`kind: cluster`, `count`, `bbox`) : "
+            f"chaque cellule touchée par l'emprise est comptée entière, si bien que des vues "
+            f"voisines au même zoom reçoivent les mêmes agrégats. "
             f"Jamais plus de {MAX_FEATURES} entités."
         ),
         parameters=[
@@ -109,7 +111,11 @@ class MapFeaturesView(APIView):
     )
     def get(self, request):
         view_form = MapViewForm(request.query_params)
-        filterset = initiative_filter(data=request.query_params, request=request)
+        # The view's box is applied by map_features (snapped to the grid for clusters), not
+        # as a filter; the form above checks it.
+        data = request.query_params.copy()
+        data.pop("bbox", None)
+        filterset = initiative_filter(data=data, request=request)
         errors = {}
         if not view_form.is_valid():
             errors.update(view_form.errors)
@@ -119,4 +125,10 @@ class MapFeaturesView(APIView):
             return _error_response(errors)
         south, west, north, east = view_form.cleaned_data["bbox"]
         view = MapView(south, west, north, east, view_form.cleaned_data["zoom"])
-        return Response(map_features(filterset.qs, view))
+        # The filter parameters (only those) key the cached clusters: they determine the set.
+        filters = {
+            name: values
+            for name, values in request.query_params.lists()
+            if name in InitiativeFilterSet.base_filters and name not in ("bbox", "ordering")
+        }
+        return Response(map_features(filterset.qs, view, filters=filters))

@@ -1,6 +1,7 @@
 """Partner API for initiatives, themes, partnerships, key figures and sources."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -18,6 +19,7 @@ from essmap.api.pagination import SwitchablePaginationMixin
 from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
 from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
+from essmap.cache import cached
 
 from .. import moderation
 from ..filters import InitiativeFilterSet
@@ -180,12 +182,26 @@ class InitiativeViewSet(
         return self.get_paginated_response(serializer.data)
 
     def retrieve(self, request, *args, **kwargs):
-        try:
-            initiative = initiative_public_detail(slug=kwargs["slug"])
-        except Initiative.DoesNotExist:
-            raise exceptions.NotFound(_("Aucune initiative publiée avec ce slug.")) from None
-        self.last_modified = initiative.updated_at
-        return Response(self.get_serializer(initiative).data)
+        """Served from the shared cache (invalidated by every write) once serialised."""
+        slug = kwargs["slug"]
+
+        def serialised():
+            try:
+                initiative = initiative_public_detail(slug=slug)
+            except Initiative.DoesNotExist:
+                return None  # not cached: a 404 costs one indexed query
+            return {
+                "data": dict(self.get_serializer(initiative).data),
+                "updated_at": initiative.updated_at,
+            }
+
+        # Absolute URLs depend on the host and scheme, and answers may on the language.
+        key = {"slug": slug, "base": request.build_absolute_uri("/"), "lang": get_language()}
+        answer = cached("initiative-detail", key, serialised)
+        if answer is None:
+            raise exceptions.NotFound(_("Aucune initiative publiée avec ce slug."))
+        self.last_modified = answer["updated_at"]
+        return Response(answer["data"])
 
     # --- writes (territory checked with the admin's selectors) -----------------------------
     def _written(self, initiative, status):

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.authtoken.models import Token
 
+from essmap.cache import data_changed
 from initiatives.models import Initiative
 from tests import factories
 
@@ -87,18 +88,23 @@ def test_cors_headers_also_on_exports_and_errors(api, world):
         assert api.get(url, HTTP_ORIGIN="https://example.org")["Access-Control-Allow-Origin"]
 
 
+# Each change is written as the admin and the services write: then the shared read cache
+# is invalidated (essmap.cache.data_changed, once the transaction commits).
 def _rename_initiative(world):
     Initiative.objects.filter(slug="energie-solidaire").update(name="Énergie Solidaire !")
+    data_changed()
 
 
 def _rename_theme(world):
     world.energie.name = "Énergie (modifié)"
     world.energie.save()
+    data_changed()
 
 
 def _relabel_interco_figure(world):
     world.fig_interco.label = "Habitant·es"
     world.fig_interco.save()
+    data_changed()
 
 
 @pytest.mark.parametrize(
@@ -110,7 +116,9 @@ def _relabel_interco_figure(world):
         ("/api/v1/themes/", _rename_theme),
     ],
 )
-def test_etag_gives_304_until_the_data_changes(api, world, url, change):
+def test_etag_gives_304_until_the_data_changes(
+    api, world, url, change, django_capture_on_commit_callbacks
+):
     first = api.get(url)
     etag = first["ETag"]
     assert etag.startswith('"')
@@ -118,7 +126,8 @@ def test_etag_gives_304_until_the_data_changes(api, world, url, change):
     assert again.status_code == 304
     assert again.content == b""
     assert again["ETag"] == etag and "max-age" in again["Cache-Control"]
-    change(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        change(world)
     changed = api.get(url, HTTP_IF_NONE_MATCH=etag)
     assert changed.status_code == 200 and changed["ETag"] != etag
 
@@ -135,10 +144,16 @@ def test_last_modified_gives_304(api, world):
     assert api.get(DETAIL, HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
 
 
-def test_list_last_modified_moves_when_an_initiative_is_withdrawn(api, world):
+def test_list_last_modified_moves_when_an_initiative_is_withdrawn(
+    api, world, django_capture_on_commit_callbacks
+):
     last = api.get(LIST)["Last-Modified"]
     later = timezone.now() + datetime.timedelta(minutes=5)
-    Initiative.objects.filter(slug="credit-cooperatif").update(status="archived", updated_at=later)
+    with django_capture_on_commit_callbacks(execute=True):  # a write, as services make it
+        Initiative.objects.filter(slug="credit-cooperatif").update(
+            status="archived", updated_at=later
+        )
+        data_changed()
     response = api.get(LIST, HTTP_IF_MODIFIED_SINCE=last)
     assert response.status_code == 200
     assert response.json()["count"] == 2

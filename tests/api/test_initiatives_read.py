@@ -3,6 +3,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from essmap.cache import data_changed
 from initiatives.models import Initiative
 from tests import factories
 
@@ -179,13 +180,15 @@ def test_detail_query_count_is_bounded(api, world, django_assert_max_num_queries
         assert api.get(f"{LIST}energie-solidaire/").status_code == 200
 
 
-def test_carrier_is_shown_only_when_published(api, world):
+def test_carrier_is_shown_only_when_published(api, world, django_capture_on_commit_callbacks):
     project = factories.initiative(
         name="Atelier vélo", kind="project", carried_by=world.draft, commune=world.peray
     )
     url = f"{LIST}{project.slug}/"
     assert api.get(url).json()["carried_by"] is None
-    Initiative.objects.filter(pk=world.draft.pk).update(status="published")
+    with django_capture_on_commit_callbacks(execute=True):  # a write, as services make it
+        Initiative.objects.filter(pk=world.draft.pk).update(status="published")
+        data_changed()
     carrier = api.get(url).json()["carried_by"]
     assert carrier["slug"] == "brouillon-secret"
     assert carrier["url"].endswith("/initiatives/brouillon-secret/")
@@ -195,3 +198,45 @@ def test_coordinates_and_distance_are_plain_numbers(api, world):
     row = api.get(LIST, {"lat": 44.9339, "lon": 4.8747, "radius": 1}).json()["results"][0]
     assert row["slug"] == "energie-solidaire"
     assert isinstance(row["distance_km"], float) and row["distance_km"] < 0.01
+
+
+def test_detail_is_served_from_the_shared_cache_until_a_write(
+    api, world, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    from initiatives.services import initiative_update
+
+    url = f"{LIST}energie-solidaire/"
+    first = api.get(url)
+    with django_assert_num_queries(0):
+        again = api.get(url)
+    assert again.json() == first.json()
+    assert again["Last-Modified"] == first["Last-Modified"]
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative_update(
+            initiative=Initiative.objects.get(slug="energie-solidaire"), summary="Nouveau résumé"
+        )
+    assert api.get(url).json()["summary"] == "Nouveau résumé"
+
+
+def test_cached_detail_keeps_the_host_of_each_request(api, world):
+    url = f"{LIST}energie-solidaire/"
+    assert api.get(url).json()["url"].startswith("http://testserver/")
+    other = api.get(url, HTTP_HOST="localhost").json()["url"]
+    assert other == "http://localhost/initiatives/energie-solidaire/"
+
+
+def test_unknown_slug_is_still_a_404_after_a_cached_detail(api, world):
+    assert api.get(f"{LIST}energie-solidaire/").status_code == 200
+    assert api.get(f"{LIST}nope/").status_code == 404
+
+
+def test_list_count_comes_from_the_shared_cache_for_the_same_filters(api, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = api.get(LIST, {"theme": "energie"}).json()["count"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert api.get(LIST, {"theme": "energie", "page_size": 1}).json()["count"] == first
+    assert not any("COUNT(" in q["sql"].upper() for q in ctx.captured_queries)
+    # Other filters, another count.
+    assert api.get(LIST, {"q": "zzzz-nothing"}).json()["count"] == 0

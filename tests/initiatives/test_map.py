@@ -136,3 +136,46 @@ def test_map_endpoint_is_documented():
     assert {"bbox", "zoom", "q", "theme", "interco", "lat", "lon", "radius", "near"} <= names
     assert "200" in operation["responses"] and "400" in operation["responses"]
     assert operation["operationId"] == "map_features"
+
+
+def test_clusters_are_cached_until_a_write(
+    client, monkeypatch, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 5)
+    grid(20)
+    params = {"bbox": DROME, "zoom": 9}
+    first = client.get("/api/v1/map/", params).json()
+    assert first["mode"] == "clusters"
+    # A nearby view at the same zoom snaps to the same grid box: the count probe only.
+    nearby = {"bbox": "4.61,44.31,5.59,45.19", "zoom": 9}
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/map/", nearby).json() == first
+    with django_capture_on_commit_callbacks(execute=True):  # a write invalidates the cache
+        factories.initiative(name="Nouvelle", latitude=44.5, longitude=4.9)
+    again = client.get("/api/v1/map/", params).json()
+    assert sum(f["properties"]["count"] for f in again["features"]) == 21
+
+
+def test_cached_clusters_depend_on_the_filters(client, monkeypatch):
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 2)
+    grid(10)
+    factories.theme(slug="autre", name="Autre")
+    for i in range(4):
+        factories.initiative(name=f"Q{i}", latitude=44.6, longitude=5.0, legal_form="scic")
+    everything = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 8}).json()
+    scic = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 8, "legal_form": "scic"}).json()
+    assert sum(f["properties"]["count"] for f in everything["features"]) == 14
+    assert sum(f["properties"]["count"] for f in scic["features"]) == 4
+
+
+def test_clusters_count_whole_grid_cells_around_the_view(client, monkeypatch):
+    """Clusters cover the view snapped outward to the grid: a cell is never cut in two."""
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 2)
+    grid(9, south=44.50, west=4.90, step=0.001)  # a tight group near the view's edge
+    view = MapView(44.5005, 4.9005, 45.0, 5.5, 8)
+    cell = cell_size(view)
+    box = map_module.snapped(view, cell)
+    assert box.south <= 44.50 and box.west <= 4.90
+    data = client.get("/api/v1/map/", {"bbox": "4.9005,44.5005,5.5,45.0", "zoom": 8}).json()
+    assert data["mode"] == "clusters"
+    assert sum(f["properties"]["count"] for f in data["features"]) == 9
