@@ -43,15 +43,9 @@ def distance_expression(lat: float, lon: float):
     return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
 
 
-class FullTextMatch(Func):
-    """to_tsvector('french'::regconfig, search_text) @@ plainto_tsquery('french', words).
+class _WithQuery(Func):
+    """A PostgreSQL expression over one column that takes the search words as a parameter."""
 
-    The vector expression is exactly the GIN index's (migration 0002), so the index serves it.
-    """
-
-    template = "(to_tsvector('french'::regconfig, %(expressions)s) @@ " + (
-        "plainto_tsquery('french'::regconfig, %%s))"
-    )
     output_field = BooleanField()
 
     def __init__(self, expression, query: str):
@@ -106,14 +100,14 @@ class VectorRank(VectorMatch):
     output_field = FloatField()
 
 
-class TrigramWordMatch(FullTextMatch):
+class TrigramWordMatch(_WithQuery):
     """search_text %> words (i.e. words <% search_text): trigram GIN index, tolerates typos."""
 
     # "%%%%>" survives two rounds of %-formatting (template, then the driver) as "%>".
     template = "(%(expressions)s %%%%> %%s)"
 
 
-class TrigramWordSimilarity(FullTextMatch):
+class TrigramWordSimilarity(_WithQuery):
     template = "word_similarity(%%s, %(expressions)s)"
     output_field = FloatField()
 
