@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1:8000
 # Reference centres and contours: a geographic-API URL, or a folder in the same format.
 GEO_SOURCE ?= $(shell [ -d ../shared/data/territoires ] && echo ../shared/data/territoires || echo https://geo.api.gouv.fr)
 
-.PHONY: install run serve load test test-e2e quality format bench fixtures-territories clean
+.PHONY: install run serve load test test-e2e quality format messages bench fixtures-territories clean
 
 install: $(VENV)/.installed
 
@@ -37,6 +37,14 @@ quality: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# English catalog: drop duplicates a merge may leave, collect the strings, compile.
+# No source locations, so that moving code does not rewrite the catalog (fewer merge conflicts).
+PO := locale/en/LC_MESSAGES/django.po
+messages: install
+	msguniq --use-first --no-wrap -o $(PO) $(PO)
+	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*'
+	$(PY) manage.py compilemessages -l en -i .venv
 
 # Regenerate fixtures/territories.json from the npm package @etalab/decoupage-administratif.
 DECOUPAGE_VERSION ?= 6.0.0
