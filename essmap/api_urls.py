@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("initiatives.api.map_urls")),
     path("", include("initiatives.api.urls")),
     path("", include("intercos.api.urls")),
+    path("", include("opendata.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path(
