@@ -115,14 +115,22 @@ def alerts_send(*, frequency: str, today: date | None = None) -> dict[str, int]:
     """Send the digests of the last complete period; a period is never sent twice."""
     today = today or timezone.localdate()
     period = last_period(frequency, today)
-    stats = {"sent": 0, "empty": 0, "already": 0, "failed": 0, "forgotten": alerts_forget_unconfirmed()}
+    stats = {
+        "sent": 0,
+        "empty": 0,
+        "already": 0,
+        "failed": 0,
+        "forgotten": alerts_forget_unconfirmed(),
+    }
     subscriptions = AlertSubscription.objects.filter(
         frequency=frequency, confirmed_at__isnull=False, confirmed_at__lt=period.end
     ).order_by("pk")
     for subscription in subscriptions.iterator():
         try:
             with transaction.atomic():
-                delivery = AlertDelivery.objects.create(subscription=subscription, period=period.key)
+                delivery = AlertDelivery.objects.create(
+                    subscription=subscription, period=period.key
+                )
                 items = digest_items(subscription, period)
                 if items:
                     _send_digest(subscription, period, items)

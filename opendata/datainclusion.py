@@ -1,8 +1,9 @@
 """The directory in the data·inclusion schema (v1 `Structure` and `Service`).
 
 Every published initiative is a *service* (what it offers, with its thématiques and its
-zone d'éligibilité). Structures are the initiatives that no published initiative carries (a project or a
-service carried by a published structure is attached to it). Nothing is invented: a field the directory does not know is left out.
+zone d'éligibilité). Structures are the initiatives that no published initiative carries
+(a project or a service carried by a published structure is attached to it). Nothing is
+invented: a field the directory does not know is left out.
 
 The records are validated with the package's models in the tests (warnings as errors,
 `validate(..., strict=True)`), on the seeded data and on a synthetic sample.
@@ -92,7 +93,9 @@ def _place(initiative) -> dict:
 
 
 def thematiques(initiative) -> list[str] | None:
-    found = sorted({t for theme in initiative.themes.all() for t in THEMATIQUES.get(theme.slug, ())})
+    found = sorted(
+        {t for theme in initiative.themes.all() for t in THEMATIQUES.get(theme.slug, ())}
+    )
     return found or None
 
 

@@ -167,14 +167,18 @@ def di_services(context: Context) -> Iterator[dict]:
 
 
 FILES = [
-    DataFile("initiatives.csv", "text/csv", "Initiatives (CSV, UTF-8, virgule)", _write_machine_csv),
+    DataFile(
+        "initiatives.csv", "text/csv", "Initiatives (CSV, UTF-8, virgule)", _write_machine_csv
+    ),
     DataFile(
         "initiatives-tableur.csv",
         "text/csv",
         "Initiatives pour tableur (CSV, UTF-8 avec BOM, point-virgule)",
         _write_spreadsheet_csv,
     ),
-    DataFile("initiatives.geojson", "application/geo+json", "Initiatives (GeoJSON)", _write_geojson),
+    DataFile(
+        "initiatives.geojson", "application/geo+json", "Initiatives (GeoJSON)", _write_geojson
+    ),
     DataFile("chiffres-cles.csv", "text/csv", "Chiffres clés des territoires", _write_figures),
     DataFile(
         "data-inclusion-structures.json",

@@ -58,3 +58,6 @@ class AlertDelivery(models.Model):
                 fields=["subscription", "period"], name="alert_one_delivery_per_period"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} · {self.period}"

@@ -4,8 +4,8 @@ from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import quote_etag
-from django.views.decorators.csrf import csrf_exempt
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import alerts, catalogue, files
@@ -69,9 +69,7 @@ def table_schema(request):
 @require_GET
 def dcat(request):
     data = catalogue.dcat_catalogue(base_url=_base_url(request), manifest=files.read_manifest())
-    return JsonResponse(
-        data, content_type="application/ld+json", json_dumps_params=JSON_PARAMS
-    )
+    return JsonResponse(data, content_type="application/ld+json", json_dumps_params=JSON_PARAMS)
 
 
 # --- alerts ----------------------------------------------------------------------------------
@@ -134,4 +132,3 @@ def alert_unsubscribe(request, token: str):
         return render(request, "opendata/alert_unsubscribed.html")
     known = alerts.AlertSubscription.objects.filter(token=token).exists()
     return render(request, "opendata/alert_unsubscribe.html", {"token": token, "known": known})
-

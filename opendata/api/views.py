@@ -88,4 +88,3 @@ class ServiceList(_DataInclusionList):
     )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
-

@@ -40,7 +40,9 @@ def test_seeded_records_are_valid(seeded):
     _assert_all_valid(structures, services)
     assert any(s["thematiques"] for s in services)
     assert any(s["zone_eligibilite"] for s in services)
-    assert all(s["source"] == "essmap" and s["lien_source"].startswith("https://") for s in services)
+    assert all(
+        s["source"] == "essmap" and s["lien_source"].startswith("https://") for s in services
+    )
 
 
 def test_synthetic_sample_records_are_valid(db):
@@ -52,7 +54,12 @@ def test_synthetic_sample_records_are_valid(db):
 
 
 def test_strict_validation_really_rejects_a_warning():
-    record = {"source": "essmap", "id": "essmap--x", "nom": "Nom avec point.", "date_maj": "2025-01-02"}
+    record = {
+        "source": "essmap",
+        "id": "essmap--x",
+        "nom": "Nom avec point.",
+        "date_maj": "2025-01-02",
+    }
     datainclusion.validate(record, v1.Structure, strict=False)  # only a warning
     with pytest.raises(ValidationError):
         datainclusion.validate(record, v1.Structure, strict=True)

@@ -146,7 +146,9 @@ def test_dcat_catalogue_lists_every_file(client, db):
     assert data["dct:license"]["@id"].startswith("https://www.etalab.gouv.fr/licence-ouverte")
     sizes = {d.get("dcat:byteSize") for d in data["dcat:distribution"]}
     assert {e["size"] for e in manifest["files"].values()} <= sizes
-    csv_dist = next(d for d in data["dcat:distribution"] if d["dct:title"].startswith("Initiatives (CSV"))
+    csv_dist = next(
+        d for d in data["dcat:distribution"] if d["dct:title"].startswith("Initiatives (CSV")
+    )
     assert csv_dist["dct:conformsTo"]["@id"].endswith("/donnees/schema/initiatives.json")
 
 
