@@ -20,7 +20,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from essmap.api.renderers import csv_lines, geojson_chunks, point_feature
 from initiatives.api.exports import CSV_COLUMNS, csv_row, feature_properties
@@ -44,7 +45,7 @@ MULTI = " | "
 class DataFile:
     name: str
     media_type: str
-    title: str
+    title: object  # a lazy translation: French in the manifest, the visitor's language in pages
     write: Callable[[io.TextIOBase, "Context"], int]  # returns the number of rows/records
 
 
@@ -168,28 +169,28 @@ def di_services(context: Context) -> Iterator[dict]:
 
 FILES = [
     DataFile(
-        "initiatives.csv", "text/csv", "Initiatives (CSV, UTF-8, virgule)", _write_machine_csv
+        "initiatives.csv", "text/csv", _("Initiatives (CSV, UTF-8, virgule)"), _write_machine_csv
     ),
     DataFile(
         "initiatives-tableur.csv",
         "text/csv",
-        "Initiatives pour tableur (CSV, UTF-8 avec BOM, point-virgule)",
+        _("Initiatives pour tableur (CSV, UTF-8 avec BOM, point-virgule)"),
         _write_spreadsheet_csv,
     ),
     DataFile(
-        "initiatives.geojson", "application/geo+json", "Initiatives (GeoJSON)", _write_geojson
+        "initiatives.geojson", "application/geo+json", _("Initiatives (GeoJSON)"), _write_geojson
     ),
-    DataFile("chiffres-cles.csv", "text/csv", "Chiffres clés des territoires", _write_figures),
+    DataFile("chiffres-cles.csv", "text/csv", _("Chiffres clés des territoires"), _write_figures),
     DataFile(
         "data-inclusion-structures.json",
         "application/json",
-        "Structures (schéma data·inclusion v1)",
+        _("Structures (schéma data·inclusion v1)"),
         lambda out, ctx: _write_json_list(out, di_structures(ctx)),
     ),
     DataFile(
         "data-inclusion-services.json",
         "application/json",
-        "Services (schéma data·inclusion v1)",
+        _("Services (schéma data·inclusion v1)"),
         lambda out, ctx: _write_json_list(out, di_services(ctx)),
     ),
 ]
@@ -258,8 +259,10 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
             rows["n"] = data_file.write(out, context)
 
         size, digest = write_atomically(folder / data_file.name, fill)
+        with translation.override("fr"):
+            title = str(data_file.title)
         entries[data_file.name] = {
-            "title": data_file.title,
+            "title": title,
             "media_type": data_file.media_type,
             "size": size,
             "sha256": digest,

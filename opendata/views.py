@@ -1,5 +1,7 @@
 """Public pages: "Données ouvertes", the files, the schema, the catalogue and the alerts."""
 
+from datetime import datetime
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
@@ -27,11 +29,15 @@ def page(request):
     for data_file in files.FILES:
         entry = (manifest or {}).get("files", {}).get(data_file.name)
         entries.append({"file": data_file, "entry": entry})
+    generated = None
+    if manifest:
+        generated = datetime.fromisoformat(manifest["generated_at"])
     return render(
         request,
         "opendata/page.html",
         {
             "manifest": manifest,
+            "generated_at": generated,
             "entries": entries,
             "licence_url": catalogue.LICENCE_URL,
             "licence_name": catalogue.LICENCE_NAME,
