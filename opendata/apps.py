@@ -7,4 +7,4 @@ class OpendataConfig(AppConfig):
 
     default_auto_field = "django.db.models.BigAutoField"
     name = "opendata"
-    verbose_name = _("Données ouvertes et alertes")
+    verbose_name = _("Données ouvertes, alertes et signalements")

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import AlertSubscription
+from .models import AlertSubscription, ChangeReport
 
 
 class AlertForm(forms.Form):
@@ -20,6 +20,36 @@ class AlertForm(forms.Form):
     )
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=2000)
     # Honeypot: hidden from people (and assistive technologies), filled by naive bots.
+    homepage = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
+
+    def is_bot(self) -> bool:
+        return bool(self.data.get("homepage"))
+
+
+class ReportForm(forms.Form):
+    """ "Signaler une erreur": which field, what is wrong, the right value, an optional address."""
+
+    field = forms.ChoiceField(label=_("Quelle information ?"), choices=ChangeReport.Field.choices)
+    message = forms.CharField(
+        label=_("Qu'est-ce qui ne va pas ?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    proposed_value = forms.CharField(
+        label=_("La bonne information, si vous la connaissez"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    email = forms.EmailField(
+        label=_("Votre courriel (facultatif)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text=_(
+            "Pour vous dire ce que nous en avons fait ; jamais affiché, effacé avec le signalement."
+        ),
+    )
+    # Honeypot, as on the suggestion form.
     homepage = forms.CharField(label=_("Ne pas remplir ce champ"), required=False)
 
     def is_bot(self) -> bool:

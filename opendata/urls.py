@@ -13,5 +13,7 @@ urlpatterns = [
     path("alertes/", views.alert_subscribe, name="alert_subscribe"),
     path("alertes/envoyee/", views.alert_sent, name="alert_sent"),
     path("alertes/confirmer/<str:token>/", views.alert_confirm, name="alert_confirm"),
+    path("initiatives/<slug:slug>/signaler/", views.report, name="report"),
+    path("initiatives/<slug:slug>/signaler/merci/", views.report_done, name="report_done"),
     path("alertes/desinscrire/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
 ]

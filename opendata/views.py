@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import alerts, catalogue, files
+from initiatives.models import Initiative
+
+from . import alerts, catalogue, corrections, files
 from .feeds import feed_query
-from .forms import AlertForm
-from .ratelimit import rate_limited
+from .forms import AlertForm, ReportForm
+from .ratelimit import rate_limited, suggestion_rate_limited
 
 JSON_PARAMS = {"ensure_ascii": False, "indent": 1}
 
@@ -138,3 +140,34 @@ def alert_unsubscribe(request, token: str):
         return render(request, "opendata/alert_unsubscribed.html")
     known = alerts.AlertSubscription.objects.filter(token=token).exists()
     return render(request, "opendata/alert_unsubscribe.html", {"token": token, "known": known})
+
+
+# --- report an error -------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def report(request, slug: str):
+    initiative = Initiative.objects.published().filter(slug=slug).first()
+    if initiative is None:
+        raise Http404
+    form = ReportForm(request.POST or None, initial={"field": request.GET.get("champ")})
+    context = {"form": form, "initiative": initiative}
+    if request.method == "POST":
+        if suggestion_rate_limited(request):
+            return render(request, "opendata/report.html", {**context, "limited": True},
+                          status=429)  # fmt: skip
+        if form.is_bot():
+            return redirect("opendata:report_done", slug=slug)  # nothing stored, nothing said
+        if form.is_valid():
+            corrections.report_create(initiative=initiative, **{
+                name: form.cleaned_data[name]
+                for name in ("field", "message", "proposed_value", "email")
+            })  # fmt: skip
+            return redirect("opendata:report_done", slug=slug)
+        return render(request, "opendata/report.html", context, status=400)
+    return render(request, "opendata/report.html", context)
+
+
+def report_done(request, slug: str):
+    initiative = Initiative.objects.published().filter(slug=slug).first()
+    if initiative is None:
+        raise Http404
+    return render(request, "opendata/report_done.html", {"initiative": initiative})
