@@ -6,32 +6,17 @@ in pages, a 400 in the API).
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from essmap.filters import SafeCharFilter
 from essmap.text import normalize
 from intercos.models import Commune, Departement, Interco
 
 from .models import Initiative, Theme
 
-MAX_TEXT = 200
 MAX_RADIUS_KM = 500
-
-
-def _no_nul(value: str) -> None:
-    if value and "\x00" in value:
-        raise ValidationError(_("Caractère non autorisé."), code="nul")
-
-
-class SafeCharFilter(filters.CharFilter):
-    """A text filter with a length limit and no NUL byte."""
-
-    def __init__(self, *args, max_length: int = MAX_TEXT, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.extra["validators"] = [MaxLengthValidator(max_length), _no_nul]
-        self.extra.setdefault("strip", True)
 
 
 class BBoxField(forms.CharField):

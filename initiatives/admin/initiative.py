@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 from initiatives import moderation
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
@@ -19,7 +20,6 @@ from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
 from . import export, views
-from .scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 
 Status = Initiative.Status
 

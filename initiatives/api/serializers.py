@@ -5,11 +5,12 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from essmap.api.docs import FIELDS, described, doc
+from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, location_errors
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
-from .docs import FIELDS, described, doc
 
 
 def _absolute(request, path: str) -> str:
@@ -52,29 +53,6 @@ class SourceSerializer(serializers.ModelSerializer):
             "note",
             id="source_id",
             url="source_url",
-        )
-
-
-class CommuneBriefSerializer(serializers.ModelSerializer):
-    postcodes = serializers.ListField(
-        source="postcode_list", child=serializers.CharField(), read_only=True, **doc("postcodes")
-    )
-    departement = serializers.CharField(
-        source="departement_id", read_only=True, **doc("departement")
-    )
-
-    class Meta:
-        model = Commune
-        fields = ["insee", "name", "postcodes", "departement"]
-        extra_kwargs = described("insee", name="commune_name")
-
-
-class IntercoBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Interco
-        fields = ["siren", "name", "slug", "kind"]
-        extra_kwargs = described(
-            "siren", name="interco_name", slug="interco_slug", kind="interco_kind"
         )
 
 

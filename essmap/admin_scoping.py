@@ -1,7 +1,9 @@
-"""Territory scoping shared by every model admin of the staff workspace.
+"""Territory scoping shared by every model admin of the staff workspace (both apps).
 
-A staff account sees what `initiatives_for_user` allows (its intercos' territory);
-superusers see everything. Another territory's record by URL is a 404, never the form.
+Each scoped admin says which rows a staff account may see (`scope_queryset`: for
+initiatives, what `initiatives.selectors.initiatives_for_user` allows, its intercos'
+territory); superusers see everything. Another territory's record by URL is a 404, never the
+form. Shared reference data (territories) is read-only for staff. Knows no app's models.
 """
 
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
