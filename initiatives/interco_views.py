@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from essmap.cache import cached
+from essmap.geo import map_config
 from intercos.models import Interco
 from intercos.selectors import interco_communes, interco_public_detail
 
-from .map import map_config
 from .selectors import (
     interco_directory,
     interco_figures,

@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from essmap.geo import BBox
 from intercos.models import Commune, Interco
 
 from .filters import InitiativeFilterSet
@@ -127,8 +128,8 @@ def initiative_carrier(initiative: Initiative) -> Initiative | None:
     return carrier if carrier.status == Initiative.Status.PUBLISHED else None
 
 
-def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:
-    """(west, south, east, north) of the located initiatives of a queryset, or None."""
+def initiatives_bounds(queryset) -> BBox | None:
+    """The box of the located initiatives of a queryset, or None."""
     box = (
         queryset.order_by()
         .filter(latitude__isnull=False, longitude__isnull=False)
@@ -141,7 +142,7 @@ def initiatives_bounds(queryset) -> tuple[float, float, float, float] | None:
     )
     if box["west"] is None:
         return None
-    return box["west"], box["south"], box["east"], box["north"]
+    return BBox(**box)
 
 
 def theme_breakdown(queryset) -> list[tuple[Theme, int]]:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
+from essmap.geo import BBox, map_config
 
-from .map import map_config, radius_bounds
 from .models import Initiative
 from .selectors import (
     initiative_carrier,
@@ -69,10 +69,9 @@ def directory_context(request) -> dict:
     if valid and data.get("lat") is not None and data.get("lon") is not None:
         radius = float(data.get("radius") or 20)
         point = {"lat": float(data["lat"]), "lon": float(data["lon"]), "radius": radius}
-        bounds = radius_bounds(point["lat"], point["lon"], radius)
+        bounds = BBox.around(point["lat"], point["lon"], radius)
     elif valid and data.get("bbox"):
-        south, west, north, east = data["bbox"]  # a list narrowed by moving the map
-        bounds = (west, south, east, north)
+        bounds = data["bbox"]  # a list narrowed by moving the map
     elif valid and _active_filters(request.GET) and page.paginator.count:
         bounds = initiatives_bounds(results)
     # The map asks the API with the same filters, without pagination or its own bbox.
@@ -90,7 +89,7 @@ def directory_context(request) -> dict:
         "near_commune": filterset.near_commune,
         "map_config": map_config(
             mode="directory",
-            bounds=list(bounds) if bounds else None,
+            bounds=bounds,
             filters=map_filters,
             geocoder=settings.GEOCODER_URL or None,
         ),

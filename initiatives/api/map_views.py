@@ -123,8 +123,7 @@ class MapFeaturesView(APIView):
             errors.update(filterset.form.errors)
         if errors:
             return _error_response(errors)
-        south, west, north, east = view_form.cleaned_data["bbox"]
-        view = MapView(south, west, north, east, view_form.cleaned_data["zoom"])
+        view = MapView(box=view_form.cleaned_data["bbox"], zoom=view_form.cleaned_data["zoom"])
         # The filter parameters (only those) key the cached clusters: they determine the set.
         filters = {
             name: values
