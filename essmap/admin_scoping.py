@@ -30,6 +30,9 @@ def is_member(request) -> bool:
 class PublicDataAdminMixin:
     """Every admin write to public data invalidates the shared read cache (after commit)."""
 
+    # No "view on site" link: a draft's public page is a 404 (get_absolute_url is public).
+    view_on_site = False
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         data_changed()

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, F, FloatField, Max, Min, QuerySet
 from django.db.models.functions import Floor
-from django.urls import reverse
 
 from essmap.cache import cached
 from essmap.geo import BBox
 
 from .models import Initiative
+from .representation import marker_feature
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
@@ -65,16 +65,7 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
         .values_list("slug", "name", "latitude", "longitude", "commune__name")[:limit]
     )
     return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "kind": "marker",
-                "name": name,
-                "commune": commune or "",
-                "url": reverse("initiatives:detail", args=[slug]),
-            },
-        }
+        marker_feature(slug=slug, name=name, lat=lat, lon=lon, commune=commune)
         for slug, name, lat, lon, commune in rows
     ]
 

@@ -11,7 +11,7 @@ from essmap.api.serializers import IntercoBriefSerializer
 from intercos.api.serializers import GEOMETRY_SCHEMA, MemberCommuneSerializer
 from intercos.models import Interco
 
-from .serializers import KeyFigureSerializer
+from .serializers import KeyFigureSerializer, page_links
 
 
 @extend_schema_serializer(component_name="Interco")
@@ -42,9 +42,7 @@ class IntercoListSerializer(IntercoBriefSerializer):
         }
 
     def get_url(self, obj) -> str:
-        request = self.context.get("request")
-        path = f"/intercos/{obj.slug}/"
-        return request.build_absolute_uri(path) if request is not None else path
+        return page_links(self).of(obj)
 
 
 @extend_schema_serializer(component_name="IntercoDetail")

@@ -25,6 +25,7 @@ from essmap.api.views import ApiViewMixin
 from intercos.api.filters import IntercoFilterSet
 from intercos.models import Interco
 
+from ..representation import PageLinks
 from ..selectors import interco_api_detail, interco_public_list
 from .interco_serializers import (
     IntercoDetailSerializer,
@@ -119,6 +120,8 @@ class IntercoViewSet(
         return Response(self.get_serializer(interco).data)
 
     def _contours(self, request, queryset):
+        links = PageLinks(request)
+
         def features():
             for ic in queryset.filter(contour__isnull=False).iterator(chunk_size=100):
                 if not ic.contour:
@@ -133,7 +136,7 @@ class IntercoViewSet(
                         "population": ic.population,
                         "departements": [d.code for d in ic.departements.all()],
                         "initiative_count": ic.n_initiatives,
-                        "url": request.build_absolute_uri(f"/intercos/{ic.slug}/"),
+                        "url": links.of(ic),
                     },
                     feature_id=ic.siren,
                 )

@@ -183,3 +183,31 @@ def test_clusters_count_whole_grid_cells_around_the_view(client, monkeypatch):
     data = client.get("/api/v1/map/", {"bbox": "4.9005,44.5005,5.5,45.0", "zoom": 8}).json()
     assert data["mode"] == "clusters"
     assert sum(f["properties"]["count"] for f in data["features"]) == 9
+
+
+# --- under the API's mixin like every other view ---------------------------------------------
+def test_map_answers_304_to_a_matching_if_none_match(client):
+    grid(3)
+    params = {"bbox": DROME, "zoom": 9}
+    first = client.get("/api/v1/map/", params)
+    assert first.status_code == 200
+    assert first["ETag"]
+    assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
+    again = client.get("/api/v1/map/", params, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/api/v1/map/", {**params, "zoom": 10}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+
+
+def test_map_errors_use_the_api_error_body(client):
+    response = client.get("/api/v1/map/", {"bbox": "5,45,4,44", "zoom": 99})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "no-cache" in response["Cache-Control"] and not response.has_header("ETag")
+    body = response.json()
+    assert set(body) == {"errors", "detail"}
+    assert set(body["errors"]) == {"bbox", "zoom"}
+    assert body["errors"]["bbox"] == ["Boîte inversée : ouest ≤ est et sud ≤ nord attendus."]
+    assert body["detail"] == "Paramètre(s) invalide(s) : bbox, zoom."
+    nul = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9, "q": "a\x00b"})
+    assert nul.status_code == 400 and "q" in nul.json()["errors"]
