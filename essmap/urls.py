@@ -9,6 +9,6 @@ urlpatterns = [
     path("", include("initiatives.suggest_urls")),
     path("", include("opendata.urls")),
     path("", include("initiatives.urls")),
-    path("", include("intercos.urls")),
+    path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),
 ]

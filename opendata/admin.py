@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from initiatives.admin.scoping import ScopedAdminMixin
+from essmap.admin_scoping import ScopedAdminMixin
 from initiatives.selectors import initiatives_for_user
 
 from . import corrections
@@ -42,7 +42,7 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("initiative"))
     def initiative_link(self, obj):
         url = reverse("admin:initiatives_initiative_change", args=[obj.initiative_id])
-        public = reverse("initiatives:detail", args=[obj.initiative.slug])
+        public = obj.initiative.get_absolute_url()
         return format_html(
             '<a href="{}">{}</a> (<a href="{}">{}</a>)',
             url, obj.initiative.name, public, _("page publique"),

@@ -186,7 +186,7 @@ def _send_digest(subscription, period: Period, items: list[Initiative]) -> None:
         {
             "initiative": i,
             "is_new": i.created_at >= period.start,
-            "url": site + reverse("initiatives:detail", args=[i.slug]),
+            "url": site + i.get_absolute_url(),
         }
         for i in items
     ]

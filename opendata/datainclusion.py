@@ -74,22 +74,18 @@ def _date_maj(initiative) -> date:
     return min(updated, timezone.localdate())
 
 
-def _place(initiative) -> dict:
-    commune = initiative.commune
-    postcode = initiative.postcode or (
-        commune.postcode_list[0] if commune and len(commune.postcode_list) == 1 else ""
-    )
-    data = {
-        "commune": commune.name if commune else None,
-        "code_insee": commune.insee if commune else None,
-        "code_postal": postcode or None,
-        "adresse": initiative.address or None,
-        "latitude": initiative.latitude,
-        "longitude": initiative.longitude,
-        "telephone": initiative.phone or None,
-        "courriel": _checked(_EMAIL, initiative.email),
+def _place(fields: dict) -> dict:
+    """Where and how to reach it, from the public representation (representation.py)."""
+    return {
+        "commune": fields["commune"],
+        "code_insee": fields["commune_insee"],
+        "code_postal": fields["postal_code"] or None,
+        "adresse": fields["address"] or None,
+        "latitude": fields["latitude"],
+        "longitude": fields["longitude"],
+        "telephone": fields["phone"] or None,
+        "courriel": _checked(_EMAIL, fields["email"]),
     }
-    return data
 
 
 def thematiques(initiative) -> list[str] | None:
@@ -115,24 +111,24 @@ def zone_eligibilite(initiative, departement_intercos: dict[str, set[str]]) -> l
     return codes + sorted(covered - whole)
 
 
-def structure_record(initiative, *, page_url: str) -> dict:
-    data = {
+def structure_record(initiative, fields: dict) -> dict:
+    """`fields`: the initiative's public representation (representation.public_fields)."""
+    return {
         "source": SOURCE,
         "id": record_id(initiative),
-        "nom": _name(initiative.name),
+        "nom": _name(fields["name"]),
         "date_maj": _date_maj(initiative).isoformat(),
-        "description": _text(initiative.description, initiative.summary),
-        "lien_source": page_url,
-        "siret": initiative.siret or None,
-        "site_web": _checked(_URL, initiative.website),
-        "horaires_accueil": initiative.opening_hours or None,
-        **_place(initiative),
+        "description": _text(initiative.description, fields["summary"]),
+        "lien_source": fields["url"],
+        "siret": fields["siret"] or None,
+        "site_web": _checked(_URL, fields["website"]),
+        "horaires_accueil": fields["opening_hours"] or None,
+        **_place(fields),
     }
-    return data
 
 
 def service_record(
-    initiative, *, page_url: str, structure_id: str, departement_intercos: dict[str, set[str]]
+    initiative, fields: dict, *, structure_id: str, departement_intercos: dict[str, set[str]]
 ) -> dict:
     themes = ", ".join(t.name for t in initiative.themes.all())
     fallback = f"{initiative.get_kind_display()} de l'économie sociale et solidaire" + (
@@ -142,15 +138,15 @@ def service_record(
         "source": SOURCE,
         "structure_id": structure_id,
         "id": record_id(initiative),
-        "nom": _name(initiative.name),
-        "description": _text(initiative.description, initiative.summary) or fallback,
-        "lien_source": page_url,
+        "nom": _name(fields["name"]),
+        "description": _text(initiative.description, fields["summary"]) or fallback,
+        "lien_source": fields["url"],
         "date_maj": _date_maj(initiative).isoformat(),
         "thematiques": thematiques(initiative),
         "zone_eligibilite": zone_eligibilite(initiative, departement_intercos),
-        "lien_mobilisation": _checked(_URL, initiative.website),
-        "horaires_accueil": initiative.opening_hours or None,
-        **_place(initiative),
+        "lien_mobilisation": _checked(_URL, fields["website"]),
+        "horaires_accueil": fields["opening_hours"] or None,
+        **_place(fields),
     }
 
 
@@ -160,19 +156,22 @@ def structure_id_of(initiative) -> str:
     return f"{SOURCE}--{carrier}" if carrier else record_id(initiative)
 
 
-def structures(initiatives: Iterable, *, url_for) -> Iterator[dict]:
-    """Structure records of initiatives that are structures (selectors.structure_queryset)."""
+def structures(initiatives: Iterable, *, fields_of) -> Iterator[dict]:
+    """Structure records of initiatives that are structures (selectors.structure_queryset).
+
+    `fields_of(initiative)` gives its public representation (with absolute page URLs).
+    """
     for initiative in initiatives:
-        yield structure_record(initiative, page_url=url_for(initiative))
+        yield structure_record(initiative, fields_of(initiative))
 
 
 def services(
-    initiatives: Iterable, *, url_for, departement_intercos: dict[str, set[str]]
+    initiatives: Iterable, *, fields_of, departement_intercos: dict[str, set[str]]
 ) -> Iterator[dict]:
     for initiative in initiatives:
         yield service_record(
             initiative,
-            page_url=url_for(initiative),
+            fields_of(initiative),
             structure_id=structure_id_of(initiative),
             departement_intercos=departement_intercos,
         )

@@ -72,7 +72,7 @@ class SearchFeed(Feed):
         return " — ".join(part for part in (item.summary, place) if part)
 
     def item_link(self, item: Initiative):
-        return reverse("initiatives:detail", args=[item.slug])
+        return item.get_absolute_url()
 
     def item_guid(self, item: Initiative):
         return f"essmap:initiative:{item.slug}"

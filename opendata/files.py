@@ -19,12 +19,17 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from essmap.api.renderers import csv_lines, geojson_chunks, point_feature
-from initiatives.api.exports import CSV_COLUMNS, csv_row, feature_properties
+from initiatives.representation import (
+    CSV_FIELDS,
+    GEOJSON_PROPERTIES,
+    MULTI_SEPARATOR,
+    PageLinks,
+    public_fields,
+)
 
 from . import datainclusion, selectors
 
@@ -32,13 +37,13 @@ MANIFEST = "manifest.json"
 MAX_AGE = timedelta(hours=24)  # rebuilt at least daily even if the fingerprint did not move
 # The machine CSV: the API export's columns without the distance (no point to measure from),
 # plus the intercos an initiative serves (its coverage), since many serve a territory.
-COLUMNS = [c for c in CSV_COLUMNS if c != "distance_km"] + ["couverture_siren"]
+COLUMNS = [c for c in CSV_FIELDS if c != "distance_km"] + ["couverture_siren"]
+PROPERTIES = [p for p in GEOJSON_PROPERTIES if p != "distance_km"] + ["coverage_siren"]
 FIGURE_COLUMNS = [
     "intitule", "valeur", "precision", "unite", "annee", "periode", "portee", "portee_code",
     "portee_nom", "source_titre", "source_editeur", "source_date", "source_annee",
     "source_url", "note",
 ]  # fmt: skip
-MULTI = " | "
 
 
 @dataclass(frozen=True)
@@ -49,12 +54,19 @@ class DataFile:
     write: Callable[[io.TextIOBase, "Context"], int]  # returns the number of rows/records
 
 
-@dataclass
 class Context:
-    base_url: str
+    """Absolute page addresses from the public site address (no request in a command)."""
 
-    def page_url(self, initiative) -> str:
-        return f"{self.base_url}{reverse('initiatives:detail', args=[initiative.slug])}"
+    def __init__(self, base_url: str):
+        self.base_url = base_url.rstrip("/")
+        self.links = PageLinks()
+        self.links.origin = self.base_url
+
+    def fields(self, initiative) -> dict:
+        """The one public representation, plus the SIRENs of the intercos it serves."""
+        fields = public_fields(initiative, self.links)
+        fields["coverage_siren"] = [c.siren for c in initiative.coverage.all()]
+        return fields
 
 
 def opendata_dir() -> Path:
@@ -62,13 +74,12 @@ def opendata_dir() -> Path:
 
 
 def _rows(context: Context) -> Iterator[list]:
-    prefix = f"{context.base_url}/initiatives/"
-    distance = CSV_COLUMNS.index("distance_km")
+    names = [CSV_FIELDS.get(column, "coverage_siren") for column in COLUMNS]
     for initiative in selectors.export_queryset().iterator(chunk_size=1000):
-        row = csv_row(prefix, initiative)
-        del row[distance]
-        row.append(MULTI.join(i.siren for i in initiative.coverage.all()))
-        yield row
+        fields = context.fields(initiative)
+        for multi in ("themes", "coverage_siren"):
+            fields[multi] = MULTI_SEPARATOR.join(fields[multi])
+        yield [fields[name] for name in names]
 
 
 def _write_machine_csv(out, context: Context) -> int:
@@ -99,13 +110,11 @@ class _Counter:
 
 def _write_geojson(out, context: Context) -> int:
     """Every published initiative; those serving a territory without a point have no geometry."""
-    prefix = f"{context.base_url}/initiatives/"
 
     def features():
         for i in selectors.export_queryset().iterator(chunk_size=1000):
-            props = feature_properties(prefix, i)
-            props.pop("distance_km", None)
-            props["coverage_siren"] = [c.siren for c in i.coverage.all()]
+            fields = context.fields(i)
+            props = {name: fields[name] for name in PROPERTIES}
             if i.has_point:
                 yield point_feature(i.longitude, i.latitude, props, feature_id=i.slug)
             else:
@@ -155,14 +164,14 @@ def _write_json_list(out, records: Iterable[dict]) -> int:
 
 def di_structures(context: Context) -> Iterator[dict]:
     return datainclusion.structures(
-        selectors.structure_queryset().iterator(chunk_size=1000), url_for=context.page_url
+        selectors.structure_queryset().iterator(chunk_size=1000), fields_of=context.fields
     )
 
 
 def di_services(context: Context) -> Iterator[dict]:
     return datainclusion.services(
         selectors.export_queryset().iterator(chunk_size=1000),
-        url_for=context.page_url,
+        fields_of=context.fields,
         departement_intercos=selectors.departement_intercos(),
     )
 
@@ -249,7 +258,7 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
     fingerprint = selectors.data_fingerprint()
     if not force and not needs_build(read_manifest(), fingerprint):
         return None
-    context = Context(base_url=base_url.rstrip("/"))
+    context = Context(base_url)
     folder = opendata_dir()
     entries = {}
     for data_file in FILES:

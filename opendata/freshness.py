@@ -93,7 +93,7 @@ def _send(user, records: list[Initiative]) -> None:
         {
             "initiative": i,
             "edit": site + reverse("admin:initiatives_initiative_change", args=[i.pk]),
-            "page": site + reverse("initiatives:detail", args=[i.slug]),
+            "page": site + i.get_absolute_url(),
         }
         for i in records
     ]

@@ -48,7 +48,7 @@ class _DataInclusionList(
     def get(self, request, *args, **kwargs):
         self.last_modified = initiatives_last_modified()
         page = self.paginate_queryset(self.get_queryset())
-        context = Context(base_url=request.build_absolute_uri("/").rstrip("/"))
+        context = Context(request.build_absolute_uri("/"))
         return self.get_paginated_response(list(self.records(page, context)))
 
 
@@ -57,7 +57,7 @@ class StructureList(_DataInclusionList):
         return selectors.structure_queryset()
 
     def records(self, initiatives, context):
-        return datainclusion.structures(initiatives, url_for=context.page_url)
+        return datainclusion.structures(initiatives, fields_of=context.fields)
 
     @extend_schema(
         tags=TAGS,
@@ -76,7 +76,7 @@ class ServiceList(_DataInclusionList):
     def records(self, initiatives, context):
         return datainclusion.services(
             initiatives,
-            url_for=context.page_url,
+            fields_of=context.fields,
             departement_intercos=selectors.departement_intercos(),
         )
 

@@ -8,6 +8,7 @@ from data_inclusion.schema import v1
 from django.core.management import call_command
 from pydantic import ValidationError
 
+from bench.generate_synthetic import Command as GenerateSynthetic
 from initiatives.models import Initiative
 from opendata import datainclusion, files
 from tests import factories
@@ -46,7 +47,7 @@ def test_seeded_records_are_valid(seeded):
 
 
 def test_synthetic_sample_records_are_valid(db):
-    call_command("generate_synthetic", count=300, seed=7, stdout=io.StringIO())
+    call_command(GenerateSynthetic(), count=300, seed=7, stdout=io.StringIO())
     Initiative.objects.update(status=Initiative.Status.PUBLISHED)
     structures, services = _records()
     assert len(services) == Initiative.objects.count() >= 300
