@@ -158,3 +158,5 @@ def _notify_reporter(report: ChangeReport) -> None:
             "name": report.initiative.name
         }
     _mail(subject, "opendata/emails/report_decided.txt", {"report": report}, [report.email])
+    # The address served only to tell the reporter: once told, it is erased.
+    ChangeReport.objects.filter(pk=report.pk).update(email="")

@@ -100,6 +100,7 @@ def test_moderator_sees_the_diff_and_accepts_in_one_click(
     assert initiative.history.first().history_user == moderator
     assert [m.to for m in mail.outbox] == [["ana@example.org"]]
     assert "acceptée" in mail.outbox[0].body
+    assert ChangeReport.objects.get().email == ""  # told, then forgotten
 
 
 def test_refusing_changes_nothing_and_tells_the_reporter(
