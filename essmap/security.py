@@ -28,13 +28,21 @@ def origin_of(url: str) -> str | None:
     return f"{parts.scheme}://{netloc}"
 
 
-def build_policy(*, frame_ancestors: str) -> str:
+# An empty <style> element: styled-components (Redoc) creates one, then fills it through the
+# CSSOM (insertRule), which CSP allows. The hash allows exactly the empty element.
+EMPTY_STYLE = "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"
+# The one fixed <style> Redoc's standalone bundle injects (its global rules), by hash: a
+# Redoc upgrade that changes it shows as a violation in tests/e2e/test_csp.py.
+REDOC_STYLE = "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='"
+
+
+def build_policy(*, frame_ancestors: str, style_hashes: tuple[str, ...] = ()) -> str:
     images = ["'self'", "data:", origin_of(settings.MAP_TILES_URL), *settings.CSP_EXTRA_IMG_SRC]
     connect = ["'self'", origin_of(settings.GEOCODER_URL), *settings.CSP_EXTRA_CONNECT_SRC]
     directives = {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        "style-src": ["'self'", *style_hashes],
         "img-src": images,
         "connect-src": connect,
         "font-src": ["'self'"],
@@ -61,10 +69,16 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         self.policy = build_policy(frame_ancestors="'none'")
         self.embed_policy = build_policy(frame_ancestors=settings.EMBED_FRAME_ANCESTORS)
+        self.docs_policy = build_policy(frame_ancestors="'none'", style_hashes=(EMPTY_STYLE, REDOC_STYLE))
 
     def __call__(self, request):
         response = self.get_response(request)
-        embed = request.path.startswith(settings.EMBED_PATH_PREFIX)
-        response.setdefault("Content-Security-Policy", self.embed_policy if embed else self.policy)
+        if request.path.startswith(settings.EMBED_PATH_PREFIX):
+            policy = self.embed_policy
+        elif request.path == settings.API_REDOC_PATH:
+            policy = self.docs_policy
+        else:
+            policy = self.policy
+        response.setdefault("Content-Security-Policy", policy)
         response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

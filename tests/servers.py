@@ -12,6 +12,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -131,3 +132,55 @@ class OwnPostgres:
     def destroy(self) -> None:
         self.stop("immediate")
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+
+
+def production_env(*, database_url: str, redis_url: str, static_root: Path, **extra: str) -> dict:
+    """A production-like environment for gunicorn on loopback, plain HTTP."""
+    import secrets
+
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "essmap.settings.production",
+        "SECRET_KEY": secrets.token_hex(32),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "STATIC_ROOT": str(static_root),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
+        "CONN_MAX_AGE": "600",
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
+
+
+def manage(env: dict, *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+@contextlib.contextmanager
+def gunicorn(env: dict, port: int, *, workers: int = 1, log: Path | None = None):
+    """A gunicorn essmap server on a loopback port; yields the process."""
+    err = open(log, "wb") if log else subprocess.DEVNULL  # noqa: SIM115
+    proc = subprocess.Popen(
+        [GUNICORN, "essmap.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", str(workers), "--timeout", "60", "--graceful-timeout", "5"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=err,
+    )  # fmt: skip
+    try:
+        _wait(lambda: port_open(port) or proc.poll() is not None, 60)
+        assert proc.poll() is None, (log.read_text()[-3000:] if log else "gunicorn exited")
+        yield proc
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        if log:
+            err.close()

@@ -168,6 +168,7 @@ GEOCODER_URL = env_str("GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/
 CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC", "")
 CSP_EXTRA_CONNECT_SRC = env_list("CSP_EXTRA_CONNECT_SRC", "")
 EMBED_PATH_PREFIX = "/embed/"
+API_REDOC_PATH = "/api/v1/redoc/"  # its style engine needs empty <style> elements (a hash)
 EMBED_FRAME_ANCESTORS = env_str("EMBED_FRAME_ANCESTORS", "*")
 CSRF_FAILURE_VIEW = "essmap.errors.csrf_failure"
 # Seconds a client is asked to wait when the database is unreachable (503, essmap/errors.py).

@@ -66,6 +66,7 @@ def bench_env(tmp_path_factory):
         "STATIC_ROOT": str(static),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "CONN_MAX_AGE": "600",
         "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "ERROR",
