@@ -69,7 +69,9 @@ class SecurityHeadersMiddleware:
         self.get_response = get_response
         self.policy = build_policy(frame_ancestors="'none'")
         self.embed_policy = build_policy(frame_ancestors=settings.EMBED_FRAME_ANCESTORS)
-        self.docs_policy = build_policy(frame_ancestors="'none'", style_hashes=(EMPTY_STYLE, REDOC_STYLE))
+        self.docs_policy = build_policy(
+            frame_ancestors="'none'", style_hashes=(EMPTY_STYLE, REDOC_STYLE)
+        )
 
     def __call__(self, request):
         response = self.get_response(request)

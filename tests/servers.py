@@ -177,7 +177,7 @@ def gunicorn(env: dict, port: int, *, workers: int = 1, log: Path | None = None)
     )  # fmt: skip
     try:
         _wait(lambda: port_open(port) or proc.poll() is not None, 60)
-        assert proc.poll() is None, (log.read_text()[-3000:] if log else "gunicorn exited")
+        assert proc.poll() is None, log.read_text()[-3000:] if log else "gunicorn exited"
         yield proc
     finally:
         proc.terminate()

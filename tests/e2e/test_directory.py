@@ -297,7 +297,9 @@ def test_embed_map_shows_the_interco(page, live_server, territory):
 def test_no_serious_accessibility_violation(page, live_server, territory, axe_script, path):
     page.goto(live_server.url + path)
     page.wait_for_load_state("networkidle")
-    page.evaluate(axe_script.read_text())  # through DevTools: the page's CSP allows no inline script
+    page.evaluate(
+        axe_script.read_text()
+    )  # through DevTools: the page's CSP allows no inline script
     result = page.evaluate("async () => await axe.run(document)")
     bad = [
         (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
