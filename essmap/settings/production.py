@@ -49,4 +49,7 @@ if env_str("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 2  # noqa: F405
     DATABASE_ROUTERS = ["essmap.db_router.ReadReplicaRouter"]
+    # Early, so that every read of the request (sessions, lockout, views) follows it.
+    MIDDLEWARE = [MIDDLEWARE[0], "essmap.db_router.PrimaryPinningMiddleware", *MIDDLEWARE[1:]]  # noqa: F405
