@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from initiatives.models import Partnership
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_DIR = ROOT / ".cache" / "axe"
