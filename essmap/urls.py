@@ -12,3 +12,8 @@ urlpatterns = [
     path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),
 ]
+
+handler400 = "essmap.errors.bad_request"
+handler403 = "essmap.errors.permission_denied"
+handler404 = "essmap.errors.page_not_found"
+handler500 = "essmap.errors.server_error"

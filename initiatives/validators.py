@@ -70,3 +70,13 @@ def validate_opening_hours(value: str) -> None:
             _("Horaires au format OpenStreetMap attendus (ex. « Mo-Fr 09:00-12:00,14:00-18:00 »)."),
             code="opening_hours",
         )
+
+
+# Line breaks and other separators that would split a one-line field (a name, a subject).
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def validate_single_line(value: str) -> None:
+    """A one-line field (name, summary, address, phone, a person's name) has no line break."""
+    if value and _LINE_BREAKS.search(value):
+        raise ValidationError(_("Une seule ligne, sans retour à la ligne."), code="single_line")
