@@ -22,8 +22,11 @@ RATE_WINDOW = settings.PROPOSE_RATE_WINDOW  # ...per hour
 FIELDS = ("summary", "description", "address", "website", "email", "phone")
 
 
-def _rate_limited(request) -> bool:
-    """Count this submission; True once the client went over the limit in the window."""
+def rate_limited(request) -> bool:
+    """Count this submission; True once the client went over the limit in the window.
+
+    Also the limit of "Signaler une erreur" (opendata): one counter for both public forms.
+    """
     return not hit("propose", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW).allowed
 
 
@@ -34,7 +37,7 @@ def propose(request):
         if form.is_bot():
             return redirect("propose_done")  # say nothing to the bot, store nothing, count nothing
         if form.is_valid():
-            if _rate_limited(request):
+            if rate_limited(request):
                 return render(request, "initiatives/propose.html", {"form": form, "limited": True},
                               status=429)  # fmt: skip
             data = form.cleaned_data

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from essmap.client_ip import client_ip
+from essmap.ratelimit import hit
 from initiatives.models import Initiative
+from initiatives.suggest_views import rate_limited as suggestion_rate_limited
 
 from . import alerts, catalogue, corrections, files
 from .feeds import feed_query
 from .forms import AlertForm, ReportForm
-from .ratelimit import rate_limited, suggestion_rate_limited
 
 JSON_PARAMS = {"ensure_ascii": False, "indent": 1}
 
@@ -88,14 +90,14 @@ def alert_subscribe(request):
         return _alert_page(request, form, feed_query(request.GET))
     form = AlertForm(request.POST)
     query = request.POST.get("query", "")
-    if rate_limited(request, "alert"):
-        return _alert_page(request, form, query, limited=True, status=429)
     if form.is_bot():
         return redirect("opendata:alert_sent")  # say nothing to the bot, store nothing
     if form.is_valid():
         query = form.cleaned_data["query"]
         if not alerts.search_is_valid(query):
             form.add_error(None, _("Cette recherche n'est pas valide."))
+        elif _alert_rate_limited(request):
+            return _alert_page(request, form, query, limited=True, status=429)
         else:
             alerts.alert_subscribe(
                 email=form.cleaned_data["email"],
@@ -104,6 +106,12 @@ def alert_subscribe(request):
             )
             return redirect("opendata:alert_sent")
     return _alert_page(request, form, query, status=400)
+
+
+def _alert_rate_limited(request) -> bool:
+    """Alert requests per client (valid, human ones only, as for suggestions)."""
+    limit, window = settings.ALERT_RATE_LIMIT, settings.ALERT_RATE_WINDOW
+    return not hit("alert", client_ip(request), limit=limit, window=window).allowed
 
 
 def _alert_page(request, form, query: str, *, limited=False, status=200):
@@ -151,12 +159,12 @@ def report(request, slug: str):
     form = ReportForm(request.POST or None, initial={"field": request.GET.get("champ")})
     context = {"form": form, "initiative": initiative}
     if request.method == "POST":
-        if suggestion_rate_limited(request):
-            return render(request, "opendata/report.html", {**context, "limited": True},
-                          status=429)  # fmt: skip
         if form.is_bot():
             return redirect("opendata:report_done", slug=slug)  # nothing stored, nothing said
         if form.is_valid():
+            if suggestion_rate_limited(request):
+                return render(request, "opendata/report.html", {**context, "limited": True},
+                              status=429)  # fmt: skip
             corrections.report_create(initiative=initiative, **{
                 name: form.cleaned_data[name]
                 for name in ("field", "message", "proposed_value", "email")

@@ -292,7 +292,8 @@ def test_embed_map_shows_the_interco(page, live_server, territory):
 @pytest.mark.parametrize(
     "path",
     ["/", "/?q=energie", "/initiatives/energie-solidaire/", "/intercos/cc-crestois/",
-     "/intercos/", "/territoire/", "/sources/"],
+     "/intercos/", "/territoire/", "/sources/", "/donnees/", "/alertes/?q=energie",
+     "/initiatives/energie-solidaire/signaler/"],
 )  # fmt: skip
 def test_no_serious_accessibility_violation(page, live_server, territory, axe_script, path):
     page.goto(live_server.url + path)

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from opendata.models import AlertSubscription, ChangeReport
 from tests import factories
-from tests.e2e.test_directory import assert_clean, axe_script  # noqa: F401  (fixture)
+from tests.e2e.test_directory import assert_clean
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -64,22 +64,4 @@ def test_from_a_search_to_an_alert_and_a_correction(page, live_server, directory
     report = ChangeReport.objects.get()
     assert (report.field, report.current_value, report.proposed_value) == (
         "phone", "04 75 22 00 00", "04 75 22 11 11")  # fmt: skip
-    assert_clean(page, live_server)
-
-
-@pytest.mark.parametrize(
-    "path",
-    ["/donnees/", "/alertes/?q=epicerie", "/initiatives/epicerie-solidaire-du-diois/signaler/"],
-)
-def test_no_serious_accessibility_violation(page, live_server, directory, axe_script, path):  # noqa: F811
-    page.goto(live_server.url + path)
-    page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        (v["id"], v["impact"])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
     assert_clean(page, live_server)

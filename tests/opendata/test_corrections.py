@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from initiatives import suggest_views
 from initiatives.models import Initiative
 from opendata.models import ChangeReport
 from tests import factories
@@ -22,10 +23,11 @@ def territory():
     return ic, initiative, moderator, editor
 
 
-def _report(client, initiative, **data):
+def _report(client, initiative, REMOTE_ADDR="127.0.0.1", **data):  # noqa: N803
     data = {"field": "phone", "message": "Le numéro a changé.", "proposed_value": "04 75 11 22 33",
             "email": "", "homepage": "", **data}  # fmt: skip
-    return client.post(reverse("opendata:report", args=[initiative.slug]), data)
+    url = reverse("opendata:report", args=[initiative.slug])
+    return client.post(url, data, REMOTE_ADDR=REMOTE_ADDR)
 
 
 def test_every_initiative_page_links_the_form(client, territory):
@@ -64,13 +66,20 @@ def test_honeypot_invalid_and_unpublished(client, territory):
     assert _report(client, draft).status_code == 404
 
 
-def test_same_rate_limit_as_suggestions(client, territory, settings):
+def test_same_rate_limit_as_suggestions(client, territory, monkeypatch):
+    """One counter for both public forms: a suggestion and reports share the limit."""
     _ic, initiative, *_ = territory
-    settings.PROPOSE_RATE_LIMIT = 2
-    client.post(reverse("propose"), {"name": ""})  # a suggestion counts against the same limit
+    monkeypatch.setattr(suggest_views, "RATE_LIMIT", 2)
+    theme = factories.theme("alimentation", "Alimentation")
+    suggestion = {"name": "Nouvelle épicerie", "commune": initiative.commune_id,
+                  "themes": [theme.pk], "proposer_name": "Ana",
+                  "proposer_email": "ana@example.org", "homepage": ""}  # fmt: skip
+    assert client.post(reverse("propose"), suggestion).status_code == 302
+    assert _report(client, initiative, message="").status_code == 400  # invalid: not counted
     assert _report(client, initiative).status_code == 302
     assert _report(client, initiative).status_code == 429
     assert ChangeReport.objects.count() == 1
+    assert _report(client, initiative, REMOTE_ADDR="198.51.100.9").status_code == 302
 
 
 def _admin(client, user):
