@@ -99,3 +99,29 @@ def test_partnership_and_key_figure_history(client, setup):
     client.force_login(staff)
     url = reverse("admin:initiatives_keyfigure_history", args=[figure.pk])
     assert client.get(url).status_code == 200
+
+
+def test_editor_cannot_republish_an_archived_record_by_restoring_a_published_version(client):
+    """The moderation bypass of issue 10: restore checks the status rule against the
+    CURRENT record (archived), not against the old version (published)."""
+    ic = factories.interco(name="CC du Diois")
+    commune = factories.commune(name="Die", interco=ic, postcodes="26150")
+    moderator = factories.user(intercos=[ic], role="moderator")
+    editor = factories.user(intercos=[ic], role="editor")
+    initiative = factories.initiative(name="Café de Die", commune=commune, status="published")
+    published_version = initiative.history.first()
+    from initiatives import moderation
+
+    moderation.archive(initiative=initiative, by=moderator)
+    client.force_login(editor)
+    url = reverse(
+        "admin:initiatives_initiative_simple_history",
+        args=[initiative.pk, published_version.history_id],
+    )
+    data = form_data(initiative, status="published")  # the old version, submitted unchanged
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "status" in response.context["adminform"].form.errors
+    initiative.refresh_from_db()
+    assert initiative.status == "archived"
+    assert client.get(f"/initiatives/{initiative.slug}/").status_code == 404
