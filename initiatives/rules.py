@@ -160,9 +160,12 @@ def can_moderate(user, initiative: Initiative | None = None) -> bool:
     if initiative is None or initiative.pk is None:
         if not (user and user.is_authenticated and user.is_active):
             return False
-        return user.is_superuser or IntercoMembership.objects.filter(
-            user=user, role=IntercoMembership.Role.MODERATOR
-        ).exists()
+        return (
+            user.is_superuser
+            or IntercoMembership.objects.filter(
+                user=user, role=IntercoMembership.Role.MODERATOR
+            ).exists()
+        )
     return can_moderate_in(user, initiative_intercos(initiative))
 
 
