@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import rules
+from . import rules, services
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
 
@@ -422,7 +422,7 @@ def import_apply(*, user, filename: str, content: bytes) -> ImportReport:
                 values = dict(row.fields)
                 if row.themes is not None or row.existing is None:
                     values["themes"] = row.themes or ()
-                rules.staff_write(by=user, initiative=row.existing, values=values)
+                services.staff_write(by=user, initiative=row.existing, values=values)
     except (ValidationError, DatabaseError, Initiative.DoesNotExist, rules.StaleWrite) as exc:
         report.file_errors.append(
             _("Rien n'a été enregistré : %(error)s")

@@ -1,9 +1,9 @@
-"""The write authority for initiatives: EVERY write on an initiative goes through here.
+"""The write rules for initiatives: every write on an initiative is DECIDED here.
 
-Staff writes (admin form, history restore, CSV/XLSX import row, API create/update),
-status changes (submit, publish, archive, reject) and public suggestions are decided and
-made by the functions of this module; the admin, the import and the API only call them
-and render their refusals. Each rule is written once:
+The writes themselves are made by `services.py` (`staff_write`, `transition` and its
+submit/publish/reject/archive, `suggestion_create`), which every path calls: the admin
+form, the history restore, the CSV/XLSX import, the API. Forms and import previews call
+`write_errors` to show the refusals before saving. Each rule is written once:
 
 - Who may write, and which records: `can_write` (the admin's permissions and the API's
   alike). Another territory's record is not "forbidden": callers answer exactly as for a
@@ -15,21 +15,21 @@ and render their refusals. Each rule is written once:
   of an archived record is a change to "published"). Editors draft and submit; moderators
   of the territory (and superusers) also publish and archive. A new record is never
   archived. Refusing a suggestion (pending → archived) needs a reason for the proposer.
-- Postcode and point consistent with the commune, http(s) website: checked when created
-  or when they change (a legacy inconsistency does not block an unrelated edit).
+- The model's limits (point complete and in range, founding year), then postcode and
+  point consistent with the commune and an http(s) website, checked when the record is
+  created or when they change (a legacy inconsistency does not block an unrelated edit).
 - Optimistic concurrency: a write made from a version older than the record's
   (`version`, its `updated_at`) is refused with `StaleWrite`, which names who changed the
   record, when, and each field's value on both sides; nothing is written.
 - An editor's change to a PUBLISHED record goes live at once (no pending revision), and
   the territory's moderators are told by e-mail when the transaction commits, with the
-  list of changed fields (`moderation.notify_published_edit`). Moderators' own edits and
-  status changes send no such e-mail.
-- Proposers of public suggestions are told when theirs is published or rejected.
+  list of changed fields (`notify_moderators_of`). Moderators' edits send no such e-mail;
+  proposers of public suggestions are told when theirs is published or rejected.
 
 Refusals are `WriteRefused` (a ValidationError: `message_dict` by field) or
 `WriteForbidden` (also a PermissionDenied: a right the author lacks, 403 in the API).
 `by=None` is a trusted caller (fixtures, the public suggestion service): only the rules
-about the data apply. Persistence itself (search keys, slug, cache) is `services.py`.
+about the data apply.
 """
 
 from collections.abc import Iterable, Mapping
@@ -38,17 +38,14 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from intercos.models import Interco, IntercoMembership
 
-from . import moderation
 from .checks import http_url, linkable_choices, location_errors
-from .models import Initiative, Theme
+from .models import Initiative
 from .selectors import initiative_intercos, initiatives_for_user
-from .services import EDITABLE_FIELDS, initiative_create, initiative_update, unique_slug
 
 Status = Initiative.Status
 
@@ -359,140 +356,23 @@ def check_version(current: Initiative | None, version, proposed: Mapping[str, An
     raise StaleWrite(who=who, when=current.updated_at, differences=differences)
 
 
-# --- the writes -------------------------------------------------------------------------------
-
-
-def _proposed_values(initiative: Initiative, values: Mapping[str, Any]) -> dict[str, Any]:
-    """The model fields the write would leave on the record (for checks and conflicts)."""
-    out = {name: getattr(initiative, name) for name in EDITABLE_FIELDS}
-    out["commune"] = initiative.commune if initiative.commune_id else None
-    out.update(values)
-    return out
-
-
-@transaction.atomic
-def staff_write(
-    *,
-    by,
-    initiative: Initiative | None,
-    values: Mapping[str, Any] | None = None,
-    version: datetime | None = None,
-) -> Initiative:
-    """Create (`initiative=None`) or change an initiative; the one staff write.
-
-    `initiative` may carry unsaved changes (the admin form and the history restore apply
-    theirs to it), `values` further ones (`themes`, `coverage` included). The rules are
-    checked against the record as it is in the database now, locked until commit.
-    Raises Initiative.DoesNotExist for a record that is missing OR outside the author's
-    territory (indistinguishable), WriteRefused/WriteForbidden, StaleWrite.
-    """
-    values = dict(values or {})
-    if by is not None and not can_write(by):
-        raise WriteForbidden([Refusal(ALL, _("Vous n'avez pas accès à l'annuaire."), True)])
-    current = None
-    if initiative is not None and initiative.pk is not None:
-        current = current_record(initiative.pk, lock=True)
-        if current is None or (by is not None and not can_write(by, current)):
-            raise Initiative.DoesNotExist
-    target = initiative if initiative is not None else Initiative()
-    checked = {name: value for name, value in values.items() if name != "themes"}
-    proposed = {**_proposed_values(target, {}), **checked} if initiative is not None else checked
-    if current is not None:
-        check_version(current, version, _differing(current, proposed))
-    refuse(write_errors(by=by, current=current, values=proposed))
-    if initiative is None:
-        name = values.pop("name", "")
-        initiative = initiative_create(name=name, **values)
-    else:
-        initiative._history_user = by
-        if not initiative.slug:
-            initiative.slug = unique_slug(initiative.name)
-        initiative = initiative_update(initiative=initiative, **values)
-    _after_write(by, current, initiative, proposed)
-    return initiative
-
-
-def _differing(current: Initiative, proposed: Mapping[str, Any]) -> dict[str, Any]:
+def changed_values(current: Initiative, proposed: Mapping[str, Any]) -> dict[str, Any]:
+    """The proposed values that differ from the record's."""
     return {name: value for name, value in proposed.items() if _changed(name, current, proposed)}
 
 
-def _after_write(by, current: Initiative | None, initiative: Initiative, proposed) -> None:
-    """Who is told of the write, once it commits."""
-    if current is None:
-        return
-    if current.status != initiative.status:
-        moderation.status_changed(initiative, old=current.status)
-    elif (
-        by is not None
-        and initiative.status == Status.PUBLISHED
-        and not can_moderate_in(by, initiative_intercos(current) | initiative_intercos(initiative))
-    ):
-        changed = [
-            str(Initiative._meta.get_field(name).verbose_name)
-            for name in _differing(current, proposed)
-            if name not in ("status",)
-        ]
-        if changed:
-            moderation.notify_published_edit(initiative, by=by, fields=changed)
+def notify_moderators_of(by, current: Initiative, initiative: Initiative, proposed) -> list[str]:
+    """The fields whose change the territory's moderators must be told of (none: no e-mail).
 
-
-def transition(*, initiative: Initiative, to: str, by, reason: str = "") -> Initiative:
-    """Give an initiative another status (submit, publish, archive, reject)."""
-    values: dict[str, Any] = {"status": to}
-    if initiative.status == Status.PENDING and to == Status.ARCHIVED:
-        values["rejection_reason"] = reason.strip()
-    elif to == Status.PUBLISHED:
-        values["rejection_reason"] = ""
-    current = current_record(initiative.pk)
-    if current is not None and current.status == to:
-        return initiative
-    written = staff_write(by=by, initiative=current, values=values)
-    initiative.refresh_from_db()
-    return written
-
-
-def submit(*, initiative: Initiative, by) -> Initiative:
-    return transition(initiative=initiative, to=Status.PENDING, by=by)
-
-
-def publish(*, initiative: Initiative, by) -> Initiative:
-    return transition(initiative=initiative, to=Status.PUBLISHED, by=by)
-
-
-def reject(*, initiative: Initiative, by, reason: str) -> Initiative:
-    if initiative.status != Status.PENDING:
-        message = _("Seule une proposition en attente de relecture peut être refusée.")
-        raise WriteRefused([Refusal("status", message)])
-    return transition(initiative=initiative, to=Status.ARCHIVED, by=by, reason=reason)
-
-
-def archive(*, initiative: Initiative, by) -> Initiative:
-    return transition(initiative=initiative, to=Status.ARCHIVED, by=by)
-
-
-@transaction.atomic
-def suggestion_create(
-    *,
-    name: str,
-    commune,
-    proposer_name: str,
-    proposer_email: str,
-    themes: Iterable[Theme] = (),
-    **fields: Any,
-) -> Initiative:
-    """A public suggestion: always pending, placed at its commune's centre; the proposer
-    is acknowledged and the territory's moderators told (on commit)."""
-    initiative = initiative_create(
-        name=name,
-        commune=commune,
-        themes=themes,
-        status=Status.PENDING,
-        proposer_name=proposer_name,
-        proposer_email=proposer_email,
-        postcode=commune.postcode_list[0] if len(commune.postcode_list) == 1 else "",
-        latitude=commune.centre_lat if commune.centre_lon is not None else None,
-        longitude=commune.centre_lon if commune.centre_lat is not None else None,
-        **fields,
-    )
-    moderation.notify_new_suggestion(initiative)
-    return initiative
+    An editor's change to a record that is and stays published: it is live at once, and
+    the moderators review it afterwards.
+    """
+    if by is None or current.status != Status.PUBLISHED or initiative.status != Status.PUBLISHED:
+        return []
+    if can_moderate_in(by, initiative_intercos(current) | initiative_intercos(initiative)):
+        return []
+    return [
+        str(Initiative._meta.get_field(name).verbose_name)
+        for name in changed_values(current, proposed)
+        if name != "status"
+    ]

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import rules
+from . import services
 from .forms import SuggestionForm
 
 RATE_LIMIT = settings.PROPOSE_RATE_LIMIT  # submissions per IP...
@@ -44,7 +44,7 @@ def propose(request):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                rules.suggestion_create(
+                services.suggestion_create(
                     name=data["name"],
                     commune=data["commune"],
                     themes=data["themes"],

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from initiatives import rules
+from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
 from initiatives.models import Initiative, KeyFigure, Partnership
@@ -116,7 +116,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         values = {"coverage": form.cleaned_data["coverage"]} if "coverage" in form.fields else {}
-        rules.staff_write(
+        services.staff_write(
             by=request.user, initiative=obj, values=values, version=form.opened_version
         )
 
@@ -223,22 +223,22 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Soumettre à relecture"))
     def submit_selected(self, request, queryset):
-        self._transition_many(request, queryset, rules.submit)
+        self._transition_many(request, queryset, services.submit)
 
     @admin.action(description=_("Publier"))
     def publish_selected(self, request, queryset):
-        self._transition_many(request, queryset, rules.publish)
+        self._transition_many(request, queryset, services.publish)
 
     @admin.action(description=_("Archiver"))
     def archive_selected(self, request, queryset):
-        self._transition_many(request, queryset, rules.archive)
+        self._transition_many(request, queryset, services.archive)
 
     @admin.action(description=_("Refuser (avec un motif envoyé à la personne)"))
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._transition_many(
-                request, queryset, rules.reject, reason=form.cleaned_data["reason"]
+                request, queryset, services.reject, reason=form.cleaned_data["reason"]
             )
             return None
         context = {

@@ -244,7 +244,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
     """What interco staff may send with a token: field formats only.
 
     Every rule about the write (territory, links, status, postcode and point against the
-    commune) is the write authority's, `rules.staff_write`, as for the admin and the import.
+    commune) is the write authority's, `services.staff_write`, as for the admin and the import.
     """
 
     themes = serializers.SlugRelatedField(

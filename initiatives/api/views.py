@@ -22,7 +22,7 @@ from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
 from essmap.cache import cached
 
-from .. import rules
+from .. import rules, services
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Source
 from ..selectors import (
@@ -250,7 +250,7 @@ class InitiativeViewSet(
                     if initiative is None:
                         raise Initiative.DoesNotExist
                     self._check_if_match(request, initiative)
-                initiative = rules.staff_write(
+                initiative = services.staff_write(
                     by=request.user, initiative=initiative, values=serializer.validated_data
                 )
         except rules.WriteForbidden as exc:

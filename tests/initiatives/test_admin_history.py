@@ -110,9 +110,9 @@ def test_editor_cannot_republish_an_archived_record_by_restoring_a_published_ver
     editor = factories.user(intercos=[ic], role="editor")
     initiative = factories.initiative(name="Café de Die", commune=commune, status="published")
     published_version = initiative.history.first()
-    from initiatives import rules
+    from initiatives import services
 
-    rules.archive(initiative=initiative, by=moderator)
+    services.archive(initiative=initiative, by=moderator)
     client.force_login(editor)
     url = reverse(
         "admin:initiatives_initiative_simple_history",

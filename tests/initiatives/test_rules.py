@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from initiatives import rules
+from initiatives import rules, services
 from initiatives.models import Initiative
 from tests import factories
 from tests.initiatives.test_admin import form_data
@@ -93,9 +93,9 @@ def test_second_save_of_two_open_forms_is_refused_and_nothing_is_lost(client, wo
 def test_stale_write_through_the_service_is_refused(world):
     mine = world["mine"]
     version = mine.updated_at
-    rules.staff_write(by=world["alice"], initiative=mine, values={"summary": "v2"})
+    services.staff_write(by=world["alice"], initiative=mine, values={"summary": "v2"})
     with pytest.raises(rules.StaleWrite) as caught:
-        rules.staff_write(
+        services.staff_write(
             by=world["bob"],
             initiative=Initiative.objects.get(pk=mine.pk),
             values={"summary": "v3"},
@@ -161,9 +161,9 @@ def test_a_moderator_s_edit_or_a_draft_edit_sends_no_notice(
 ):
     mine = world["mine"]
     with django_capture_on_commit_callbacks(execute=True):
-        rules.staff_write(by=world["alice"], initiative=mine, values={"summary": "x"})
-        rules.staff_write(by=world["editor"], initiative=mine, values={"status": "draft"})
-        rules.staff_write(by=world["editor"], initiative=mine, values={"summary": "y"})
+        services.staff_write(by=world["alice"], initiative=mine, values={"summary": "x"})
+        services.staff_write(by=world["editor"], initiative=mine, values={"status": "draft"})
+        services.staff_write(by=world["editor"], initiative=mine, values={"summary": "y"})
     assert mail.outbox == []
 
 
@@ -172,7 +172,7 @@ def test_a_moderator_s_edit_or_a_draft_edit_sends_no_notice(
 
 def test_no_new_record_is_archived_even_by_a_superuser(world):
     with pytest.raises(rules.WriteRefused) as caught:
-        rules.staff_write(
+        services.staff_write(
             by=factories.user(superuser=True),
             initiative=None,
             values={"name": "Archivée d'emblée", "commune": world["crest"], "status": "archived"},
