@@ -41,6 +41,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, Validatio
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from essmap.admin_scoping import is_staff_member
 from intercos.models import Interco, IntercoMembership
 
 from .checks import http_url, linkable_choices, location_errors
@@ -119,13 +120,6 @@ class StaleWrite(Exception):
 
 
 # --- who may write ----------------------------------------------------------------------------
-
-
-def is_staff_member(user) -> bool:
-    """Active staff attached to at least one interco, or an active staff superuser."""
-    if not (user and user.is_authenticated and user.is_active and user.is_staff):
-        return False
-    return user.is_superuser or user.interco_memberships.exists()
 
 
 def can_write(user, initiative: Initiative | None = None) -> bool:

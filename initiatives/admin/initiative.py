@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from essmap import geo
+from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
@@ -21,7 +23,6 @@ from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
 from . import export, views
-from .scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 
 Status = Initiative.Status
 
@@ -135,16 +136,10 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             for c in communes
             if c.centre_lat is not None and c.centre_lon is not None
         }
-        leaflet = getattr(settings, "LEAFLET_CONFIG", {})
-        return {
-            "tilesUrl": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_TILES_ATTRIBUTION,
-            "center": list(leaflet.get("DEFAULT_CENTER", (46.6, 2.4))),
-            "zoom": leaflet.get("DEFAULT_ZOOM", 6),
-            "maxZoom": leaflet.get("MAX_ZOOM", 18),
-            "communeCentres": centres,
-            "geocoderUrl": getattr(settings, "GEOCODER_URL", ""),
-            "messages": {
+        return geo.map_config(
+            communeCentres=centres,
+            geocoderUrl=getattr(settings, "GEOCODER_URL", ""),
+            messages={
                 "placed": str(_("Point placé : %s")),
                 "searching": str(_("Recherche de l'adresse…")),
                 "noResult": str(_("Adresse introuvable : placez le point sur la carte.")),
@@ -157,7 +152,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 "empty": str(_("Saisissez une adresse à rechercher.")),
                 "choose": str(_("Choisissez un résultat :")),
             },
-        }
+        )
 
     # --- list, queue, import and export ---------------------------------------------------
 

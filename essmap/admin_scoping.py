@@ -1,7 +1,9 @@
-"""Territory scoping shared by every model admin of the staff workspace.
+"""Territory scoping shared by every model admin of the staff workspace (both apps).
 
-A staff account sees what `initiatives_for_user` allows (its intercos' territory);
-superusers see everything. Another territory's record by URL is a 404, never the form.
+Each scoped admin says which rows a staff account may see (`scope_queryset`: for
+initiatives, what `initiatives.selectors.initiatives_for_user` allows, its intercos'
+territory); superusers see everything. Another territory's record by URL is a 404, never the
+form. Shared reference data (territories) is read-only for staff. Knows no app's models.
 """
 
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
@@ -9,16 +11,27 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from essmap.cache import data_changed
-from initiatives import rules
+
+
+def is_staff_member(user) -> bool:
+    """Active staff attached to at least one interco, or an active staff superuser.
+
+    The first half of who may write (`initiatives.rules.can_write`): admin and API alike.
+    """
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    return user.is_superuser or user.interco_memberships.exists()
 
 
 def is_member(request) -> bool:
-    """Active staff attached to at least one interco, or a superuser."""
-    return rules.is_staff_member(request.user)
+    return is_staff_member(request.user)
 
 
 class PublicDataAdminMixin:
     """Every admin write to public data invalidates the shared read cache (after commit)."""
+
+    # No "view on site" link: a draft's public page is a 404 (get_absolute_url is public).
+    view_on_site = False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
