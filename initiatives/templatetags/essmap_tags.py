@@ -1,13 +1,13 @@
 """Template helpers for the public pages: staleness, JSON-LD, SVG bar charts, figures."""
 
 import json
-from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
+from essmap import typography
 from initiatives.managers import stale_cutoff
 
 register = template.Library()
@@ -32,24 +32,27 @@ def jsonld(data) -> str:
 
 @register.simple_tag
 def figure_value(figure) -> str:
-    """'plus de 1 200 emplois', 'environ 30 %' — the figure as the article states it."""
-    number = french_number(figure.value)
-    parts = [figure.get_qualifier_display() if figure.qualifier else "", number, figure.unit]
-    return " ".join(p for p in parts if p)
+    """'plus de 1 200 emplois', 'environ 11 %', '+6 %' — the figure as the article states it."""
+    return typography.format_quantity(
+        figure.value,
+        figure.unit,
+        qualifier=figure.get_qualifier_display() if figure.qualifier else "",
+        sign=getattr(figure, "is_change", False),
+    )
 
 
-def french_number(value) -> str:
-    """Decimal('12000.00') -> '12 000'; Decimal('11.50') -> '11,5' (narrow no-break spaces)."""
-    value = Decimal(str(value))
-    sign = "-" if value < 0 else ""
-    text = format(abs(value).normalize(), "f")
-    whole, _dot, fraction = text.partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    number = "\u202f".join(groups) or "0"
-    return f"{sign}{number},{fraction}" if fraction else f"{sign}{number}"
+@register.filter
+def number(value, arg: str = "") -> str:
+    """{{ n|number }} -> '45 233' (fr) / '45,233' (en); {{ n|number:"sign" }} -> '+6'."""
+    return typography.format_number(value, sign=arg == "sign")
+
+
+@register.filter(is_safe=True)
+def typo(value) -> str:
+    """French typography for rendered data: {{ initiative.summary|typo }}."""
+    if value in (None, ""):
+        return value
+    return typography.typeset(str(value)) if not isinstance(value, SafeData) else value
 
 
 @register.inclusion_tag("essmap/_bar_chart.html")
@@ -72,7 +75,7 @@ def bar_chart(rows, title: str, chart_id: str = "chart"):
             {
                 "label": label if len(label) <= 34 else label[:33] + "…",
                 "full_label": label,
-                "value": french_number(round(value, 2)),
+                "value": typography.format_number(round(value, 2)),
                 "y": y,
                 "text_y": y + bar_height * 0.7,
                 "length": round(length, 1),

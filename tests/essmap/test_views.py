@@ -28,10 +28,10 @@ def test_territory_page_lists_figures_with_sources_and_charts(
     html = unescape(response.content.decode())
     for text in (
         "Emplois dans l'ESS",
-        "plus de 12\u202f000 emplois",
+        "plus de\u00a012\u202f000\u00a0emplois",
         "INSEE Flores",
         "cité dans La force des alliances locales",
-        "11,5 %",
+        "11,5\u00a0%",
         "Revue",
     ):
         assert text in html, text
@@ -52,5 +52,5 @@ def test_every_page_has_a_skip_link_and_language_switcher(client):
     for url in ("/", "/intercos/", "/territoire/", "/sources/"):
         html = client.get(url).content.decode()
         assert 'class="skip-link" href="#main"' in html, url
-        assert 'action="/i18n/setlang/"' in html, url
+        assert 'class="language-switcher"' in html and 'hreflang="en"' in html, url
         assert 'id="main"' in html, url

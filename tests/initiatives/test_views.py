@@ -243,10 +243,8 @@ def test_only_the_embed_may_be_framed(client, directory_data):
     assert 'id="map"' in client.get("/embed/").content.decode()
 
 
-def test_language_switcher_serves_english(client):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
-    assert response.status_code == 302
-    html = client.get("/").content.decode()
+def test_english_directory_is_under_the_en_prefix(client):
+    html = client.get("/en/").content.decode()
     assert '<html lang="en">' in html
 
 
