@@ -80,7 +80,7 @@ _NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:%|€|M€|k€|km|ha)(?!\w))")
 
 
 def apostrophes(text: str) -> str:
-    """"l'ESS" -> "l’ESS" (between letters only: code and quotes are left alone)."""
+    """ "l'ESS" -> "l’ESS" (between letters only: code and quotes are left alone)."""
     return _APOSTROPHE.sub("\u2019", text)
 
 

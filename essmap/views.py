@@ -7,7 +7,6 @@ from django.utils.translation import gettext as _
 
 from essmap.typography import typeset
 from initiatives.models import KeyFigure
-
 from initiatives.selectors import departement_figures, sources_public_list, territory_figures
 from initiatives.templatetags.essmap_tags import figure_value
 
@@ -16,6 +15,7 @@ def _charts(figures) -> list[dict]:
     """Figures that measure the same thing in the same unit (two or more) drawn together:
     shares with shares, changes with changes, counts of the same unit. A lone figure needs no
     chart."""
+
     def key(f):
         return (f.measure, f.display_unit)
 

@@ -166,7 +166,7 @@ def week_table(value: str, *, now: datetime | None = None) -> list[dict]:
             if state == State.OPEN
         ]
         rows.append(
-            {"name": DAY_NAMES[index], "spans": spans, "today": day_start.date() == now.date()}
+            {"name": str(DAY_NAMES[index]), "spans": spans, "today": day_start.date() == now.date()}
         )
     return rows
 

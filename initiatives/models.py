@@ -214,6 +214,7 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="initiative_lat_lon"),
             models.Index(fields=["status", "name"], name="initiative_status_name"),
+            models.Index(fields=["status", "search_name"], name="initiative_status_sort"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -66,6 +66,7 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             "commune__interco",
             "commune__departement",
             "source",
+            "source__cited_in",
             "carried_by",
             "carried_by_interco",
         )
@@ -79,13 +80,19 @@ def initiative_public_detail(*, slug: str) -> Initiative:
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
             Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("name")),
+            "coverage__predecessors",
+            "carried_by_interco__predecessors",
+            "commune__interco__predecessors",
             Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
             Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.filter(
                     Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published")
                 )
-                .select_related("partner_interco", "partner_initiative", "source")
+                .select_related(
+                    "partner_interco", "partner_initiative", "source", "source__cited_in"
+                )
+                .prefetch_related("partner_interco__predecessors")
                 .defer(
                     "partner_interco__contour",
                     *(f"partner_initiative__{name}" for name in brief),
@@ -99,7 +106,9 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             ),
             Prefetch(
                 "figures",
-                queryset=KeyFigure.objects.select_related("source").order_by("position", "id"),
+                queryset=KeyFigure.objects.select_related("source", "source__cited_in").order_by(
+                    "position", "id"
+                ),
             ),
         )
         .get(slug=slug)

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
+from essmap.site_basics import site_root
 
 from .map import map_config, radius_bounds
-from .models import Initiative
+from .models import Initiative, Partnership
+from .page_actions import page_actions
 from .selectors import (
     initiative_carrier,
     initiative_filter,
@@ -130,12 +132,24 @@ def detail(request, slug: str):
             point={"lat": initiative.latitude, "lon": initiative.longitude},
             label=initiative.name,
         )
+    partnerships = list(initiative.partnerships.all())
+    absolute_url = site_root(request) + request.path
     return render(
         request,
         "initiatives/detail.html",
         {
             "initiative": initiative,
             "carrier": initiative_carrier(initiative),
+            "supporters": [p for p in partnerships if p.role == Partnership.Role.SUPPORTER],
+            "partners": [p for p in partnerships if p.role != Partnership.Role.SUPPORTER],
+            "partner_of": list(initiative.partner_of.all()),
+            "has_contact": any(
+                getattr(initiative, name)
+                for name in ("address", "commune", "website", "email", "phone", "siret", "rna")
+            )
+            or initiative.founded_year
+            or initiative.employees is not None,
+            "actions": page_actions(request, initiative, absolute_url),
             "map_config": config,
             "jsonld": initiative_jsonld(request, initiative),
         },

@@ -14,7 +14,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from essmap.text import normalize
+from essmap.text import normalize, sort_key
 from initiatives.models import Initiative, KeyFigure, Partnership, Theme
 
 from .models import Commune, Interco
@@ -71,7 +71,9 @@ def interco_public_list() -> QuerySet[Interco]:
 def interco_directory() -> list[Interco]:
     """Every interco with `n_initiatives`, for the public list page (4 queries in all)."""
     counts = interco_initiative_counts()
-    intercos = list(Interco.objects.prefetch_related("departements").order_by("name"))
+    intercos = sorted(
+        Interco.objects.prefetch_related("departements"), key=lambda ic: sort_key(ic.name)
+    )
     for interco in intercos:
         interco.n_initiatives = counts.get(interco.siren, 0)
     return intercos
@@ -79,11 +81,15 @@ def interco_directory() -> list[Interco]:
 
 def interco_public_detail(*, slug: str) -> Interco:
     """Raises Interco.DoesNotExist."""
-    return Interco.objects.select_related("seat").prefetch_related("departements").get(slug=slug)
+    return (
+        Interco.objects.select_related("seat")
+        .prefetch_related("departements", "predecessors")
+        .get(slug=slug)
+    )
 
 
 def interco_communes(interco: Interco) -> QuerySet[Commune]:
-    return interco.communes.order_by("name").only(
+    return interco.communes.order_by("search_name", "name").only(
         "insee", "name", "postcodes", "population", "interco_id", "departement_id"
     )
 
@@ -102,13 +108,13 @@ def interco_partnerships(interco: Interco) -> QuerySet[Partnership]:
     """Partnerships naming the interco as partner, with published initiatives only."""
     return (
         Partnership.objects.filter(partner_interco=interco, initiative__status="published")
-        .select_related("initiative", "source")
+        .select_related("initiative", "source", "source__cited_in")
         .order_by("initiative__name", "kind")
     )
 
 
 def interco_figures(interco: Interco) -> QuerySet[KeyFigure]:
-    return interco.figures.select_related("source").order_by("position", "id")
+    return interco.figures.select_related("source", "source__cited_in").order_by("position", "id")
 
 
 # --- partner API ----------------------------------------------------------------------------

@@ -27,17 +27,17 @@ def test_territory_page_lists_figures_with_sources_and_charts(
         response = client.get("/territoire/")
     html = unescape(response.content.decode())
     for text in (
-        "Emplois dans l'ESS",
+        "Emplois dans l’ESS",
         "plus de\u00a012\u202f000\u00a0emplois",
         "INSEE Flores",
-        "cité dans La force des alliances locales",
+        "cité dans «\u00a0La force des alliances locales\u00a0»",
         "11,5\u00a0%",
         "Revue",
     ):
         assert text in html, text
     assert "Interco only" not in html
     # Only the unit with two figures gets a chart.
-    assert html.count("<svg") == 1
+    assert html.count('<figure class="chart"') == 1
 
 
 def test_sources_page(client):

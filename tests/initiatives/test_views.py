@@ -155,7 +155,7 @@ def test_stale_records_are_marked_and_sorted_after_fresh(client):
     response = client.get("/", {"q": "initiative"})
     assert names(response) == [fresh.name, old.name, never.name]
     html = unescape(response.content.decode())
-    assert html.count("Informations vérifiées il y a plus d'un an") == 1
+    assert html.count("Informations vérifiées il y a plus d’un an") == 1
     assert html.count("Informations non vérifiées") == 1
 
 
@@ -198,9 +198,9 @@ def test_initiative_page_shows_everything_with_links_both_ways(client):
         "Biovallée Énergie",
         "Énergie",
         "Puissance installée",
-        "12 MW",
+        "12\u00a0MW",
         "La force des alliances locales",
-        "« Biovallée »",
+        "«\u00a0Biovallée\u00a0»",
         "contact@example.org",
         f'href="/intercos/{ic.slug}/"',
         f'href="/initiatives/{partner.slug}/"',
