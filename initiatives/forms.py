@@ -1,12 +1,13 @@
 """Forms for staff (admin) and the public suggestion page (shared checks: checks.py)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import moderation
+from . import hours, moderation
 from .checks import (
     http_url,
     linkable_choices,
@@ -76,6 +77,23 @@ class InitiativeAdminForm(forms.ModelForm):
         for name, queryset in linkable_choices(user, self.instance).items():
             if name in self.fields:
                 self.fields[name].queryset = queryset
+
+    def clean_opening_hours(self):
+        """French hours ("lundi-vendredi 9h-12h") are converted and shown back for a check:
+        the form is not saved until the staff member sees the OpenStreetMap value."""
+        value, converted = hours.to_osm(self.cleaned_data.get("opening_hours", ""))
+        if converted:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opening_hours")] = value
+            raise ValidationError(
+                _(
+                    "Horaires convertis au format OpenStreetMap : « %(value)s ». "
+                    "Vérifiez-les, puis enregistrez de nouveau."
+                ),
+                code="opening_hours_converted",
+                params={"value": value},
+            )
+        return value
 
     def clean(self):
         data = super().clean()

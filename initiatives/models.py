@@ -52,10 +52,13 @@ class Source(models.Model):
     def citation(self) -> str:
         """One clean source line: 'INSEE, 2023, cité dans « La force des alliances locales »'.
 
-        The publisher and the year are added only when the title does not already say them.
+        The publisher and the year are added only when the title does not already name them
+        ("CRESS AURA, données 2023" is not followed by "CRESS Auvergne-Rhône-Alpes, 2023").
         """
         parts = [self.title]
-        if self.publisher and self.publisher.lower() not in self.title.lower():
+        title = self.title.lower()
+        words = [w.strip("()").lower() for w in self.publisher.split() if len(w.strip("()")) > 3]
+        if self.publisher and not any(word in title for word in words):
             parts.append(self.publisher)
         if self.year and str(self.year) not in self.title:
             parts.append(str(self.year))

@@ -3,13 +3,13 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
-from simple_history.admin import SimpleHistoryAdmin
 
 from initiatives.checks import linkable_initiatives, staff_intercos
 from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from initiatives.selectors import initiatives_for_user
 
+from .history import HistoryAdmin
 from .scoping import ReadOnlyForStaffMixin, ScopedAdminMixin, ScopedChoicesMixin, is_member
 
 
@@ -18,7 +18,7 @@ def _mine(user):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ("initiative", "kind", "partner_interco", "partner_initiative", "start_year")
     list_filter = ("kind",)
     list_select_related = ("initiative", "partner_interco", "partner_initiative")
@@ -31,7 +31,7 @@ class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin)
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     form = KeyFigureAdminForm
     list_display = ("label", "value", "unit", "year", "initiative", "interco", "departement")
     list_select_related = ("initiative", "interco", "departement")

@@ -302,3 +302,61 @@ def test_language_switcher_links_to_the_same_page_in_the_other_language(client, 
     assert 'href="/sources/" hreflang="fr" lang="fr">Version française</a>' in html
     assert '<link rel="canonical" href="http://testserver/en/sources/">' in html
     assert typeset("Sources, licences et contribution") in _html(client.get("/sources/"))
+
+
+FR_PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def test_french_catalog_is_generated_from_the_english_one_and_compiled():
+    from essmap.management.commands.typeset_catalog import french_catalog, read_entries
+
+    assert FR_PO.read_text(encoding="utf-8") == french_catalog(read_entries(PO)), (
+        "run `make messages`"
+    )
+    with FR_PO.with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    assert compiled.gettext("Source :") == "Source\u00a0:"
+    assert compiled.ngettext("%(counter)s fiche", "%(counter)s fiches", 0) == "%(counter)s fiche"
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in FR_PO.read_text(encoding="utf-8")
+
+
+def test_french_plural_rule_is_in_force(client, db):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("fr"):
+        got = [
+            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n}
+            for n in (0, 1, 2)
+        ]
+    assert got == ["0 fiche", "1 fiche", "2 fiches"]
+    with translation.override("en"):
+        got = [
+            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n} for n in (0, 1)
+        ]
+    assert got == ["0 listings", "1 listing"]
+    factories.source(title="Source sans fiche")
+    html = _html(client.get("/sources/"))
+    assert "0 fiche," in html and "0 chiffre" in html and "0 fiches" not in html
+
+
+def test_english_pages_use_english_numbers_and_units(client, db):
+    source = factories.source(title="Article")
+    factories.key_figure(
+        label="Foyers accompagnés",
+        label_en="Households supported",
+        value=1200,
+        qualifier="more_than",
+        unit="foyers",
+        unit_en="households",
+        period="sur deux ans",
+        period_en="over two years",
+        source=source,
+    )
+    factories.key_figure(label="Croissance", value=6, unit="%", measure="change", source=source)
+    html = _html(client.get("/en/territoire/"))
+    assert "more than\u00a01,200\u00a0households" in html
+    assert "Households supported" in html and "over two years" in html
+    assert "+6%" in html
+    html = _html(client.get("/territoire/"))
+    assert "plus de\u00a01\u202f200\u00a0foyers" in html and "+6\u00a0%" in html
