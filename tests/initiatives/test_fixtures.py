@@ -193,4 +193,4 @@ def test_sources_titles_do_not_repeat_the_citation(loaded):
         assert "cité par" not in source.title
         assert source.citation.count("2023") <= 1, source.citation
     insee = Source.objects.get(pk=2)
-    assert insee.citation == "INSEE, 2023, cité dans « La force des alliances locales »"
+    assert insee.citation == "INSEE, 2023, cité dans «\u00a0La force des alliances locales\u00a0»"
