@@ -22,7 +22,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("initiatives.suggest_urls")),
     path("", include("initiatives.urls")),
-    path("", include("intercos.urls")),
+    path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),
     prefix_default_language=False,
 )

@@ -1,46 +1,16 @@
 """Chainable queries on initiatives: published(), in_interco(), near(), search()."""
 
-import math
 from datetime import timedelta
 
 from django.db import connections, models
 from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Value
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
-
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.32
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(south, west, north, east) of a box that contains the circle of radius_km around a point."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
-    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
-
-
-def distance_expression(lat: float, lon: float):
-    """Haversine distance in km from (lat, lon) to the row's point, as a SQL expression."""
-    lat_r = Value(math.radians(lat), output_field=FloatField())
-    cos_lat = Value(math.cos(math.radians(lat)), output_field=FloatField())
-    lon_r = Value(math.radians(lon), output_field=FloatField())
-    dlat = (Radians(F("latitude")) - lat_r) / 2
-    dlon = (Radians(F("longitude")) - lon_r) / 2
-    a = Power(Sin(dlat), 2) + cos_lat * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
 
 
 class _WithQuery(Func):
@@ -155,9 +125,13 @@ class InitiativeQuerySet(models.QuerySet):
         )
         return self.filter(Exists(tagged))
 
-    def in_bbox(self, south: float, west: float, north: float, east: float):
+    def in_bbox(self, box: BBox):
+        """Located inside the box (the (latitude, longitude) index)."""
         return self.filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+            latitude__gte=box.south,
+            latitude__lte=box.north,
+            longitude__gte=box.west,
+            longitude__lte=box.east,
         )
 
     def with_distance(self, lat: float, lon: float):
@@ -165,9 +139,8 @@ class InitiativeQuerySet(models.QuerySet):
 
     def near(self, lat: float, lon: float, radius_km: float):
         """Within radius_km of the point: indexed bounding box first, then haversine."""
-        south, west, north, east = bounding_box(lat, lon, radius_km)
         return (
-            self.in_bbox(south, west, north, east)
+            self.in_bbox(BBox.around(lat, lon, radius_km))
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
         )

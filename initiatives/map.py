@@ -4,18 +4,17 @@ Clusters come from a grid aggregation in SQL (GROUP BY floor(lat / cell), floor(
 so the browser never receives more than MAX_FEATURES features, whatever the table size.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, Max, Min, QuerySet
 from django.db.models.functions import Floor
-from django.urls import reverse
 
 from essmap.cache import cached
+from essmap.geo import BBox
 
 from .models import Initiative
+from .representation import marker_feature
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
@@ -29,10 +28,9 @@ MIN_ZOOM, MAX_ZOOM = 0, 22
 
 @dataclass(frozen=True)
 class MapView:
-    south: float
-    west: float
-    north: float
-    east: float
+    """What the map shows: a box (essmap.geo.BBox, west-south-east-north) at a zoom level."""
+
+    box: BBox
     zoom: int
 
 
@@ -40,7 +38,8 @@ def cell_size(view: MapView) -> float:
     """The grid cell in degrees: CELL_PX on screen at this zoom, bounded by the box size."""
     degrees_per_px = 360.0 / (256 * 2**view.zoom)
     by_zoom = CELL_PX * degrees_per_px
-    by_box = max(view.east - view.west, view.north - view.south) / MAX_CELLS_PER_SIDE
+    box = view.box
+    by_box = max(box.east - box.west, box.north - box.south) / MAX_CELLS_PER_SIDE
     return max(by_zoom, by_box, 1e-6)
 
 
@@ -51,7 +50,7 @@ def _located(queryset: QuerySet[Initiative], view: MapView) -> QuerySet[Initiati
     every published id before looking at the box (~0.3 s at 250,000 rows). Filters never
     duplicate rows (themes and intercos are EXISTS subqueries), so counts stay exact.
     """
-    return queryset.order_by().in_bbox(view.south, view.west, view.north, view.east)
+    return queryset.order_by().in_bbox(view.box)
 
 
 def _in_view_at_most(queryset: QuerySet[Initiative], view: MapView, limit: int) -> int:
@@ -66,16 +65,7 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
         .values_list("slug", "name", "latitude", "longitude", "commune__name")[:limit]
     )
     return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "kind": "marker",
-                "name": name,
-                "commune": commune or "",
-                "url": reverse("initiatives:detail", args=[slug]),
-            },
-        }
+        marker_feature(slug=slug, name=name, lat=lat, lon=lon, commune=commune)
         for slug, name, lat, lon, commune in rows
     ]
 
@@ -85,13 +75,7 @@ def snapped(view: MapView, cell: float) -> MapView:
 
     Nearby views of a zoom level share one snapped box, so one cached answer serves them.
     """
-    return MapView(
-        south=max(math.floor(view.south / cell) * cell, -90.0),
-        west=max(math.floor(view.west / cell) * cell, -180.0),
-        north=min(math.ceil(view.north / cell) * cell, 90.0),
-        east=min(math.ceil(view.east / cell) * cell, 180.0),
-        zoom=view.zoom,
-    )
+    return MapView(box=view.box.snapped(cell), zoom=view.zoom)
 
 
 def clusters(queryset: QuerySet[Initiative], view: MapView, cell: float | None = None) -> list:
@@ -136,7 +120,7 @@ def cluster_cache_key(view: MapView, filters: Mapping | None) -> dict:
         "filters": [(k, sorted(map(str, v))) for k, v in sorted((filters or {}).items())],
         "zoom": view.zoom,
         "cell": repr(cell),
-        "box": [round(v / cell) for v in (box.south, box.west, box.north, box.east)],
+        "box": [round(v / cell) for v in box.box],
     }
 
 
@@ -170,26 +154,3 @@ def map_features(
         "zoom": view.zoom,
         "features": features[:MAX_FEATURES],
     }
-
-
-def map_config(**extra) -> dict:
-    """Settings for static/initiatives/js/map.js, passed through json_script."""
-    centre = settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (44.85, 4.85))
-    config = {
-        "tilesUrl": settings.MAP_TILES_URL,
-        "attribution": settings.MAP_TILES_ATTRIBUTION,
-        "center": list(centre),
-        "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM", 8),
-        "minZoom": settings.LEAFLET_CONFIG.get("MIN_ZOOM", 3),
-        "maxZoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
-        "api": reverse("api-map"),
-    }
-    config.update(extra)
-    return config
-
-
-def radius_bounds(lat: float, lon: float, radius_km: float) -> list[float]:
-    """[west, south, east, north] around a circle, for fitting the map to a 'near' search."""
-    dlat = radius_km / 111.32
-    dlon = radius_km / (111.32 * max(math.cos(math.radians(lat)), 0.01))
-    return [lon - dlon, lat - dlat, lon + dlon, lat + dlat]

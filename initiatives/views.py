@@ -3,17 +3,17 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
+from essmap.geo import BBox, map_config
 from essmap.site_basics import site_root
 
-from .map import map_config, radius_bounds
 from .models import Initiative, Partnership
 from .page_actions import page_actions
+from .representation import PageLinks, jsonld
 from .selectors import (
     initiative_carrier,
     initiative_filter,
@@ -71,10 +71,9 @@ def directory_context(request) -> dict:
     if valid and data.get("lat") is not None and data.get("lon") is not None:
         radius = float(data.get("radius") or 20)
         point = {"lat": float(data["lat"]), "lon": float(data["lon"]), "radius": radius}
-        bounds = radius_bounds(point["lat"], point["lon"], radius)
+        bounds = BBox.around(point["lat"], point["lon"], radius)
     elif valid and data.get("bbox"):
-        south, west, north, east = data["bbox"]  # a list narrowed by moving the map
-        bounds = (west, south, east, north)
+        bounds = data["bbox"]  # a list narrowed by moving the map
     elif valid and _active_filters(request.GET) and page.paginator.count:
         bounds = initiatives_bounds(results)
     # The map asks the API with the same filters, without pagination or its own bbox.
@@ -92,7 +91,7 @@ def directory_context(request) -> dict:
         "near_commune": filterset.near_commune,
         "map_config": map_config(
             mode="directory",
-            bounds=list(bounds) if bounds else None,
+            bounds=bounds,
             filters=map_filters,
             geocoder=settings.GEOCODER_URL or None,
         ),
@@ -151,56 +150,6 @@ def detail(request, slug: str):
             or initiative.employees is not None,
             "actions": page_actions(request, initiative, absolute_url),
             "map_config": config,
-            "jsonld": initiative_jsonld(request, initiative),
+            "jsonld": jsonld(initiative, PageLinks(request)),
         },
     )
-
-
-def initiative_jsonld(request, initiative: Initiative) -> dict:
-    """schema.org description of the initiative (an Organization)."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": initiative.name,
-        "url": request.build_absolute_uri(reverse("initiatives:detail", args=[initiative.slug])),
-    }
-    if initiative.summary or initiative.description:
-        data["description"] = initiative.summary or initiative.description
-    if initiative.website:
-        data["sameAs"] = [initiative.website]
-    if initiative.email:
-        data["email"] = initiative.email
-    if initiative.phone:
-        data["telephone"] = initiative.phone
-    if initiative.siret:
-        data["taxID"] = initiative.siret
-    if initiative.founded_year:
-        data["foundingDate"] = str(initiative.founded_year)
-    if initiative.employees is not None:
-        data["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": initiative.employees}
-    address = {"@type": "PostalAddress", "addressCountry": "FR"}
-    if initiative.address:
-        address["streetAddress"] = initiative.address
-    postcode = initiative.postcode or (
-        initiative.commune.postcode_list[0]
-        if initiative.commune and initiative.commune.postcodes
-        else ""
-    )
-    if postcode:
-        address["postalCode"] = postcode
-    if initiative.commune:
-        address["addressLocality"] = initiative.commune.name
-    data["address"] = address
-    if initiative.has_point:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": initiative.latitude,
-            "longitude": initiative.longitude,
-        }
-    themes = [t.label for t in initiative.themes.all()]
-    if themes:
-        data["knowsAbout"] = themes
-    areas = [{"@type": "AdministrativeArea", "name": ic.name} for ic in initiative.coverage.all()]
-    if areas:
-        data["areaServed"] = areas
-    return data
