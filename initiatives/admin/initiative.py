@@ -34,6 +34,12 @@ class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInli
     fields = ("kind", "role", "partner_interco", "partner_initiative", "start_year", "end_year",
               "source")  # fmt: skip
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "role":
+            field.required = False  # left out of a form (older clients): the default, partner
+        return field
+
 
 class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
     model = KeyFigure

@@ -5,7 +5,8 @@ from django.urls import reverse
 from essmap.text import sort_key
 from initiatives.filters import InitiativeFilterSet
 from initiatives.models import Initiative
-from intercos.selectors import interco_communes, interco_directory
+from initiatives.selectors import interco_directory
+from intercos.selectors import interco_communes
 from tests import factories
 
 FRENCH_ORDER = [
