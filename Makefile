@@ -21,6 +21,7 @@ load: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_fixtures
 	-$(PY) manage.py sync_geometries --source "$(GEO_SOURCE)"
+	$(PY) manage.py export_opendata
 
 run: load
 	$(PY) manage.py runserver $(HOST)

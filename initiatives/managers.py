@@ -145,6 +145,10 @@ class InitiativeQuerySet(models.QuerySet):
             .filter(distance_km__lte=radius_km)
         )
 
+    def stale(self):
+        """Never verified, or verified more than a year ago (the same rule as `is_stale`)."""
+        return self.exclude(verified_at__gte=stale_cutoff())
+
     def with_staleness(self):
         """Annotate `is_stale`: never verified, or verified more than a year ago."""
         return self.annotate(
