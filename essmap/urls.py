@@ -27,3 +27,8 @@ urlpatterns += i18n_patterns(
     path("", include("essmap.site_urls")),
     prefix_default_language=False,
 )
+
+handler400 = "essmap.errors.bad_request"
+handler403 = "essmap.errors.permission_denied"
+handler404 = "essmap.errors.page_not_found"
+handler500 = "essmap.errors.server_error"

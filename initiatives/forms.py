@@ -16,7 +16,7 @@ from .checks import (
     staff_intercos,
 )
 from .models import Initiative, KeyFigure, Theme
-from .validators import validate_phone
+from .validators import validate_phone, validate_single_line
 
 ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
@@ -227,11 +227,14 @@ class CommuneChoiceField(forms.ModelChoiceField):
 class SuggestionForm(forms.Form):
     """What a citizen may tell us about an initiative, without an account."""
 
-    name = forms.CharField(label=_("Nom de l'initiative"), max_length=200)
+    name = forms.CharField(
+        label=_("Nom de l'initiative"), max_length=200, validators=[validate_single_line]
+    )
     summary = forms.CharField(
         label=_("En une phrase"),
         max_length=300,
         required=False,
+        validators=[validate_single_line],
         help_text=_("Ce que fait l'initiative, en 300 caractères au plus."),
     )
     description = forms.CharField(
@@ -248,13 +251,21 @@ class SuggestionForm(forms.Form):
         queryset=Commune.objects.filter(interco__isnull=False).order_by("name"),
         empty_label=_("— choisir —"),
     )
-    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Adresse"), max_length=300, required=False, validators=[validate_single_line]
+    )
     website = HttpsURLField(label=_("Site web"), required=False)
     email = forms.EmailField(label=_("Courriel de l'initiative"), required=False)
-    phone = forms.CharField(label=_("Téléphone de l'initiative"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone de l'initiative"),
+        max_length=30,
+        required=False,
+        validators=[validate_single_line],
+    )
     proposer_name = forms.CharField(
         label=_("Votre nom"),
         max_length=200,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     proposer_email = forms.EmailField(

@@ -60,3 +60,13 @@ def validate_opening_hours(value: str) -> None:
     """The OpenStreetMap opening_hours syntax, checked by the maintained parser."""
     if value:
         parse(value)
+
+
+# Line breaks and other separators that would split a one-line field (a name, a subject).
+_LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def validate_single_line(value: str) -> None:
+    """A one-line field (name, summary, address, phone, a person's name) has no line break."""
+    if value and _LINE_BREAKS.search(value):
+        raise ValidationError(_("Une seule ligne, sans retour à la ligne."), code="single_line")
