@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import to_historic
@@ -10,10 +11,10 @@ from simple_history.models import to_historic
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import rules
+from . import hours, rules
 from .checks import http_url, linkable_choices, similar_initiatives
 from .models import Initiative, KeyFigure, Theme
-from .validators import validate_phone
+from .validators import validate_phone, validate_single_line
 
 ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
@@ -82,6 +83,23 @@ class InitiativeAdminForm(forms.ModelForm):
             self.fields["status"].choices = [
                 c for c in Initiative.Status.choices if c[0] in allowed
             ]
+
+    def clean_opening_hours(self):
+        """French hours ("lundi-vendredi 9h-12h") are converted and shown back for a check:
+        the form is not saved until the staff member sees the OpenStreetMap value."""
+        value, converted = hours.to_osm(self.cleaned_data.get("opening_hours", ""))
+        if converted:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("opening_hours")] = value
+            raise ValidationError(
+                _(
+                    "Horaires convertis au format OpenStreetMap : « %(value)s ». "
+                    "Vérifiez-les, puis enregistrez de nouveau."
+                ),
+                code="opening_hours_converted",
+                params={"value": value},
+            )
+        return value
 
     def clean(self):
         data = super().clean()
@@ -201,11 +219,14 @@ class CommuneChoiceField(forms.ModelChoiceField):
 class SuggestionForm(forms.Form):
     """What a citizen may tell us about an initiative, without an account."""
 
-    name = forms.CharField(label=_("Nom de l'initiative"), max_length=200)
+    name = forms.CharField(
+        label=_("Nom de l'initiative"), max_length=200, validators=[validate_single_line]
+    )
     summary = forms.CharField(
         label=_("En une phrase"),
         max_length=300,
         required=False,
+        validators=[validate_single_line],
         help_text=_("Ce que fait l'initiative, en 300 caractères au plus."),
     )
     description = forms.CharField(
@@ -222,13 +243,21 @@ class SuggestionForm(forms.Form):
         queryset=Commune.objects.filter(interco__isnull=False).order_by("name"),
         empty_label=_("— choisir —"),
     )
-    address = forms.CharField(label=_("Adresse"), max_length=300, required=False)
+    address = forms.CharField(
+        label=_("Adresse"), max_length=300, required=False, validators=[validate_single_line]
+    )
     website = HttpsURLField(label=_("Site web"), required=False)
     email = forms.EmailField(label=_("Courriel de l'initiative"), required=False)
-    phone = forms.CharField(label=_("Téléphone de l'initiative"), max_length=30, required=False)
+    phone = forms.CharField(
+        label=_("Téléphone de l'initiative"),
+        max_length=30,
+        required=False,
+        validators=[validate_single_line],
+    )
     proposer_name = forms.CharField(
         label=_("Votre nom"),
         max_length=200,
+        validators=[validate_single_line],
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
     proposer_email = forms.EmailField(

@@ -7,10 +7,8 @@ Empty cells keep the existing value.
 """
 
 import copy
-import csv
-import io
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +20,7 @@ from essmap.text import normalize
 from intercos.models import Commune
 
 from . import rules, services
+from .import_files import ImportFileError, read_rows
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
 
@@ -69,10 +68,6 @@ CHOICE_FIELDS = {
 }
 INT_FIELDS = {"founded_year", "employees"}
 FLOAT_FIELDS = {"latitude", "longitude"}
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all (format, encoding, headers)."""
 
 
 @dataclass
@@ -129,10 +124,7 @@ def _cell(value) -> str:
 
 def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     """Rows as {canonical header: text}; raises ImportFileError when unreadable."""
-    if filename.lower().endswith(".xlsx"):
-        table = _read_xlsx(content)
-    else:
-        table = _read_csv(content)
+    table = read_rows(filename, content, max_rows=MAX_ROWS)  # lazy and bounded
     try:
         header = next(table)
     except StopIteration:
@@ -165,34 +157,6 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
     if not rows:
         raise ImportFileError(_("Aucune ligne de données sous les en-têtes."))
     return rows
-
-
-def _read_csv(content: bytes) -> Iterator[list[str]]:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            text = content.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes almost anything
-        raise ImportFileError(_("Encodage non reconnu : enregistrez le fichier en UTF-8."))
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
-    try:
-        return iter(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
-    except csv.Error as exc:
-        raise ImportFileError(_("CSV illisible : %(error)s") % {"error": exc}) from exc
-
-
-def _read_xlsx(content: bytes) -> Iterator[tuple]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise ImportFileError(_("Fichier XLSX illisible.")) from exc
-    sheet = workbook.worksheets[0]
-    return iter(list(sheet.iter_rows(values_only=True)))
 
 
 # --- checking -----------------------------------------------------------------------------

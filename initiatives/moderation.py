@@ -6,6 +6,7 @@ mail server outage never undoes a decision.
 """
 
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -86,14 +87,32 @@ SUBJECTS = {
 }
 
 
+# The acknowledgement goes to an address nobody has confirmed: it carries no text of the
+# proposer's but the initiative's name, on one line, cut short, with links defused, so that the
+# form cannot be used to mail someone a message of the sender's choosing.
+TITLE_MAX = 60
+_INVISIBLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff]")
+_LINK_DOT = re.compile(r"(?<=[\w-])\.(?=[\w-])")
+
+
+def mail_title(name: str) -> str:
+    """The initiative's name as an unconfirmed address may receive it (escaped, truncated)."""
+    text = " ".join(_INVISIBLE.sub(" ", name).split())
+    if len(text) > TITLE_MAX:
+        text = text[: TITLE_MAX - 1].rstrip() + "…"
+    text = text.replace("://", "[:]//").replace("@", "[at]")
+    return _LINK_DOT.sub("[.]", text)
+
+
 def _notify(initiative: Initiative, kind: str, recipients: list[str], **extra) -> None:
     site_url = settings.SITE_URL.rstrip("/")
+    title = mail_title(initiative.name) if kind == "received" else initiative.name
     with translation.override("fr"):
         # One line: a name typed with a line break must not break (or inject) a header.
-        subject = " ".join((_(SUBJECTS[kind]) % {"name": initiative.name}).split())
+        subject = " ".join((_(SUBJECTS[kind]) % {"name": title}).split())
         body = render_to_string(
             f"initiatives/emails/{kind}.txt",
-            {"initiative": initiative, "site_url": site_url, **extra},
+            {"initiative": initiative, "site_url": site_url, "title": title, **extra},
         )
     try:
         send_mail(subject, body, None, recipients, fail_silently=False)

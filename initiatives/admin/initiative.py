@@ -12,7 +12,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from essmap import geo
 from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
@@ -23,6 +22,7 @@ from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
 from . import export, views
+from .history import HistoryAdmin
 
 Status = Initiative.Status
 
@@ -33,18 +33,26 @@ class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInli
     extra = 0
     raw_id_fields = ("partner_initiative",)
     scoped_choices = {"partner_initiative": linkable_initiatives}
-    fields = ("kind", "partner_interco", "partner_initiative", "start_year", "end_year", "source")
+    fields = ("kind", "role", "partner_interco", "partner_initiative", "start_year", "end_year",
+              "source")  # fmt: skip
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "role":
+            field.required = False  # left out of a form (older clients): the default, partner
+        return field
 
 
 class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
     model = KeyFigure
     fk_name = "initiative"
     extra = 0
-    fields = ("label", "qualifier", "value", "unit", "year", "period", "source", "position")
+    fields = ("label", "label_en", "measure", "qualifier", "value", "unit", "unit_en", "year",
+              "period", "period_en", "note", "source", "position")  # fmt: skip
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     form = InitiativeAdminForm
     change_list_template = "admin/initiatives/initiative/change_list.html"
@@ -66,6 +74,12 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
     actions = ("submit_selected", "publish_selected", "reject_selected", "archive_selected",
                "export_selected")  # fmt: skip
     history_list_display = ("status",)
+
+    @admin.display(description=_("statut"))
+    def status(self, record):
+        """The history list shows the status by its label ("Publiée"), not its code."""
+        return record.get_status_display()
+
     fieldsets = (
         (None, {"fields": ("name", "ignore_duplicate", "summary", "description", "kind",
                            "legal_form", "themes", "version")}),

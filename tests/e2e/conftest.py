@@ -1,15 +1,17 @@
 """Browser tests: Playwright (Python) driving Debian's chromium, map tiles faked.
 
-Run with the rest of the suite; they need /usr/bin/chromium (.ci/run installs it).
+Run with the rest of the suite; they need /usr/bin/chromium (.ci/run installs it), so each
+module is marked `browser` (tests/prerequisites.py: skipped with the reason when missing,
+failed under CI=true).
 """
 
 import base64
 import os
-import shutil
 
 import pytest
 
-CHROMIUM = os.environ.get("CHROMIUM", shutil.which("chromium") or "/usr/bin/chromium")
+from tests.prerequisites import CHROMIUM
+
 # A 1x1 transparent PNG served for every tile request: no request leaves the machine.
 TILE_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
