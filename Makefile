@@ -39,13 +39,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# English catalog: drop duplicates a merge may leave, collect the strings, compile.
+# English catalog (by hand) and French catalog (typography, plural rule; generated): drop duplicates a merge may leave, collect the strings, compile.
 # No source locations, so that moving code does not rewrite the catalog (fewer merge conflicts).
 PO := locale/en/LC_MESSAGES/django.po
 messages: install
 	msguniq --use-first --no-wrap -o $(PO) $(PO)
 	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*'
-	$(PY) manage.py compilemessages -l en -i .venv
+	$(PY) manage.py typeset_catalog
+	$(PY) manage.py compilemessages -l en -l fr -i .venv
 
 # Regenerate fixtures/territories.json from the npm package @etalab/decoupage-administratif.
 DECOUPAGE_VERSION ?= 6.0.0

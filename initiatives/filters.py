@@ -159,17 +159,20 @@ class InitiativeFilterSet(filters.FilterSet):
         has_point = data.get("lat") is not None and data.get("lon") is not None
         has_words = bool(data.get("q"))
         if ordering == "name":
-            return qs.order_by("name", "pk")
+            return qs.order_by("search_name", "name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
         if ordering == "distance" or (not ordering and has_point and not has_words):
-            return qs.with_staleness().order_by("distance_km", "is_stale", "name", "pk")
+            return qs.with_staleness().order_by("distance_km", "is_stale", "search_name", "pk")
         if has_words:
-            return qs.with_staleness().order_by(F("search_rank").desc(), "is_stale", "name", "pk")
+            return qs.with_staleness().order_by(
+                F("search_rank").desc(), "is_stale", "search_name", "pk"
+            )
         if has_point:
-            return qs.with_staleness().order_by("distance_km", "is_stale", "name", "pk")
-        # Nothing to rank by: alphabetical, served by the (status, name) index.
-        return qs.order_by("name", "pk")
+            return qs.with_staleness().order_by("distance_km", "is_stale", "search_name", "pk")
+        # Nothing to rank by: French alphabetical order (accents ignored, same on every
+        # database) on the stored normalised name, served by the (status, search_name) index.
+        return qs.order_by("search_name", "name", "pk")
 
 
 def resolve_commune(text: str) -> Commune | None:

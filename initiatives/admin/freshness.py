@@ -1,7 +1,8 @@
 """Freshness in the staff workspace: the "not verified for 12 months" filter, "Toujours exact".
 
 Both use the one rule (managers.stale_cutoff / `Initiative.objects.stale()`) and the one
-write (rules.confirm_accurate), like the monthly digest to moderators.
+write (services.confirm_accurate, decided by rules.confirm_refusals), like the monthly
+digest to moderators.
 """
 
 from django.contrib import admin, messages
@@ -10,7 +11,8 @@ from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from initiatives import rules
+from initiatives import services
+from initiatives.models import Initiative
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -34,25 +36,14 @@ def _errors(exc) -> str:
     return str(exc) or str(_("Action non autorisée."))
 
 
-def confirm_many(model_admin, request, queryset) -> int:
-    done = 0
-    for initiative in queryset:
-        try:
-            rules.confirm_accurate(initiative=initiative, by=request.user)
-            done += 1
-        except (ValidationError, PermissionDenied) as exc:
-            model_admin.message_user(request, f"{initiative}: {_errors(exc)}", messages.ERROR)
-    return done
-
-
 def confirm_view(model_admin, request, object_id):
     """The change form's one-click "Toujours exact" button (POST)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     initiative = model_admin.get_object(request, object_id)  # 404 outside the territory
     try:
-        rules.confirm_accurate(initiative=initiative, by=request.user)
-    except (ValidationError, PermissionDenied) as exc:
+        services.confirm_accurate(initiative=initiative, by=request.user)
+    except (ValidationError, PermissionDenied, Initiative.DoesNotExist) as exc:
         model_admin.message_user(request, _errors(exc), messages.ERROR)
     else:
         model_admin.message_user(

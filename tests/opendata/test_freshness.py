@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from initiatives import services
 from opendata.freshness import freshness_digest_send
 from opendata.models import FreshnessDigestLog
 from tests import factories
@@ -62,7 +63,7 @@ def test_nothing_stale_sends_nothing(db):
     ("days", "expected", "absent"),
     [
         (10, "vérifiée le", "plus d'un an"),
-        (400, "non vérifiée depuis plus d'un an", "jamais vérifiée"),
+        (400, "non vérifiée depuis plus d’un an", "jamais vérifiée"),
         (None, "jamais vérifiée", "vérifiée le"),
     ],
 )
@@ -73,3 +74,63 @@ def test_public_page_tells_the_truth(client, db, days, expected, absent):
     text = html.lower()
     assert expected in text
     assert absent not in text
+
+
+# --- publishing and "Toujours exact" go through the write rules ------------------------------
+@pytest.fixture
+def staff():
+    ic = factories.interco(name="CC Verte")
+    place = factories.commune(interco=ic)
+    moderator = factories.user(intercos=[ic], role="moderator", first_name="Sam", last_name="Roux")
+    editor = factories.user(intercos=[ic], role="editor")
+    return ic, place, moderator, editor
+
+
+def test_publishing_sets_verified_at_and_who(staff):
+    _ic, place, moderator, editor = staff
+    draft = factories.initiative(name="À publier", commune=place, status="pending")
+    assert draft.verified_at is None
+    services.publish(initiative=draft, by=moderator)
+    draft.refresh_from_db()
+    assert draft.verified_at == timezone.localdate()
+    assert draft.verified_by == "Sam Roux"
+
+
+def test_toujours_exact_is_one_click_for_moderators_only(client, staff):
+    _ic, place, moderator, editor = staff
+    old = timezone.localdate() - timedelta(days=500)
+    record = factories.initiative(name="Ancienne", commune=place, verified_at=old)
+    url = reverse("admin:initiatives_initiative_confirm", args=[record.pk])
+    client.force_login(editor)
+    client.post(url)
+    record.refresh_from_db()
+    assert record.verified_at == old  # an editor may not confirm
+    client.force_login(moderator)
+    page = client.get(reverse("admin:initiatives_initiative_change", args=[record.pk]))
+    assert f'action="{url}"' in page.content.decode()
+    response = client.post(url)
+    assert response.status_code == 302
+    record.refresh_from_db()
+    assert (record.verified_at, record.verified_by) == (timezone.localdate(), "Sam Roux")
+    assert record.history.first().history_user == moderator
+    outsider = factories.user(intercos=[factories.interco()], role="moderator")
+    client.force_login(outsider)
+    assert client.post(url).status_code == 404
+
+
+def test_admin_filter_and_action_use_the_same_rule(client, staff):
+    _ic, place, moderator, _editor = staff
+    today = timezone.localdate()
+    stale = factories.initiative(
+        name="Périmée", commune=place, verified_at=today - timedelta(days=400)
+    )
+    factories.initiative(name="Récente", commune=place, verified_at=today - timedelta(days=3))
+    client.force_login(moderator)
+    changelist = reverse("admin:initiatives_initiative_changelist")
+    html = client.get(changelist, {"fraicheur": "stale"}).content.decode()
+    assert "Périmée" in html and "Récente" not in html
+    client.post(changelist, {"action": "confirm_selected", "_selected_action": [stale.pk]})
+    stale.refresh_from_db()
+    assert stale.verified_at == today
+    html = client.get(changelist, {"fraicheur": "stale"}).content.decode()
+    assert "Périmée" not in html
