@@ -1,35 +1,28 @@
 """Chainable queries on initiatives: published(), in_interco(), near(), search()."""
 
 import math
+from collections.abc import Iterable
 from datetime import timedelta
 
 from django.db import connections, models
-from django.db.models import BooleanField, Exists, F, FloatField, Func, OuterRef, Value
+from django.db.models import (
+    BooleanField,
+    Exists,
+    F,
+    FloatField,
+    Func,
+    OuterRef,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
+from essmap.geography import EARTH_RADIUS_KM, bounding_box, haversine_km  # noqa: F401
 from essmap.text import tokens
 
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
-
-EARTH_RADIUS_KM = 6371.0088
-KM_PER_DEGREE_LAT = 111.32
-
-
-def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
-    """(south, west, north, east) of a box that contains the circle of radius_km around a point."""
-    dlat = radius_km / KM_PER_DEGREE_LAT
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(radius_km / (KM_PER_DEGREE_LAT * cos_lat), 180.0)
-    return lat - dlat, lon - dlon, lat + dlat, lon + dlon
-
-
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
 
 
 def distance_expression(lat: float, lon: float):
@@ -170,6 +163,70 @@ class InitiativeQuerySet(models.QuerySet):
             self.in_bbox(south, west, north, east)
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
+        )
+
+    def near_or_serving(
+        self,
+        lat: float,
+        lon: float,
+        radius_km: float,
+        *,
+        home: str | None = None,
+        reach: Iterable[str] = (),
+        match: str | None = None,
+    ):
+        """ "Near a place": a point within the circle, or coverage of an interco there.
+
+        `home` is the SIREN of the interco of the place's commune, `reach` those of the
+        communes whose centre lies in the circle (intercommunal coverage is administrative:
+        an interco meets the circle through its communes). `match` keeps only "point" or
+        "territory" matches.
+
+        Annotates `distance_km` (None without a point) and `match_rank`: 0 a point within
+        the radius, 1 covering the place's interco, 2 covering an interco reaching into the
+        circle. Both branches follow an index (the (latitude, longitude) box; coverage by
+        interco) and meet in a UNION, never an OR across them (see in_intercos).
+        """
+        intercos = sorted({*reach, *([home] if home else [])})
+        south, west, north, east = bounding_box(lat, lon, radius_km)
+        within = (
+            self.model.objects.in_bbox(south, west, north, east)
+            .with_distance(lat, lon)
+            .filter(distance_km__lte=radius_km)
+            .order_by()
+            .values("pk")
+        )
+        through = self.model.coverage.through.objects
+        covering = through.filter(interco__in=intercos).order_by().values("initiative_id")
+        if match == "point":
+            ids = within
+        elif match == "territory":
+            ids = covering
+        else:
+            ids = within.union(covering) if intercos else within
+        covers_home = Exists(through.filter(initiative=OuterRef("pk"), interco=home or ""))
+        qs = self.filter(pk__in=ids).with_distance(lat, lon)
+        if match == "territory":
+            qs = qs.exclude(pk__in=within)
+        return qs.annotate(
+            match_rank=models.Case(
+                models.When(distance_km__lte=radius_km, then=Value(0)),
+                models.When(covers_home, then=Value(1)),
+                default=Value(2),
+                output_field=models.IntegerField(),
+            ),
+            served_interco=Subquery(
+                through.filter(initiative=OuterRef("pk"), interco__in=intercos)
+                .annotate(
+                    away=models.Case(
+                        models.When(interco=home or "", then=Value(0)),
+                        default=Value(1),
+                        output_field=models.IntegerField(),
+                    )
+                )
+                .order_by("away", "interco__name")
+                .values("interco__name")[:1]
+            ),
         )
 
     def with_staleness(self):

@@ -9,17 +9,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Avg, Count, F, FloatField, Max, Min, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Floor
 from django.urls import reverse
 
 from essmap.cache import cached
 
-from .models import Initiative
+from .models import Initiative, Theme
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
 MARKER_LIMIT = 400
+# Intercos shown as served territories in one view (there are about 1,250 in France).
+MAX_AREAS = 400
 # Target size of a cluster cell on screen, in pixels (Leaflet tiles are 256 px).
 CELL_PX = 64
 # Never more than this many cells across a bounding box, whatever its size.
@@ -59,11 +61,20 @@ def _in_view_at_most(queryset: QuerySet[Initiative], view: MapView, limit: int) 
     return len(_located(queryset, view).values_list("pk", flat=True)[:limit])
 
 
+def _first_theme():
+    """The slug of an initiative's first theme (its marker's colour and icon)."""
+    tagged = Initiative.themes.through.objects.filter(initiative=OuterRef("pk"))
+    return Subquery(tagged.order_by("theme__position", "theme__name").values("theme__slug")[:1])
+
+
 def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_LIMIT) -> list:
     rows = (
         _located(queryset, view)
+        .annotate(theme=_first_theme())
         .order_by("name", "pk")
-        .values_list("slug", "name", "latitude", "longitude", "commune__name")[:limit]
+        .values_list(
+            "slug", "name", "latitude", "longitude", "commune__name", "theme", "approximate_point"
+        )[:limit]
     )
     return [
         {
@@ -73,10 +84,50 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
                 "kind": "marker",
                 "name": name,
                 "commune": commune or "",
+                "theme": theme or "",
+                "approximate": approximate,
                 "url": reverse("initiatives:detail", args=[slug]),
             },
         }
-        for slug, name, lat, lon, commune in rows
+        for slug, name, lat, lon, commune, theme, approximate in rows
+    ]
+
+
+def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS) -> list:
+    """One feature per interco whose centre is in view and that the set's initiatives serve.
+
+    Territory-wide initiatives have no single place: the map shows them at the centre of
+    each interco they cover, with how many, linked to the list of that territory. An indexed
+    join: intercos in the box, their coverage rows, the filtered initiatives by key.
+    """
+    rows = (
+        Initiative.coverage.through.objects.filter(
+            initiative__in=queryset.order_by().values("pk"),
+            interco__centre_lat__gte=view.south,
+            interco__centre_lat__lte=view.north,
+            interco__centre_lon__gte=view.west,
+            interco__centre_lon__lte=view.east,
+        )
+        .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
+        .annotate(n=Count("*"))
+        .order_by("-n", "interco")[:limit]
+    )
+    return [
+        {
+            "type": "Feature",
+            "geometry": {
+                "type": "Point",
+                "coordinates": [row["interco__centre_lon"], row["interco__centre_lat"]],
+            },
+            "properties": {
+                "kind": "area",
+                "name": row["interco__name"],
+                "siren": row["interco"],
+                "count": row["n"],
+                "url": f"{reverse('initiatives:directory')}?interco={row['interco']}",
+            },
+        }
+        for row in rows
     ]
 
 
@@ -153,22 +204,23 @@ def map_features(
     """
     if _in_view_at_most(queryset, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
         features, mode = markers(queryset, view, limit=MARKER_LIMIT), "markers"
+        served = areas(queryset, view)
     elif filters is None:  # the caller does not vouch for the queryset: no cache
         features, mode = clusters(queryset, view), "clusters"
+        served = areas(queryset, view)
     else:
         cell = cell_size(view)
         box = snapped(view, cell)
-        features = cached(
-            "map-clusters",
-            cluster_cache_key(view, filters),
-            lambda: clusters(queryset, box, cell),
-        )
+        key = cluster_cache_key(view, filters)
+        features = cached("map-clusters", key, lambda: clusters(queryset, box, cell))
+        served = cached("map-areas", key, lambda: areas(queryset, box))
         mode = "clusters"
+    # Territories first: never dropped for points; never more than MAX_FEATURES in all.
     return {
         "type": "FeatureCollection",
         "mode": mode,
         "zoom": view.zoom,
-        "features": features[:MAX_FEATURES],
+        "features": (served + features)[:MAX_FEATURES],
     }
 
 
@@ -186,6 +238,14 @@ def map_config(**extra) -> dict:
     }
     config.update(extra)
     return config
+
+
+def theme_legend() -> list[dict]:
+    """Each theme's slug, label, colour and icon name, for the map's markers and legend."""
+    return [
+        {"slug": t.slug, "label": t.label, "colour": t.colour, "icon": t.icon}
+        for t in Theme.objects.order_by("position", "name")
+    ]
 
 
 def radius_bounds(lat: float, lon: float, radius_km: float) -> list[float]:

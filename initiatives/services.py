@@ -11,6 +11,7 @@ from essmap.cache import data_changed
 from essmap.text import normalize
 from intercos.models import Interco
 
+from .location import settle_point, stored_approximate_point
 from .models import Initiative, Theme
 
 # Fields a caller may set through initiative_create / initiative_update.
@@ -62,8 +63,10 @@ def _apply(initiative: Initiative, fields: dict[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: "Champ inconnu." for name in sorted(unknown)})
+    previous = stored_approximate_point(initiative)
     for name, value in fields.items():
         setattr(initiative, name, value)
+    settle_point(initiative, previous=previous)
     refresh_search_keys(initiative)
 
 

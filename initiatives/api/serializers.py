@@ -9,6 +9,7 @@ from intercos.models import Commune, Interco
 
 from ..checks import http_url, location_errors
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
+from ..near import reason
 from .docs import FIELDS, described, doc
 
 
@@ -85,6 +86,16 @@ class InitiativeBriefSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = ["slug", "name", "url"]
         extra_kwargs = described("slug", "name")
+
+    @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
+    def get_match(self, obj) -> str | None:
+        found = reason(obj)
+        return found["match"] if found else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reason(self, obj) -> str | None:
+        found = reason(obj)
+        return found["text"] if found else None
 
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
@@ -164,6 +175,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         source="commune.interco", read_only=True, allow_null=True, **doc("interco")
     )
     distance_km = serializers.SerializerMethodField(**doc("distance_km"))
+    match = serializers.SerializerMethodField(**doc("match"))
+    reason = serializers.SerializerMethodField(**doc("reason"))
     url = serializers.SerializerMethodField(**doc("url"))
     api_url = serializers.SerializerMethodField(**doc("api_url"))
 
@@ -171,9 +184,9 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = [
             "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco",
-            "address", "postcode", "latitude", "longitude", "distance_km", "website", "email",
-            "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "verified_at",
-            "updated_at", "url", "api_url",
+            "address", "postcode", "latitude", "longitude", "approximate_point", "distance_km",
+            "match", "reason", "website", "email", "phone", "opening_hours", "siret", "rna",
+            "founded_year", "employees", "verified_at", "updated_at", "url", "api_url",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = described(*(f for f in fields if f in FIELDS))
