@@ -87,16 +87,6 @@ class InitiativeBriefSerializer(serializers.ModelSerializer):
         fields = ["slug", "name", "url"]
         extra_kwargs = described("slug", "name")
 
-    @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
-    def get_match(self, obj) -> str | None:
-        found = reason(obj)
-        return found["match"] if found else None
-
-    @extend_schema_field({"type": "string", "nullable": True})
-    def get_reason(self, obj) -> str | None:
-        found = reason(obj)
-        return found["text"] if found else None
-
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
 
@@ -195,6 +185,16 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     def get_distance_km(self, obj) -> float | None:
         distance = getattr(obj, "distance_km", None)
         return None if distance is None else round(distance, 3)
+
+    @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
+    def get_match(self, obj) -> str | None:
+        found = reason(obj)
+        return found["match"] if found else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reason(self, obj) -> str | None:
+        found = reason(obj)
+        return found["text"] if found else None
 
     def get_url(self, obj) -> str:
         return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
