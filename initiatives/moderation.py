@@ -252,8 +252,6 @@ def suggestion_create(
         proposer_name=proposer_name,
         proposer_email=proposer_email,
         postcode=commune.postcode_list[0] if len(commune.postcode_list) == 1 else "",
-        latitude=commune.centre_lat if commune.centre_lon is not None else None,
-        longitude=commune.centre_lon if commune.centre_lat is not None else None,
         **fields,
     )
     transaction.on_commit(lambda: _notify_new_suggestion(initiative), robust=True)

@@ -138,7 +138,7 @@ def detail(request, slug: str):
         config = map_config(
             mode="point",
             center=[initiative.latitude, initiative.longitude],
-            zoom=13,
+            zoom=11 if initiative.approximate_point else 13,
             point={"lat": initiative.latitude, "lon": initiative.longitude},
             label=initiative.name,
         )
