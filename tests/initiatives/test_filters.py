@@ -2,8 +2,8 @@
 
 import pytest
 
-from intercos.places import PlaceError, find_commune
 from initiatives.selectors import initiative_filter
+from intercos.places import PlaceError, find_commune
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -75,9 +75,7 @@ CLIENT_PATHS = {"suggestion": by_suggestion, "admin": by_admin}
 
 
 @pytest.mark.parametrize("path", [*PATHS, *CLIENT_PATHS])
-def test_a_commune_without_coordinates_gets_its_centre_flagged_on_every_path(
-    world, client, path
-):
+def test_a_commune_without_coordinates_gets_its_centre_flagged_on_every_path(world, client, path):
     name = f"Cantine solidaire ({path})"
     if path in PATHS:
         PATHS[path](world, name)
