@@ -168,7 +168,7 @@ def main() -> None:
         "# Benchmarks",
         "",
         "Reproduce with **`make bench`** (bench/run.sh; needs PostgreSQL at 127.0.0.1:5432 and "
-        "Redis at 127.0.0.1:6379). Synthetic data only (`manage.py generate_synthetic`).",
+        "Redis at 127.0.0.1:6379). Synthetic data only (`python -m bench.generate_synthetic`).",
         "",
         f"- Date: {started}; query mix took {minutes:.1f} min"
         + (

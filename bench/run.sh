@@ -2,7 +2,7 @@
 # `make bench`: national-scale benchmark of essmap against Datasette and a framework-free floor.
 #
 # 1. (Re)creates the PostgreSQL database $BENCH_DB and fills it with $BENCH_COUNT synthetic
-#    initiatives (manage.py generate_synthetic), then VACUUM ANALYZE.
+#    initiatives (python -m bench.generate_synthetic), then VACUUM ANALYZE.
 # 2. Exports the same published rows to SQLite with FTS5 for Datasette (own venv in .bench/).
 # 3. Starts, on loopback only: essmap as in production (gunicorn, essmap.settings.production,
 #    DEBUG off, whitenoise after collectstatic into a temporary folder, persistent connections,
@@ -62,7 +62,7 @@ step "migrate and generate $COUNT synthetic initiatives (seed $SEED)"
 export DATABASE_URL=$DSN
 "$PY" manage.py migrate --noinput -v0
 GEN_START=$(date +%s)
-"$PY" manage.py generate_synthetic --count "$COUNT" --seed "$SEED"
+"$PY" -m bench.generate_synthetic --count "$COUNT" --seed "$SEED"
 GEN_SECONDS=$(( $(date +%s) - GEN_START ))
 psql -q "$DSN" -c "VACUUM ANALYZE"
 

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", api_root, name="api-root"),
     path("", include("initiatives.api.map_urls")),
     path("", include("initiatives.api.urls")),
+    path("", include("initiatives.api.interco_urls")),
     path("", include("intercos.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -8,6 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("initiatives.suggest_urls")),
     path("", include("initiatives.urls")),
-    path("", include("intercos.urls")),
+    path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),
 ]

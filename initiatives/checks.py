@@ -14,15 +14,13 @@ from django.core.validators import URLValidator
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from essmap.geo import FRANCE, BBox, haversine_km
 from essmap.text import normalize
 from intercos.models import Commune, Interco
 
-from .managers import haversine_km
 from .models import Initiative
 from .selectors import initiatives_for_user
 
-# Metropolitan France and Corsica, with a small margin.
-FRANCE_BBOX = (41.2, -5.6, 51.3, 9.8)  # south, west, north, east
 MAX_KM_FROM_COMMUNE = 100.0
 CONTOUR_MARGIN_DEG = 0.05  # ~5 km around the département's bounding box
 SIMILARITY_THRESHOLD = 0.85
@@ -92,28 +90,6 @@ def linkable_choices(user, initiative: Initiative | None) -> dict[str, QuerySet]
 # --- cross-field checks ---------------------------------------------------------------------
 
 
-def _walk_coordinates(coords):
-    if coords and isinstance(coords[0], (int, float)):
-        yield coords
-        return
-    for part in coords or ():
-        yield from _walk_coordinates(part)
-
-
-def geojson_bbox(geometry) -> tuple[float, float, float, float] | None:
-    """(south, west, north, east) of a GeoJSON geometry, or None if it has no point."""
-    if not isinstance(geometry, dict):
-        return None
-    if geometry.get("type") == "Feature":
-        geometry = geometry.get("geometry") or {}
-    points = list(_walk_coordinates(geometry.get("coordinates")))
-    if not points:
-        return None
-    lons = [p[0] for p in points]
-    lats = [p[1] for p in points]
-    return min(lats), min(lons), max(lats), max(lons)
-
-
 def point_location_error(lat: float, lon: float, commune: Commune | None) -> str | None:
     """Why a point is implausible for the commune, or None when it is fine.
 
@@ -122,11 +98,9 @@ def point_location_error(lat: float, lon: float, commune: Commune | None) -> str
     """
     if commune is not None:
         departement = commune.departement
-        bbox = geojson_bbox(departement.contour)
+        bbox = BBox.of_geometry(departement.contour)
         if bbox is not None:
-            south, west, north, east = bbox
-            m = CONTOUR_MARGIN_DEG
-            if not (south - m <= lat <= north + m and west - m <= lon <= east + m):
+            if not bbox.contains(lat, lon, margin=CONTOUR_MARGIN_DEG):
                 return str(
                     _(
                         "Le point (%(lat).5f, %(lon).5f) est hors du département %(dep)s "
@@ -149,8 +123,7 @@ def point_location_error(lat: float, lon: float, commune: Commune | None) -> str
             return None
         if departement.code.startswith("97"):
             return None
-    south, west, north, east = FRANCE_BBOX
-    if not (south <= lat <= north and west <= lon <= east):
+    if not FRANCE.contains(lat, lon):
         return str(_("Le point est hors de France métropolitaine : vérifiez les coordonnées."))
     return None
 

@@ -6,60 +6,30 @@ in pages, a 400 in the API).
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from essmap.filters import SafeCharFilter
+from essmap.geo import BBox
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 
-MAX_TEXT = 200
-
-
-def _no_nul(value: str) -> None:
-    if value and "\x00" in value:
-        raise ValidationError(_("Caractère non autorisé."), code="nul")
-
-
-class SafeCharFilter(filters.CharFilter):
-    """A text filter with a length limit and no NUL byte."""
-
-    def __init__(self, *args, max_length: int = MAX_TEXT, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.extra["validators"] = [MaxLengthValidator(max_length), _no_nul]
-        self.extra.setdefault("strip", True)
-
 
 class BBoxField(forms.CharField):
-    """'west,south,east,north' in degrees (the order of RFC 7946 and of Leaflet's toBBoxString)."""
+    """'west,south,east,north' in degrees, cleaned to an essmap.geo.BBox (same order)."""
 
     def clean(self, value):
         value = super().clean(value)
         if not value:
             return None
-        parts = value.split(",")
-        if len(parts) != 4:
-            raise ValidationError(_("Quatre nombres attendus : ouest,sud,est,nord."), code="bbox")
         try:
-            west, south, east, north = (float(p) for p in parts)
-        except ValueError:
-            raise ValidationError(_("Coordonnées non numériques."), code="bbox") from None
-        if not (
-            -180 <= west <= 180
-            and -180 <= east <= 180
-            and -90 <= south <= 90
-            and -90 <= north <= 90
-        ):
-            raise ValidationError(_("Coordonnées hors limites."), code="bbox")
-        if south > north or west > east:
-            raise ValidationError(
-                _("Boîte inversée : ouest ≤ est et sud ≤ nord attendus."), code="bbox"
-            )
-        return (south, west, north, east)
+            return BBox.parse(value)
+        except ValueError as error:
+            raise ValidationError(str(error), code="bbox") from None
 
 
 class BBoxFilter(filters.Filter):
@@ -68,7 +38,7 @@ class BBoxFilter(filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.in_bbox(*value)
+        return qs.in_bbox(value)
 
 
 class InitiativeFilterSet(filters.FilterSet):

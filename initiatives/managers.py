@@ -1,6 +1,5 @@
 """Chainable queries on initiatives: published(), in_interco(), near(), search()."""
 
-import math
 from collections.abc import Iterable
 from datetime import timedelta
 
@@ -15,25 +14,13 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import ASin, Cos, Power, Radians, Sin, Sqrt
 from django.utils import timezone
 
-from essmap.geography import EARTH_RADIUS_KM, bounding_box, haversine_km  # noqa: F401
+from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
-
-
-def distance_expression(lat: float, lon: float):
-    """Haversine distance in km from (lat, lon) to the row's point, as a SQL expression."""
-    lat_r = Value(math.radians(lat), output_field=FloatField())
-    cos_lat = Value(math.cos(math.radians(lat)), output_field=FloatField())
-    lon_r = Value(math.radians(lon), output_field=FloatField())
-    dlat = (Radians(F("latitude")) - lat_r) / 2
-    dlon = (Radians(F("longitude")) - lon_r) / 2
-    a = Power(Sin(dlat), 2) + cos_lat * Cos(Radians(F("latitude"))) * Power(Sin(dlon), 2)
-    return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
 
 
 class _WithQuery(Func):
@@ -148,9 +135,13 @@ class InitiativeQuerySet(models.QuerySet):
         )
         return self.filter(Exists(tagged))
 
-    def in_bbox(self, south: float, west: float, north: float, east: float):
+    def in_bbox(self, box: BBox):
+        """Located inside the box (the (latitude, longitude) index)."""
         return self.filter(
-            latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+            latitude__gte=box.south,
+            latitude__lte=box.north,
+            longitude__gte=box.west,
+            longitude__lte=box.east,
         )
 
     def with_distance(self, lat: float, lon: float):
@@ -158,9 +149,8 @@ class InitiativeQuerySet(models.QuerySet):
 
     def near(self, lat: float, lon: float, radius_km: float):
         """Within radius_km of the point: indexed bounding box first, then haversine."""
-        south, west, north, east = bounding_box(lat, lon, radius_km)
         return (
-            self.in_bbox(south, west, north, east)
+            self.in_bbox(BBox.around(lat, lon, radius_km))
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
         )
@@ -188,9 +178,8 @@ class InitiativeQuerySet(models.QuerySet):
         interco) and meet in a UNION, never an OR across them (see in_intercos).
         """
         intercos = sorted({*reach, *([home] if home else [])})
-        south, west, north, east = bounding_box(lat, lon, radius_km)
         within = (
-            self.model.objects.in_bbox(south, west, north, east)
+            self.model.objects.in_bbox(BBox.around(lat, lon, radius_km))
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
             .order_by()

@@ -4,18 +4,17 @@ Clusters come from a grid aggregation in SQL (GROUP BY floor(lat / cell), floor(
 so the browser never receives more than MAX_FEATURES features, whatever the table size.
 """
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Floor
-from django.urls import reverse
 
 from essmap.cache import cached
+from essmap.geo import BBox
 
 from .models import Initiative, Theme
+from .representation import area_feature, marker_feature
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
@@ -31,10 +30,9 @@ MIN_ZOOM, MAX_ZOOM = 0, 22
 
 @dataclass(frozen=True)
 class MapView:
-    south: float
-    west: float
-    north: float
-    east: float
+    """What the map shows: a box (essmap.geo.BBox, west-south-east-north) at a zoom level."""
+
+    box: BBox
     zoom: int
 
 
@@ -42,7 +40,8 @@ def cell_size(view: MapView) -> float:
     """The grid cell in degrees: CELL_PX on screen at this zoom, bounded by the box size."""
     degrees_per_px = 360.0 / (256 * 2**view.zoom)
     by_zoom = CELL_PX * degrees_per_px
-    by_box = max(view.east - view.west, view.north - view.south) / MAX_CELLS_PER_SIDE
+    box = view.box
+    by_box = max(box.east - box.west, box.north - box.south) / MAX_CELLS_PER_SIDE
     return max(by_zoom, by_box, 1e-6)
 
 
@@ -53,7 +52,7 @@ def _located(queryset: QuerySet[Initiative], view: MapView) -> QuerySet[Initiati
     every published id before looking at the box (~0.3 s at 250,000 rows). Filters never
     duplicate rows (themes and intercos are EXISTS subqueries), so counts stay exact.
     """
-    return queryset.order_by().in_bbox(view.south, view.west, view.north, view.east)
+    return queryset.order_by().in_bbox(view.box)
 
 
 def _in_view_at_most(queryset: QuerySet[Initiative], view: MapView, limit: int) -> int:
@@ -77,20 +76,12 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
         )[:limit]
     )
     return [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": {
-                "kind": "marker",
-                "name": name,
-                "commune": commune or "",
-                "theme": theme or "",
-                "approximate": approximate,
-                "url": reverse("initiatives:detail", args=[slug]),
-            },
-        }
+        marker_feature(
+            slug=slug, name=name, lat=lat, lon=lon, commune=commune, theme=theme,
+            approximate=approximate,
+        )
         for slug, name, lat, lon, commune, theme, approximate in rows
-    ]
+    ]  # fmt: skip
 
 
 def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS) -> list:
@@ -100,35 +91,26 @@ def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS)
     each interco they cover, with how many, linked to the list of that territory. An indexed
     join: intercos in the box, their coverage rows, the filtered initiatives by key.
     """
+    box = view.box
     rows = (
         Initiative.coverage.through.objects.filter(
             initiative__in=queryset.order_by().values("pk"),
-            interco__centre_lat__gte=view.south,
-            interco__centre_lat__lte=view.north,
-            interco__centre_lon__gte=view.west,
-            interco__centre_lon__lte=view.east,
+            interco__centre_lat__gte=box.south,
+            interco__centre_lat__lte=box.north,
+            interco__centre_lon__gte=box.west,
+            interco__centre_lon__lte=box.east,
         )
         .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
         .annotate(n=Count("*"))
         .order_by("-n", "interco")[:limit]
     )
     return [
-        {
-            "type": "Feature",
-            "geometry": {
-                "type": "Point",
-                "coordinates": [row["interco__centre_lon"], row["interco__centre_lat"]],
-            },
-            "properties": {
-                "kind": "area",
-                "name": row["interco__name"],
-                "siren": row["interco"],
-                "count": row["n"],
-                "url": f"{reverse('initiatives:directory')}?interco={row['interco']}",
-            },
-        }
+        area_feature(
+            siren=row["interco"], name=row["interco__name"], count=row["n"],
+            lat=row["interco__centre_lat"], lon=row["interco__centre_lon"],
+        )
         for row in rows
-    ]
+    ]  # fmt: skip
 
 
 def snapped(view: MapView, cell: float) -> MapView:
@@ -136,13 +118,7 @@ def snapped(view: MapView, cell: float) -> MapView:
 
     Nearby views of a zoom level share one snapped box, so one cached answer serves them.
     """
-    return MapView(
-        south=max(math.floor(view.south / cell) * cell, -90.0),
-        west=max(math.floor(view.west / cell) * cell, -180.0),
-        north=min(math.ceil(view.north / cell) * cell, 90.0),
-        east=min(math.ceil(view.east / cell) * cell, 180.0),
-        zoom=view.zoom,
-    )
+    return MapView(box=view.box.snapped(cell), zoom=view.zoom)
 
 
 def clusters(queryset: QuerySet[Initiative], view: MapView, cell: float | None = None) -> list:
@@ -187,7 +163,7 @@ def cluster_cache_key(view: MapView, filters: Mapping | None) -> dict:
         "filters": [(k, sorted(map(str, v))) for k, v in sorted((filters or {}).items())],
         "zoom": view.zoom,
         "cell": repr(cell),
-        "box": [round(v / cell) for v in (box.south, box.west, box.north, box.east)],
+        "box": [round(v / cell) for v in box.box],
     }
 
 
@@ -215,7 +191,7 @@ def map_features(
         features = cached("map-clusters", key, lambda: clusters(queryset, box, cell))
         served = cached("map-areas", key, lambda: areas(queryset, box))
         mode = "clusters"
-    # Territories first: never dropped for points; never more than MAX_FEATURES in all.
+    # Served territories first: never dropped for points; never more than MAX_FEATURES.
     return {
         "type": "FeatureCollection",
         "mode": mode,
@@ -224,32 +200,9 @@ def map_features(
     }
 
 
-def map_config(**extra) -> dict:
-    """Settings for static/initiatives/js/map.js, passed through json_script."""
-    centre = settings.LEAFLET_CONFIG.get("DEFAULT_CENTER", (44.85, 4.85))
-    config = {
-        "tilesUrl": settings.MAP_TILES_URL,
-        "attribution": settings.MAP_TILES_ATTRIBUTION,
-        "center": list(centre),
-        "zoom": settings.LEAFLET_CONFIG.get("DEFAULT_ZOOM", 8),
-        "minZoom": settings.LEAFLET_CONFIG.get("MIN_ZOOM", 3),
-        "maxZoom": settings.LEAFLET_CONFIG.get("MAX_ZOOM", 18),
-        "api": reverse("api-map"),
-    }
-    config.update(extra)
-    return config
-
-
 def theme_legend() -> list[dict]:
     """Each theme's slug, label, colour and icon name, for the map's markers and legend."""
     return [
         {"slug": t.slug, "label": t.label, "colour": t.colour, "icon": t.icon}
         for t in Theme.objects.order_by("position", "name")
     ]
-
-
-def radius_bounds(lat: float, lon: float, radius_km: float) -> list[float]:
-    """[west, south, east, north] around a circle, for fitting the map to a 'near' search."""
-    dlat = radius_km / 111.32
-    dlon = radius_km / (111.32 * max(math.cos(math.radians(lat)), 0.01))
-    return [lon - dlon, lat - dlat, lon + dlon, lat + dlat]

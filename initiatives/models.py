@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from essmap.paths import slug_path
 from intercos.models import Commune, Departement, Interco
 
 from .managers import InitiativeQuerySet
@@ -233,6 +234,14 @@ class Initiative(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return self.path_for(self.slug)
+
+    @staticmethod
+    def path_for(slug: str) -> str:
+        """The public page of the initiative with this slug, without loading it."""
+        return slug_path("initiatives:detail", "slug", slug)
 
     @property
     def has_point(self) -> bool:

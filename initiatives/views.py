@@ -3,17 +3,18 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
+from essmap.geo import BBox, map_config
 
 from .chips import active_chips
-from .map import map_config, radius_bounds, theme_legend
+from .map import theme_legend
 from .models import Initiative
 from .near import distance_text, reason
+from .representation import PageLinks, jsonld
 from .selectors import (
     initiative_carrier,
     initiative_filter,
@@ -72,14 +73,13 @@ def directory_context(request) -> dict:
     nearest = []
     if place is not None:
         point = {"lat": place.lat, "lon": place.lon, "radius": place.radius, "label": place.label}
-        bounds = radius_bounds(place.lat, place.lon, place.radius)
+        bounds = BBox.around(place.lat, place.lon, place.radius)
         if not page.paginator.count:
             nearest = filterset.nearest_beyond()
             for initiative in nearest:
                 initiative.distance_text = distance_text(initiative)
     elif valid and filterset.form.cleaned_data.get("bbox"):
-        south, west, north, east = filterset.form.cleaned_data["bbox"]  # following the map
-        bounds = (west, south, east, north)
+        bounds = filterset.form.cleaned_data["bbox"]  # following the map
     elif valid and _active_filters(request.GET) and page.paginator.count:
         bounds = initiatives_bounds(results)
     without_point = results.filter(latitude__isnull=True).count() if page.paginator.count else 0
@@ -100,7 +100,7 @@ def directory_context(request) -> dict:
         "chips": active_chips(filterset, request.GET),
         "map_config": map_config(
             mode="directory",
-            bounds=list(bounds) if bounds else None,
+            bounds=bounds,
             filters=map_filters,
             geocoder=settings.GEOCODER_URL or None,
             place=point,
@@ -149,56 +149,6 @@ def detail(request, slug: str):
             "initiative": initiative,
             "carrier": initiative_carrier(initiative),
             "map_config": config,
-            "jsonld": initiative_jsonld(request, initiative),
+            "jsonld": jsonld(initiative, PageLinks(request)),
         },
     )
-
-
-def initiative_jsonld(request, initiative: Initiative) -> dict:
-    """schema.org description of the initiative (an Organization)."""
-    data = {
-        "@context": "https://schema.org",
-        "@type": "Organization",
-        "name": initiative.name,
-        "url": request.build_absolute_uri(reverse("initiatives:detail", args=[initiative.slug])),
-    }
-    if initiative.summary or initiative.description:
-        data["description"] = initiative.summary or initiative.description
-    if initiative.website:
-        data["sameAs"] = [initiative.website]
-    if initiative.email:
-        data["email"] = initiative.email
-    if initiative.phone:
-        data["telephone"] = initiative.phone
-    if initiative.siret:
-        data["taxID"] = initiative.siret
-    if initiative.founded_year:
-        data["foundingDate"] = str(initiative.founded_year)
-    if initiative.employees is not None:
-        data["numberOfEmployees"] = {"@type": "QuantitativeValue", "value": initiative.employees}
-    address = {"@type": "PostalAddress", "addressCountry": "FR"}
-    if initiative.address:
-        address["streetAddress"] = initiative.address
-    postcode = initiative.postcode or (
-        initiative.commune.postcode_list[0]
-        if initiative.commune and initiative.commune.postcodes
-        else ""
-    )
-    if postcode:
-        address["postalCode"] = postcode
-    if initiative.commune:
-        address["addressLocality"] = initiative.commune.name
-    data["address"] = address
-    if initiative.has_point:
-        data["geo"] = {
-            "@type": "GeoCoordinates",
-            "latitude": initiative.latitude,
-            "longitude": initiative.longitude,
-        }
-    themes = [t.label for t in initiative.themes.all()]
-    if themes:
-        data["knowsAbout"] = themes
-    areas = [{"@type": "AdministrativeArea", "name": ic.name} for ic in initiative.coverage.all()]
-    if areas:
-        data["areaServed"] = areas
-    return data

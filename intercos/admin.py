@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.db import models
 
-from initiatives.admin.scoping import ReadOnlyForStaffMixin, SuperuserOnlyMixin
+from essmap.admin_scoping import ReadOnlyForStaffMixin, SuperuserOnlyMixin
 
 from .models import Commune, Departement, Interco, IntercoMembership, IntercoPredecessor
 

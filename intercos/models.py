@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from essmap.paths import slug_path
+
 from .managers import CommuneQuerySet, IntercoQuerySet
 
 DEPARTEMENT_CODE_RE = r"^([0-9]{2}|2A|2B|9[78][0-9])$"
@@ -105,6 +107,10 @@ class Interco(Placed):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        """The interco's public page (served by the directory: initiatives/interco_urls.py)."""
+        return slug_path("intercos:detail", "slug", self.slug)
 
 
 class IntercoPredecessor(models.Model):

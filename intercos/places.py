@@ -10,7 +10,7 @@ from django.db.models import F, Q, QuerySet
 from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
-from essmap.geography import bounding_box, contains, haversine_km
+from essmap.geo import BBox, haversine_km, polygon_contains
 from essmap.text import normalize
 
 from .models import Commune
@@ -136,9 +136,12 @@ def communes_within(lat: float, lon: float, radius_km: float) -> list[tuple[str,
 
     Indexed box on the communes' centres (a few dozen rows), then haversine in Python.
     """
-    south, west, north, east = bounding_box(lat, lon, radius_km)
+    box = BBox.around(lat, lon, radius_km)
     rows = Commune.objects.filter(
-        centre_lat__gte=south, centre_lat__lte=north, centre_lon__gte=west, centre_lon__lte=east
+        centre_lat__gte=box.south,
+        centre_lat__lte=box.north,
+        centre_lon__gte=box.west,
+        centre_lon__lte=box.east,
     ).values_list("insee", "interco_id", "centre_lat", "centre_lon")
     out = []
     for insee, siren, clat, clon in rows:
@@ -156,6 +159,6 @@ def commune_at(lat: float, lon: float, search_km: float = 15.0) -> Commune | Non
     by_pk = Commune.objects.in_bulk([insee for insee, _s, _km in nearby[:12]])
     for insee, _siren, _km in nearby[:12]:
         commune = by_pk.get(insee)
-        if commune is not None and contains(commune.contour, lat, lon):
+        if commune is not None and polygon_contains(commune.contour, lat, lon):
             return commune
     return by_pk.get(nearby[0][0])

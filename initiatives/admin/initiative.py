@@ -12,6 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from essmap import geo
+from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 from initiatives import moderation
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
@@ -19,7 +21,6 @@ from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
 from . import export, views
-from .scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 
 Status = Initiative.Status
 
@@ -128,16 +129,10 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
             for c in communes
             if c.centre_lat is not None and c.centre_lon is not None
         }
-        leaflet = getattr(settings, "LEAFLET_CONFIG", {})
-        return {
-            "tilesUrl": settings.MAP_TILES_URL,
-            "attribution": settings.MAP_TILES_ATTRIBUTION,
-            "center": list(leaflet.get("DEFAULT_CENTER", (46.6, 2.4))),
-            "zoom": leaflet.get("DEFAULT_ZOOM", 6),
-            "maxZoom": leaflet.get("MAX_ZOOM", 18),
-            "communeCentres": centres,
-            "geocoderUrl": getattr(settings, "GEOCODER_URL", ""),
-            "messages": {
+        return geo.map_config(
+            communeCentres=centres,
+            geocoderUrl=getattr(settings, "GEOCODER_URL", ""),
+            messages={
                 "placed": str(_("Point placé : %s")),
                 "searching": str(_("Recherche de l'adresse…")),
                 "noResult": str(_("Adresse introuvable : placez le point sur la carte.")),
@@ -150,7 +145,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
                 "empty": str(_("Saisissez une adresse à rechercher.")),
                 "choose": str(_("Choisissez un résultat :")),
             },
-        }
+        )
 
     # --- list, queue, import and export ---------------------------------------------------
 

@@ -5,12 +5,16 @@ from django.db import models
 from django.db.models import Q
 from simple_history.admin import SimpleHistoryAdmin
 
+from essmap.admin_scoping import (
+    ReadOnlyForStaffMixin,
+    ScopedAdminMixin,
+    ScopedChoicesMixin,
+    is_member,
+)
 from initiatives.checks import linkable_initiatives, staff_intercos
 from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from initiatives.selectors import initiatives_for_user
-
-from .scoping import ReadOnlyForStaffMixin, ScopedAdminMixin, ScopedChoicesMixin, is_member
 
 
 def _mine(user):

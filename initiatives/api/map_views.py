@@ -1,13 +1,15 @@
 """GET /api/v1/map/: what lies in the map's view, as markers or server-side clusters."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema
+from rest_framework import exceptions
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import APIView
+
+from essmap.api.views import ApiViewMixin
 
 from ..filters import BBoxField, InitiativeFilterSet
 from ..map import MAX_FEATURES, MAX_ZOOM, MIN_ZOOM, MapView, map_features
@@ -17,14 +19,6 @@ from ..selectors import initiative_filter
 class MapViewForm(forms.Form):
     bbox = BBoxField(required=True)
     zoom = forms.IntegerField(min_value=MIN_ZOOM, max_value=MAX_ZOOM)
-
-
-def _error_response(errors: dict) -> Response:
-    body = {
-        "errors": {name: [str(m) for m in messages] for name, messages in errors.items()},
-        "detail": str(_("Paramètres invalides.")),
-    }
-    return Response(body, status=400)
 
 
 FILTER_PARAMETERS = [
@@ -46,8 +40,13 @@ class MapSchema(api_settings.DEFAULT_SCHEMA_CLASS):
         return False
 
 
-class MapFeaturesView(APIView):
-    """Markers (few points) or clusters (many points) inside a bounding box."""
+class MapFeaturesView(ApiViewMixin, APIView):
+    """Markers (few points) or clusters (many points) inside a bounding box.
+
+    Under the API's mixin like every other view: checked parameters, the JSON error body,
+    ETag with 304s, Cache-Control. No Last-Modified: it would cost a query on every request,
+    and the cached-cluster path answers with the count probe alone.
+    """
 
     schema = MapSchema()
 
@@ -122,9 +121,10 @@ class MapFeaturesView(APIView):
         if not filterset.is_valid():
             errors.update(filterset.form.errors)
         if errors:
-            return _error_response(errors)
-        south, west, north, east = view_form.cleaned_data["bbox"]
-        view = MapView(south, west, north, east, view_form.cleaned_data["zoom"])
+            raise exceptions.ValidationError(
+                {name: [str(m) for m in messages] for name, messages in errors.items()}
+            )
+        view = MapView(box=view_form.cleaned_data["bbox"], zoom=view_form.cleaned_data["zoom"])
         # The filter parameters (only those) key the cached clusters: they determine the set.
         filters = {
             name: values

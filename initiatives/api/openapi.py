@@ -4,9 +4,11 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_serializer
 from rest_framework import serializers
 
-from ..filters import MAX_RADIUS_KM, MAX_TEXT
+from essmap.api.docs import doc
+from essmap.filters import MAX_TEXT
+
+from ..filters import MAX_RADIUS_KM
 from ..models import Initiative
-from .docs import doc
 
 Q = OpenApiParameter.QUERY
 

@@ -1,20 +1,25 @@
 """Read serializers of the partner API (field names are the published contract)."""
 
 from django.core.validators import URLValidator
-from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from essmap.api.docs import FIELDS, described, doc
+from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, location_errors
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
-from ..near import reason
-from .docs import FIELDS, described, doc
+from ..representation import PageLinks, near_field, rounded_distance
 
 
-def _absolute(request, path: str) -> str:
-    return request.build_absolute_uri(path) if request is not None else path
+def page_links(serializer) -> PageLinks:
+    """One PageLinks per serialization (shared by nested serializers through the context)."""
+    context = serializer.context
+    links = context.get("page_links")
+    if links is None:
+        links = context["page_links"] = PageLinks(context.get("request"))
+    return links
 
 
 class ThemeBriefSerializer(serializers.ModelSerializer):
@@ -56,29 +61,6 @@ class SourceSerializer(serializers.ModelSerializer):
         )
 
 
-class CommuneBriefSerializer(serializers.ModelSerializer):
-    postcodes = serializers.ListField(
-        source="postcode_list", child=serializers.CharField(), read_only=True, **doc("postcodes")
-    )
-    departement = serializers.CharField(
-        source="departement_id", read_only=True, **doc("departement")
-    )
-
-    class Meta:
-        model = Commune
-        fields = ["insee", "name", "postcodes", "departement"]
-        extra_kwargs = described("insee", name="commune_name")
-
-
-class IntercoBriefSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Interco
-        fields = ["siren", "name", "slug", "kind"]
-        extra_kwargs = described(
-            "siren", name="interco_name", slug="interco_slug", kind="interco_kind"
-        )
-
-
 class InitiativeBriefSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField(**doc("url"))
 
@@ -88,7 +70,7 @@ class InitiativeBriefSerializer(serializers.ModelSerializer):
         extra_kwargs = described("slug", "name")
 
     def get_url(self, obj) -> str:
-        return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
+        return page_links(self).initiative(obj.slug)
 
 
 class PartnershipSerializer(serializers.ModelSerializer):
@@ -183,25 +165,21 @@ class InitiativeListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_distance_km(self, obj) -> float | None:
-        distance = getattr(obj, "distance_km", None)
-        return None if distance is None else round(distance, 3)
+        return rounded_distance(obj)
 
     @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
     def get_match(self, obj) -> str | None:
-        found = reason(obj)
-        return found["match"] if found else None
+        return near_field(obj, "match")
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_reason(self, obj) -> str | None:
-        found = reason(obj)
-        return found["text"] if found else None
+        return near_field(obj, "text")
 
     def get_url(self, obj) -> str:
-        return _absolute(self.context.get("request"), f"/initiatives/{obj.slug}/")
+        return page_links(self).initiative(obj.slug)
 
     def get_api_url(self, obj) -> str:
-        path = reverse("api-initiative-detail", kwargs={"slug": obj.slug})
-        return _absolute(self.context.get("request"), path)
+        return page_links(self).initiative_api(obj.slug)
 
 
 @extend_schema_serializer(component_name="InitiativeDetail")

@@ -4,9 +4,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
+from essmap.filters import SafeCharFilter
 from intercos.models import Departement, Interco
 
-from ..filters import SafeCharFilter
 from ..models import KeyFigure, Partnership
 
 SCOPES = [

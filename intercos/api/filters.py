@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
-from initiatives.filters import SafeCharFilter
+from essmap.filters import SafeCharFilter
 
 from ..models import Commune, Departement, Interco
 from ..selectors import commune_search

@@ -40,10 +40,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def manage(env: dict, *args: str) -> str:
-    done = subprocess.run(
-        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+def manage(env: dict, *args: str, module: str = "manage.py") -> str:
+    """Run manage.py (or `-m <module>` for a module script such as bench.generate_synthetic)."""
+    command = [PYTHON, "manage.py"] if module == "manage.py" else [PYTHON, "-m", module]
+    done = subprocess.run([*command, *args], cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -72,7 +72,7 @@ def bench_env(tmp_path_factory):
     }
     try:
         manage(env, "migrate", "--noinput", "-v0")
-        manage(env, "generate_synthetic", "--count", str(ROWS), "--seed", "3")
+        manage(env, "--count", str(ROWS), "--seed", "3", module="bench.generate_synthetic")
         manage(env, "collectstatic", "--noinput", "-v0")
         yield env
     finally:

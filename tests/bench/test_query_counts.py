@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bench.generate_synthetic import Command as GenerateSynthetic
 from initiatives.models import Initiative
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def many(client):
-    call_command("generate_synthetic", count=150, seed=5, stdout=open("/dev/null", "w"))
+    call_command(GenerateSynthetic(), count=150, seed=5, stdout=open("/dev/null", "w"))
     return Initiative.objects.filter(status="published").count()
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from initiatives.checks import geojson_bbox, point_location_error, similar_initiatives
+from initiatives.checks import point_location_error, similar_initiatives
 from initiatives.forms import InitiativeAdminForm
 from tests import factories
 
@@ -113,15 +113,6 @@ def test_half_a_point_is_refused(crest):
     form = make_form(crest, latitude=44.7)
     assert not form.is_valid()
     assert "latitude" in form.errors
-
-
-def test_geojson_bbox_of_multipolygon():
-    geometry = {
-        "type": "MultiPolygon",
-        "coordinates": [[[[1, 2], [3, 4], [1, 4], [1, 2]]], [[[-1, 0], [0, 5], [-1, 0]]]],
-    }
-    assert geojson_bbox(geometry) == (0, -1, 5, 3)
-    assert geojson_bbox(None) is None
 
 
 def test_duplicate_warning_for_similar_name(crest):

@@ -1,6 +1,6 @@
 import pytest
 
-from initiatives.managers import bounding_box, haversine_km
+from essmap.geo import haversine_km
 from initiatives.models import Initiative
 from tests import factories
 
@@ -9,17 +9,6 @@ pytestmark = pytest.mark.django_db
 CREST = (44.7286, 5.0228)
 VALENCE = (44.9334, 4.8924)
 DIE = (44.7536, 5.3703)
-
-
-def test_haversine_crest_valence_is_about_25_km():
-    assert 24 < haversine_km(*CREST, *VALENCE) < 27
-
-
-def test_bounding_box_contains_the_circle():
-    south, west, north, east = bounding_box(*CREST, 20)
-    assert haversine_km(*CREST, north, CREST[1]) == pytest.approx(20, rel=0.01)
-    assert haversine_km(*CREST, CREST[0], east) >= 19.9
-    assert south < CREST[0] < north and west < CREST[1] < east
 
 
 def test_near_filters_and_annotates_distance():

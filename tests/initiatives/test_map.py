@@ -2,6 +2,7 @@
 
 import pytest
 
+from essmap.geo import BBox
 from initiatives import map as map_module
 from initiatives.map import MAX_FEATURES, MapView, cell_size, clusters, map_features
 from initiatives.models import Initiative
@@ -58,8 +59,8 @@ def test_many_points_come_as_clusters_that_add_up(client, monkeypatch):
 def test_clusters_split_when_zooming_in(monkeypatch):
     grid(100, step=0.02)
     qs = Initiative.objects.published()
-    wide = clusters(qs, MapView(44.3, 4.6, 45.2, 5.6, 7))
-    close = clusters(qs, MapView(44.3, 4.6, 45.2, 5.6, 11))
+    wide = clusters(qs, MapView(BBox(west=4.6, south=44.3, east=5.6, north=45.2), 7))
+    close = clusters(qs, MapView(BBox(west=4.6, south=44.3, east=5.6, north=45.2), 11))
     assert len(close) > len(wide)
     assert sum(c["properties"]["count"] for c in close) == 100
 
@@ -82,7 +83,7 @@ def test_map_applies_the_directory_filters(client, monkeypatch):
 
 def test_cell_size_bounds_the_number_of_features():
     # A whole-world box at a deep zoom still makes at most 41 x 41 cells.
-    view = MapView(-90, -180, 90, 180, 22)
+    view = MapView(BBox(west=-180, south=-90, east=180, north=90), 22)
     cell = cell_size(view)
     assert (360 / cell + 1) * (180 / cell + 1) <= MAX_FEATURES
 
@@ -91,7 +92,10 @@ def test_never_more_than_max_features(monkeypatch):
     monkeypatch.setattr(map_module, "MARKER_LIMIT", 3)
     monkeypatch.setattr(map_module, "MAX_FEATURES", 4)
     grid(30, step=0.05)
-    data = map_features(Initiative.objects.published(), MapView(44.3, 4.6, 45.2, 5.6, 14))
+    data = map_features(
+        Initiative.objects.published(),
+        MapView(BBox(west=4.6, south=44.3, east=5.6, north=45.2), 14),
+    )
     assert data["mode"] == "clusters"
     assert len(data["features"]) <= 4
 
@@ -172,10 +176,38 @@ def test_clusters_count_whole_grid_cells_around_the_view(client, monkeypatch):
     """Clusters cover the view snapped outward to the grid: a cell is never cut in two."""
     monkeypatch.setattr(map_module, "MARKER_LIMIT", 2)
     grid(9, south=44.50, west=4.90, step=0.001)  # a tight group near the view's edge
-    view = MapView(44.5005, 4.9005, 45.0, 5.5, 8)
+    view = MapView(BBox(west=4.9005, south=44.5005, east=5.5, north=45.0), 8)
     cell = cell_size(view)
-    box = map_module.snapped(view, cell)
+    box = map_module.snapped(view, cell).box
     assert box.south <= 44.50 and box.west <= 4.90
     data = client.get("/api/v1/map/", {"bbox": "4.9005,44.5005,5.5,45.0", "zoom": 8}).json()
     assert data["mode"] == "clusters"
     assert sum(f["properties"]["count"] for f in data["features"]) == 9
+
+
+# --- under the API's mixin like every other view ---------------------------------------------
+def test_map_answers_304_to_a_matching_if_none_match(client):
+    grid(3)
+    params = {"bbox": DROME, "zoom": 9}
+    first = client.get("/api/v1/map/", params)
+    assert first.status_code == 200
+    assert first["ETag"]
+    assert "public" in first["Cache-Control"] and "max-age" in first["Cache-Control"]
+    again = client.get("/api/v1/map/", params, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/api/v1/map/", {**params, "zoom": 10}, HTTP_IF_NONE_MATCH=first["ETag"])
+    assert other.status_code == 200
+
+
+def test_map_errors_use_the_api_error_body(client):
+    response = client.get("/api/v1/map/", {"bbox": "5,45,4,44", "zoom": 99})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("application/json")
+    assert "no-cache" in response["Cache-Control"] and not response.has_header("ETag")
+    body = response.json()
+    assert set(body) == {"errors", "detail"}
+    assert set(body["errors"]) == {"bbox", "zoom"}
+    assert body["errors"]["bbox"] == ["Boîte inversée : ouest ≤ est et sud ≤ nord attendus."]
+    assert body["detail"] == "Paramètre(s) invalide(s) : bbox, zoom."
+    nul = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9, "q": "a\x00b"})
+    assert nul.status_code == 400 and "q" in nul.json()["errors"]

@@ -6,17 +6,12 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from initiatives.managers import haversine_km
+from bench.generate_synthetic import Command as GenerateSynthetic
+from bench.synthetic import FRANCE_BBOX, SIREN_PREFIX, SYNTH_PREFIX, french, plan_territories
+from bench.synthetic_places import towns
+from essmap.geo import haversine_km
 from initiatives.models import Initiative
 from initiatives.services import search_keys
-from initiatives.synthetic import (
-    FRANCE_BBOX,
-    SIREN_PREFIX,
-    SYNTH_PREFIX,
-    french,
-    plan_territories,
-)
-from initiatives.synthetic_places import towns
 from intercos.models import INSEE_RE, SIREN_RE, Commune, Interco
 from tests import factories
 
@@ -24,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def generate(count: int, seed: int = 1, **kw) -> None:
-    call_command("generate_synthetic", count=count, seed=seed, stdout=open("/dev/null", "w"), **kw)
+    call_command(GenerateSynthetic(), count=count, seed=seed, stdout=open("/dev/null", "w"), **kw)
 
 
 def snapshot() -> list[tuple]:
@@ -105,9 +100,8 @@ def test_refuses_a_database_with_real_initiatives_unless_allowed():
 
 def test_points_are_valid_in_metropolitan_france_and_near_their_commune():
     generate(500)
-    south, west, north, east = FRANCE_BBOX
     for i in Initiative.objects.select_related("commune"):
-        assert south <= i.latitude <= north and west <= i.longitude <= east
+        assert FRANCE_BBOX.contains(i.latitude, i.longitude)
         assert i.postcode == i.commune.postcodes
         assert (
             haversine_km(i.latitude, i.longitude, i.commune.centre_lat, i.commune.centre_lon) < 80

@@ -16,15 +16,18 @@ from dataclasses import dataclass, field
 
 from django.utils.text import slugify
 
-from .models import Initiative
-from .services import refresh_search_keys
+from essmap.geo import KM_PER_DEGREE_LAT as KM_PER_DEG
+from essmap.geo import BBox
+from initiatives.models import Initiative
+from initiatives.services import refresh_search_keys
+
 from .synthetic_places import Town, towns
 
 SYNTH_PREFIX = "Synth "
 SIREN_PREFIX = "9999"
 FIRST_COMMUNE_SUFFIX = 950  # real INSEE codes stop below <dép>950 in every département
-FRANCE_BBOX = (41.35, -5.1, 51.08, 9.55)  # south, west, north, east (metropolitan France)
-KM_PER_DEG = 111.32
+# Metropolitan France (synthetic points are clamped into it).
+FRANCE_BBOX = BBox(west=-5.1, south=41.35, east=9.55, north=51.08)
 
 
 @dataclass
@@ -293,8 +296,8 @@ class InitiativeFactory:
         rng = self.rng
         lat = town.lat + rng.gauss(0, sigma) / KM_PER_DEG
         lon = town.lon + rng.gauss(0, sigma) / (KM_PER_DEG * math.cos(math.radians(town.lat)))
-        south, west, north, east = FRANCE_BBOX
-        return round(min(max(lat, south), north), 6), round(min(max(lon, west), east), 6)
+        lat, lon = FRANCE_BBOX.clamp(lat, lon)
+        return round(lat, 6), round(lon, 6)
 
     def _name(self, theme, town: str) -> str:
         rng, kind = self.rng, self.kinds[theme.pk](self.rng)

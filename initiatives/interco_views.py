@@ -1,4 +1,7 @@
-"""Public pages: the list of intercos and one page per interco."""
+"""Public pages: the list of intercos and one page per interco (with their initiatives).
+
+On the directory side because they show initiatives; `intercos` knows nothing of them.
+"""
 
 from urllib.parse import urlencode
 
@@ -8,17 +11,17 @@ from django.urls import reverse
 from django.utils.translation import get_language
 
 from essmap.cache import cached
-from initiatives.map import map_config
-from initiatives.selectors import legal_form_breakdown, theme_breakdown
+from essmap.geo import map_config
+from intercos.models import Interco
+from intercos.selectors import interco_communes, interco_public_detail
 
-from .models import Interco
 from .selectors import (
-    interco_communes,
     interco_directory,
     interco_figures,
     interco_initiatives,
     interco_partnerships,
-    interco_public_detail,
+    legal_form_breakdown,
+    theme_breakdown,
 )
 
 # The interco page lists this many initiatives; the directory link shows them all.

@@ -1,13 +1,23 @@
-"""`manage.py generate_synthetic --count N --seed S`: synthetic initiatives for benchmarks only.
+"""`python -m bench.generate_synthetic --count N --seed S`: synthetic initiatives, benchmarks only.
 
 Replaces any earlier synthetic data (initiatives flagged `is_synthetic`, communes and intercos
 named with the synthetic prefix), so that a count and a seed always give the same database.
 Refuses to run on a database holding real initiatives unless `--allow-real` is given.
+Runs with the settings and database manage.py would use (DJANGO_SETTINGS_MODULE,
+DATABASE_URL); tests call `call_command(Command(), count=…)`.
 """
 
 import contextlib
+import os
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
+
+if __name__ == "__main__":  # run as a script: set Django up before importing models
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "essmap.settings.local")
+    django.setup()
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
@@ -15,7 +25,9 @@ from django.utils.text import slugify
 
 from essmap.text import normalize
 from initiatives.models import Initiative, KeyFigure, Partnership, Theme
-from initiatives.synthetic import (
+from intercos.models import Commune, Departement, Interco
+
+from .synthetic import (
     DEFAULT_THEMES,
     SIREN_PREFIX,
     SYNTH_PREFIX,
@@ -23,8 +35,7 @@ from initiatives.synthetic import (
     plan_territories,
     ring,
 )
-from initiatives.synthetic_places import DEPARTEMENTS
-from intercos.models import Commune, Departement, Interco
+from .synthetic_places import DEPARTEMENTS
 
 
 def delete_synthetic() -> int:
@@ -206,3 +217,7 @@ class Command(BaseCommand):
             f"{len(themes)} themes; {removed} earlier ones removed) "
             f"in {time.monotonic() - start:.1f}s"
         )
+
+
+if __name__ == "__main__":
+    Command().run_from_argv([sys.argv[0], "generate_synthetic", *sys.argv[1:]])

@@ -1,6 +1,8 @@
+"""The interco pages (namespace `intercos`, as their URL names have always been)."""
+
 from django.urls import path
 
-from . import views
+from . import interco_views as views
 
 app_name = "intercos"
 urlpatterns = [

@@ -1,7 +1,9 @@
-"""Territory scoping shared by every model admin of the staff workspace.
+"""Territory scoping shared by every model admin of the staff workspace (both apps).
 
-A staff account sees what `initiatives_for_user` allows (its intercos' territory);
-superusers see everything. Another territory's record by URL is a 404, never the form.
+Each scoped admin says which rows a staff account may see (`scope_queryset`: for
+initiatives, what `initiatives.selectors.initiatives_for_user` allows, its intercos'
+territory); superusers see everything. Another territory's record by URL is a 404, never the
+form. Shared reference data (territories) is read-only for staff. Knows no app's models.
 """
 
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
@@ -27,6 +29,9 @@ def is_member(request) -> bool:
 
 class PublicDataAdminMixin:
     """Every admin write to public data invalidates the shared read cache (after commit)."""
+
+    # No "view on site" link: a draft's public page is a 404 (get_absolute_url is public).
+    view_on_site = False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
