@@ -22,6 +22,7 @@ $(VENV)/.installed: pyproject.toml
 load: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_fixtures
+	$(PY) manage.py export_opendata
 
 run: load
 	$(PY) manage.py runserver $(HOST)

@@ -7,6 +7,7 @@ urlpatterns = [
     path("api/v1/", include("essmap.api_urls")),
     path("admin/", admin.site.urls),
     path("", include("initiatives.suggest_urls")),
+    path("", include("opendata.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),

@@ -218,6 +218,10 @@ class InitiativeQuerySet(models.QuerySet):
             ),
         )
 
+    def stale(self):
+        """Never verified, or verified more than a year ago (the same rule as `is_stale`)."""
+        return self.exclude(verified_at__gte=stale_cutoff())
+
     def with_staleness(self):
         """Annotate `is_stale`: never verified, or verified more than a year ago."""
         return self.annotate(

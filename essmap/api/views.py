@@ -84,6 +84,8 @@ def api_root(request):
         "themes": "themes/", "partnerships": "partnerships/", "key_figures": "key-figures/",
         "sources": "sources/", "map": "map/", "schema": "schema/", "docs": "docs/",
         "redoc": "redoc/",
+        "data_inclusion_structures": "data-inclusion/structures/",
+        "data_inclusion_services": "data-inclusion/services/",
     }  # fmt: skip
     base = request.build_absolute_uri()
     return JsonResponse({name: base + path for name, path in paths.items()})

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "essmap.apps.EssmapConfig",
     "intercos",
     "initiatives",
+    "opendata",
 ]
 
 MIDDLEWARE = [
@@ -117,6 +118,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 PROPOSE_RATE_LIMIT = env_int("PROPOSE_RATE_LIMIT", 10)
 PROPOSE_RATE_WINDOW = env_int("PROPOSE_RATE_WINDOW", 60 * 60)
 SITE_URL = env_str("SITE_URL", "")
+# Open data files (issue 13): written by `manage.py export_opendata`, served under /donnees/.
+OPENDATA_DIR = env_str("OPENDATA_DIR", str(BASE_DIR / "var" / "opendata"))
+# E-mail alerts and error reports: submissions per IP per window (seconds).
+ALERT_RATE_LIMIT = env_int("ALERT_RATE_LIMIT", 10)
+ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 60 * 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essmap <ne-pas-repondre@essmap.local>")

@@ -155,8 +155,8 @@ def test_stale_records_are_marked_and_sorted_after_fresh(client):
     response = client.get("/", {"q": "initiative"})
     assert names(response) == [fresh.name, old.name, never.name]
     html = unescape(response.content.decode())
-    assert html.count("Informations vérifiées il y a plus d'un an") == 1
-    assert html.count("Informations non vérifiées") == 1
+    assert html.count("Non vérifiée depuis plus d'un an") == 1
+    assert html.count("Jamais vérifiée") == 1
 
 
 def _detail_data():

@@ -1,0 +1,148 @@
+"""Staff workspace: error reports in the territory's moderation queue (accept/refuse in one click).
+
+Alert subscriptions are not in the admin: the addresses are used for the alerts only.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from essmap.admin_scoping import ScopedAdminMixin
+from initiatives.selectors import initiatives_for_user
+
+from . import corrections
+from .models import ChangeReport
+
+
+@admin.register(ChangeReport)
+class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ("initiative", "field", "short_diff", "status", "created_at")
+    list_filter = ("status", "field")
+    list_select_related = ("initiative",)
+    search_fields = ("initiative__name", "message", "proposed_value")
+    ordering = ("status", "-created_at")
+    change_form_template = "admin/opendata/changereport/change_form.html"
+    fields = ("initiative_link", "field", "diff", "message", "email", "status",
+              "created_at", "decided_at", "decided_by")  # fmt: skip
+    readonly_fields = fields
+    actions = ("accept_selected", "refuse_selected")
+
+    def scope_queryset(self, request, queryset):
+        return queryset.filter(initiative__in=initiatives_for_user(request.user).values("pk"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided with the buttons, never edited
+
+    @admin.display(description=_("initiative"))
+    def initiative_link(self, obj):
+        url = reverse("admin:initiatives_initiative_change", args=[obj.initiative_id])
+        public = obj.initiative.get_absolute_url()
+        return format_html(
+            '<a href="{}">{}</a> (<a href="{}">{}</a>)',
+            url, obj.initiative.name, public, _("page publique"),
+        )  # fmt: skip
+
+    def _now(self, obj) -> str:
+        return corrections.field_value(obj.initiative, obj.field)
+
+    @admin.display(description=_("modification proposée"))
+    def diff(self, obj):
+        if obj.field == ChangeReport.Field.OTHER or not obj.proposed_value:
+            return obj.proposed_value or "—"
+        now = self._now(obj)
+        note = ""
+        if now != obj.current_value:
+            note = format_html(
+                '<p class="help">{} {}</p>',
+                _("La fiche a changé depuis le signalement ; elle affichait alors :"),
+                obj.current_value or "—",
+            )
+        return format_html(
+            '<div class="report-diff">{}</div>'
+            '<table class="report-values"><tr><th scope="row">{}</th><td>{}</td></tr>'
+            '<tr><th scope="row">{}</th><td>{}</td></tr></table>{}',
+            corrections.diff_html(now, obj.proposed_value),
+            _("Actuellement"), now or "—", _("Proposé"), obj.proposed_value, note,
+        )  # fmt: skip
+
+    @admin.display(description=_("diff"))
+    def short_diff(self, obj):
+        if obj.field == ChangeReport.Field.OTHER or not obj.proposed_value:
+            return obj.message[:80]
+        return corrections.diff_html(self._now(obj)[:200], obj.proposed_value[:200])
+
+    # --- one-click decisions --------------------------------------------------------------
+    def get_urls(self):
+        return [
+            path("<path:object_id>/accepter/", self.admin_site.admin_view(self.accept_view),
+                 name="opendata_changereport_accept"),
+            path("<path:object_id>/refuser/", self.admin_site.admin_view(self.refuse_view),
+                 name="opendata_changereport_refuse"),
+        ] + super().get_urls()  # fmt: skip
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context["can_decide"] = (
+            obj is not None
+            and obj.status == ChangeReport.Status.PENDING
+            and corrections.can_decide(request.user, obj)
+        )
+        context["can_accept"] = (
+            context["can_decide"]
+            and bool(obj.proposed_value)
+            and (obj.field != ChangeReport.Field.OTHER)
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def _decide(self, request, object_id, decide, done):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        report = self.get_object(request, object_id)  # 404 outside the territory
+        try:
+            decide(report=report, by=request.user)
+        except (ValidationError, PermissionDenied) as exc:
+            self.message_user(request, " ".join(_messages(exc)), messages.ERROR)
+            return HttpResponseRedirect(reverse("admin:opendata_changereport_change",
+                                                args=[report.pk]))  # fmt: skip
+        self.message_user(request, done, messages.SUCCESS)
+        return HttpResponseRedirect(
+            reverse("admin:opendata_changereport_changelist") + "?status__exact=pending"
+        )
+
+    def accept_view(self, request, object_id):
+        return self._decide(request, object_id, corrections.report_accept,
+                            _("Modification acceptée : la fiche est à jour."))  # fmt: skip
+
+    def refuse_view(self, request, object_id):
+        return self._decide(request, object_id, corrections.report_refuse,
+                            _("Signalement refusé."))  # fmt: skip
+
+    def _many(self, request, queryset, decide):
+        done = 0
+        for report in queryset:
+            try:
+                decide(report=report, by=request.user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, f"{report}: {' '.join(_messages(exc))}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(n)d signalement(s) traité(s).") % {"n": done})
+
+    @admin.action(description=_("Accepter les modifications choisies"))
+    def accept_selected(self, request, queryset):
+        self._many(request, queryset, corrections.report_accept)
+
+    @admin.action(description=_("Refuser les signalements choisis"))
+    def refuse_selected(self, request, queryset):
+        self._many(request, queryset, corrections.report_refuse)
+
+
+def _messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc) or str(_("Action non autorisée."))]

@@ -1,0 +1,90 @@
+"""Atom feed of any directory search: the same FilterSet as the page, newest changes first."""
+
+from urllib.parse import urlencode
+
+from django.contrib.syndication.views import Feed
+from django.http import HttpResponseBadRequest
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from initiatives.models import Initiative
+from initiatives.selectors import initiative_filter
+
+FEED_SIZE = 50
+# Parameters of the page that do not change which initiatives match.
+IGNORED = {"page", "ordering", "mode", "bbox"}
+
+
+def search_params(data) -> list[tuple[str, str]]:
+    """The search's filtering parameters, in a stable order (for links and alerts)."""
+    return sorted((k, v) for k, values in data.lists() if k not in IGNORED for v in values if v)
+
+
+def feed_query(data) -> str:
+    return urlencode(search_params(data))
+
+
+class InvalidSearch(Exception):
+    pass
+
+
+class SearchFeed(Feed):
+    feed_type = Atom1Feed
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except InvalidSearch as exc:
+            return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
+
+    def get_object(self, request, *args, **kwargs):
+        filterset = initiative_filter(data=request.GET, request=request)
+        if not filterset.is_valid():
+            errors = "; ".join(
+                f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+            )
+            raise InvalidSearch(_("Recherche invalide : %(errors)s") % {"errors": errors})
+        return {"filterset": filterset, "query": feed_query(request.GET)}
+
+    def title(self, obj):
+        return _("Initiatives de l'ESS : nouveautés de votre recherche")
+
+    def subtitle(self, obj):
+        return _("Initiatives publiées ou mises à jour correspondant à la recherche.")
+
+    def link(self, obj):
+        query = obj["query"]
+        return reverse("initiatives:directory") + (f"?{query}" if query else "")
+
+    def feed_url(self, obj):
+        query = obj["query"]
+        return reverse("opendata:feed") + (f"?{query}" if query else "")
+
+    def items(self, obj):
+        return obj["filterset"].qs.order_by("-updated_at", "-pk")[:FEED_SIZE]
+
+    def item_title(self, item: Initiative):
+        return item.name
+
+    def item_description(self, item: Initiative):
+        place = item.commune.name if item.commune else ""
+        return " — ".join(part for part in (item.summary, place) if part)
+
+    def item_link(self, item: Initiative):
+        return item.get_absolute_url()
+
+    def item_guid(self, item: Initiative):
+        return f"essmap:initiative:{item.slug}"
+
+    def item_guid_is_permalink(self, item):
+        return False
+
+    def item_pubdate(self, item: Initiative):
+        return item.created_at
+
+    def item_updateddate(self, item: Initiative):
+        return item.updated_at
+
+    def item_categories(self, item: Initiative):
+        return [t.slug for t in item.themes.all()]

@@ -1,0 +1,107 @@
+"""Freshness of the records: who verified what when, and the monthly reminder to moderators.
+
+A record is *verified* when a moderator publishes it or confirms it ("Toujours exact"):
+both write `verified_at` (today) and `verified_by` through the write rules. A published
+record not verified for 12 months (`STALE_AFTER_DAYS`, managers.stale_cutoff) is *stale*:
+the public page says so, the admin filters on it, and each interco's moderators get a
+monthly digest of their stale records (`manage.py send_freshness_digest`, idempotent: one
+digest per moderator per month).
+"""
+
+import logging
+from datetime import date
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from initiatives.models import Initiative
+from intercos.models import IntercoMembership
+
+from .models import FreshnessDigestLog
+
+logger = logging.getLogger(__name__)
+
+
+def verifier_name(user) -> str:
+    return (user.get_full_name() or user.get_username()) if user else ""
+
+
+def verified_values(by, today: date | None = None) -> dict:
+    """The fields a publication or a confirmation writes."""
+    return {"verified_at": today or timezone.localdate(), "verified_by": verifier_name(by)[:200]}
+
+
+def stale_for_moderator(user):
+    """Published records of the moderator's intercos not verified for 12 months."""
+    intercos = IntercoMembership.objects.filter(
+        user=user, role=IntercoMembership.Role.MODERATOR
+    ).values("interco_id")
+    qs = Initiative.objects.published().stale()
+    if not user.is_superuser:
+        qs = qs.in_intercos(intercos)
+    return qs.select_related("commune").order_by("verified_at", "name")
+
+
+def digest_recipients():
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            is_staff=True,
+            interco_memberships__role=IntercoMembership.Role.MODERATOR,
+        )
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def freshness_digest_send(*, today: date | None = None) -> dict[str, int]:
+    """Send this month's digest to every moderator with stale records; never twice a month."""
+    today = today or timezone.localdate()
+    period = today.strftime("%Y-%m")
+    stats = {"sent": 0, "nothing": 0, "already": 0, "failed": 0}
+    for user in digest_recipients().iterator():
+        records = list(stale_for_moderator(user)[:500])
+        if not records:
+            stats["nothing"] += 1
+            continue
+        try:
+            with transaction.atomic():
+                FreshnessDigestLog.objects.create(user=user, period=period, count=len(records))
+                _send(user, records)
+        except IntegrityError:
+            stats["already"] += 1
+            continue
+        except OSError:
+            logger.exception("Could not send the freshness digest to user %s", user.pk)
+            stats["failed"] += 1
+            continue
+        stats["sent"] += 1
+    return stats
+
+
+def _send(user, records: list[Initiative]) -> None:
+    site = (settings.SITE_URL or "http://127.0.0.1:8000").rstrip("/")
+    rows = [
+        {
+            "initiative": i,
+            "edit": site + reverse("admin:initiatives_initiative_change", args=[i.pk]),
+            "page": site + i.get_absolute_url(),
+        }
+        for i in records
+    ]
+    stale_list = site + reverse("admin:initiatives_initiative_changelist") + "?fraicheur=stale"
+    with translation.override("fr"):
+        subject = _("%(n)s fiche(s) à vérifier dans votre territoire") % {"n": len(records)}
+        body = render_to_string(
+            "opendata/emails/freshness_digest.txt",
+            {"rows": rows, "user": user, "stale_list": stale_list},
+        )
+    send_mail(subject, body, None, [user.email], fail_silently=False)

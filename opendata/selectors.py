@@ -1,0 +1,63 @@
+"""Reads for the open data files, the data·inclusion export and the feeds."""
+
+from collections import defaultdict
+
+from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, When
+
+from initiatives.models import Initiative, KeyFigure, Theme
+from initiatives.selectors import initiative_public_list
+from intercos.models import Interco
+
+
+def export_queryset() -> QuerySet[Initiative]:
+    """Published initiatives with what the whole-set files show (themes, coverage), by id."""
+    return (
+        initiative_public_list()
+        .prefetch_related(
+            Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("siren")),
+        )
+        .annotate(
+            carrier_slug=Case(
+                When(carried_by__status="published", then=F("carried_by__slug")),
+                output_field=CharField(),
+            )
+        )
+        .order_by("pk")
+    )
+
+
+def structure_queryset() -> QuerySet[Initiative]:
+    """Initiatives that are structures in the data·inclusion sense: no published carrier."""
+    return export_queryset().exclude(carried_by__status="published")
+
+
+def departement_intercos() -> dict[str, set[str]]:
+    """Each département's code → the SIRENs of its intercos."""
+    result: dict[str, set[str]] = defaultdict(set)
+    for code, siren in Interco.departements.through.objects.values_list(
+        "departement_id", "interco_id"
+    ):
+        result[code].add(siren)
+    return dict(result)
+
+
+def key_figures() -> QuerySet[KeyFigure]:
+    """Every public figure with its source and scope (published initiatives only)."""
+    return (
+        KeyFigure.objects.filter(Q(initiative__isnull=True) | Q(initiative__status="published"))
+        .select_related("source", "initiative", "interco", "departement")
+        .defer("interco__contour", "departement__contour", "initiative__search_text")
+        .order_by("pk")
+    )
+
+
+def data_fingerprint() -> str:
+    """Changes whenever a file's content may change: the files are rebuilt only then."""
+    initiatives = Initiative.objects.aggregate(
+        n=Count("pk"), published=Count("pk", filter=Q(status="published")), last=Max("updated_at")
+    )
+    figures = KeyFigure.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    themes = Theme.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    coverage = Initiative.coverage.through.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    parts = [initiatives, figures, themes, coverage]
+    return "|".join(f"{p}" for p in parts)

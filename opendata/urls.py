@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+from .feeds import SearchFeed
+
+app_name = "opendata"
+urlpatterns = [
+    path("donnees/", views.page, name="page"),
+    path("donnees/fichiers/<str:name>", views.data_file, name="file"),
+    path("donnees/schema/initiatives.json", views.table_schema, name="table_schema"),
+    path("donnees/catalogue.jsonld", views.dcat, name="catalogue"),
+    path("flux/initiatives.atom", SearchFeed(), name="feed"),
+    path("alertes/", views.alert_subscribe, name="alert_subscribe"),
+    path("alertes/envoyee/", views.alert_sent, name="alert_sent"),
+    path("alertes/confirmer/<str:token>/", views.alert_confirm, name="alert_confirm"),
+    path("initiatives/<slug:slug>/signaler/", views.report, name="report"),
+    path("initiatives/<slug:slug>/signaler/merci/", views.report_done, name="report_done"),
+    path("alertes/desinscrire/<str:token>/", views.alert_unsubscribe, name="alert_unsubscribe"),
+]

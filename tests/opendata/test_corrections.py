@@ -1,0 +1,151 @@
+"""Report an error: from the public form to a moderator's one-click decision."""
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from initiatives.models import Initiative
+from opendata.models import ChangeReport
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def territory():
+    ic = factories.interco(name="CC Drôme Sud")
+    place = factories.commune(interco=ic, name="Dieulefit")
+    initiative = factories.initiative(name="Recyclerie", commune=place, phone="04 75 00 00 00",
+                                      email="contact@recyclerie.example.org")  # fmt: skip
+    moderator = factories.user(intercos=[ic], role="moderator", email="mod@example.org")
+    editor = factories.user(intercos=[ic], role="editor", email="ed@example.org")
+    return ic, initiative, moderator, editor
+
+
+def _report(client, initiative, **data):
+    data = {"field": "phone", "message": "Le numéro a changé.", "proposed_value": "04 75 11 22 33",
+            "email": "", "homepage": "", **data}  # fmt: skip
+    return client.post(reverse("opendata:report", args=[initiative.slug]), data)
+
+
+def test_every_initiative_page_links_the_form(client, territory):
+    _ic, initiative, *_ = territory
+    html = client.get(reverse("initiatives:detail", args=[initiative.slug])).content.decode()
+    assert f'href="/initiatives/{initiative.slug}/signaler/"' in html
+    assert "Signaler une erreur ou proposer une modification" in html
+    assert client.get(f"/initiatives/{initiative.slug}/signaler/").status_code == 200
+
+
+def test_report_lands_in_the_queue_and_tells_moderators_and_reporter(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, *_ = territory
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _report(client, initiative, email="ana@example.org")
+    assert response.status_code == 302
+    report = ChangeReport.objects.get()
+    assert (report.field, report.current_value, report.proposed_value) == (
+        "phone", "04 75 00 00 00", "04 75 11 22 33")  # fmt: skip
+    assert report.status == "pending"
+    recipients = sorted(m.to[0] for m in mail.outbox)
+    assert recipients == ["ana@example.org", "mod@example.org"]
+    to_mod = next(m for m in mail.outbox if m.to == ["mod@example.org"])
+    assert f"/admin/opendata/changereport/{report.pk}/change/" in to_mod.body
+
+
+def test_honeypot_invalid_and_unpublished(client, territory):
+    _ic, initiative, *_ = territory
+    assert _report(client, initiative, homepage="http://spam").status_code == 302
+    assert not ChangeReport.objects.exists()
+    assert _report(client, initiative, message="").status_code == 400
+    assert _report(client, initiative, field="siret").status_code == 400
+    assert not ChangeReport.objects.exists()
+    draft = factories.initiative(name="Brouillon", status=Initiative.Status.DRAFT)
+    assert _report(client, draft).status_code == 404
+
+
+def test_same_rate_limit_as_suggestions(client, territory, settings):
+    _ic, initiative, *_ = territory
+    settings.PROPOSE_RATE_LIMIT = 2
+    client.post(reverse("propose"), {"name": ""})  # a suggestion counts against the same limit
+    assert _report(client, initiative).status_code == 302
+    assert _report(client, initiative).status_code == 429
+    assert ChangeReport.objects.count() == 1
+
+
+def _admin(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_moderator_sees_the_diff_and_accepts_in_one_click(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, email="ana@example.org")
+    report = ChangeReport.objects.get()
+    _admin(client, moderator)
+    page = client.get(reverse("admin:opendata_changereport_change", args=[report.pk]))
+    html = page.content.decode()
+    assert "04 75 <del>00 00 00</del> <ins>11 22 33</ins>" in html
+    assert 'id="accept-report"' in html
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]))
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    report.refresh_from_db()
+    assert initiative.phone == "04 75 11 22 33"
+    assert report.status == "accepted" and report.decided_by == moderator
+    assert initiative.history.first().history_user == moderator
+    assert [m.to for m in mail.outbox] == [["ana@example.org"]]
+    assert "acceptée" in mail.outbox[0].body
+
+
+def test_refusing_changes_nothing_and_tells_the_reporter(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, email="ana@example.org")
+    report = ChangeReport.objects.get()
+    _admin(client, moderator)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:opendata_changereport_refuse", args=[report.pk]))
+    initiative.refresh_from_db()
+    assert initiative.phone == "04 75 00 00 00"
+    assert ChangeReport.objects.get().status == "refused"
+    assert "n'a pas été modifiée" in mail.outbox[0].body
+
+
+def test_accepting_goes_through_the_write_rules(client, territory):
+    """An invalid proposed value is refused by the same checks as any write: nothing changes."""
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, field="email", proposed_value="pas-une-adresse")
+    report = ChangeReport.objects.get()
+    _admin(client, moderator)
+    response = client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]),
+                           follow=True)  # fmt: skip
+    initiative.refresh_from_db()
+    assert initiative.email == "contact@recyclerie.example.org"
+    assert ChangeReport.objects.get().status == "pending"
+    assert "courriel" in response.content.decode().lower()
+
+
+def test_only_the_territorys_moderators_decide(client, territory):
+    _ic, initiative, _moderator, editor = territory
+    _report(client, initiative)
+    report = ChangeReport.objects.get()
+    _admin(client, editor)
+    html = client.get(reverse("admin:opendata_changereport_change", args=[report.pk])).content
+    assert b'id="accept-report"' not in html
+    client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]))
+    assert ChangeReport.objects.get().status == "pending"
+    other = factories.user(intercos=[factories.interco()], role="moderator")
+    _admin(client, other)
+    url = reverse("admin:opendata_changereport_change", args=[report.pk])
+    assert client.get(url).status_code == 404
+    client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]))
+    assert ChangeReport.objects.get().status == "pending"
+    changelist = client.get(reverse("admin:opendata_changereport_changelist")).content.decode()
+    assert "Recyclerie" not in changelist
