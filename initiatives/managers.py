@@ -19,6 +19,8 @@ from django.utils import timezone
 from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
+# "Near": up to this many matching keys are passed as a list (then read by primary key).
+INLINE_IDS = 10_000
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
 
@@ -183,16 +185,23 @@ class InitiativeQuerySet(models.QuerySet):
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
             .order_by()
-            .values("pk")
+            .values_list("pk", flat=True)
         )
         through = self.model.coverage.through.objects
-        covering = through.filter(interco__in=intercos).order_by().values("initiative_id")
+        covering = (
+            through.filter(interco__in=intercos).order_by().values_list("initiative_id", flat=True)
+        )
         if match == "point":
             ids = within
         elif match == "territory":
             ids = covering
         else:
             ids = within.union(covering) if intercos else within
+        # The matching keys first (both branches indexed), then the rows by primary key: as
+        # a sub-select, PostgreSQL joined it by hash against every published row for counts.
+        found = list(ids[: INLINE_IDS + 1])
+        if len(found) <= INLINE_IDS:
+            ids = found
         covers_home = Exists(through.filter(initiative=OuterRef("pk"), interco=home or ""))
         qs = self.filter(pk__in=ids).with_distance(lat, lon)
         if match == "territory":

@@ -59,14 +59,14 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server):
+def guarded_page(browser, live_server, **context_options):
     """A fresh page whose external requests are answered locally (tiles) or refused.
 
     `page.console_errors` collects console errors and page errors for assertions.
     `page.external_requests` lists every URL that tried to leave the site.
+    Close it with `page.context.close()`.
     """
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(locale="fr-FR", **context_options)
     pg = context.new_page()
     pg.console_errors = []
     pg.external_requests = []
@@ -83,8 +83,26 @@ def page(browser, live_server):
         return route.abort()
 
     context.route("**/*", route)
+    return pg
+
+
+@pytest.fixture
+def page(browser, live_server):
+    pg = guarded_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield pg
-    context.close()
+    pg.context.close()
+
+
+def serious_violations(page, axe_script) -> list:
+    """axe-core's serious and critical violations on the page as it is now."""
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(path=str(axe_script))
+    result = page.evaluate("async () => await axe.run(document)")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture(scope="session")

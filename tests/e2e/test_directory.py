@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import CREST
+from .conftest import CREST, serious_violations
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -217,15 +217,7 @@ def test_embed_map_shows_the_interco(page, live_server, territory):
 )  # fmt: skip
 def test_no_serious_accessibility_violation(page, live_server, territory, axe_script, path):
     page.goto(live_server.url + path)
-    page.wait_for_load_state("networkidle")
-    page.add_script_tag(path=str(axe_script))
-    result = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert serious_violations(page, axe_script) == []
     assert_clean(page, live_server)
 
 

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import CREST
+from .conftest import CREST, guarded_page, serious_violations
 from .test_directory import assert_clean, result_names
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -19,22 +19,9 @@ PAGES = ["/", "/intercos/", "/intercos/cc-crestois/", "/initiatives/energie-soli
 
 @pytest.fixture
 def phone(browser, live_server):
-    context = browser.new_context(locale="fr-FR", viewport=PHONE, is_mobile=True, has_touch=True)
-    pg = context.new_page()
-    pg.console_errors = []
-    pg.external_requests = []
-    pg.on("console", lambda m: m.type == "error" and pg.console_errors.append(m.text))
-    pg.on("pageerror", lambda e: pg.console_errors.append(str(e)))
-
-    def route(route):
-        if route.request.url.startswith(live_server.url):
-            return route.continue_()
-        pg.external_requests.append(route.request.url)
-        return route.fulfill(status=200, content_type="image/png", body=b"")
-
-    context.route("**/*", route)
+    pg = guarded_page(browser, live_server, viewport=PHONE, is_mobile=True, has_touch=True)
     yield pg
-    context.close()
+    pg.context.close()
 
 
 def test_phone_shows_the_list_map_switch_in_the_first_screen(phone, live_server, territory):
@@ -68,15 +55,7 @@ def test_no_serious_accessibility_violation_on_a_phone(
     phone, live_server, territory, axe_script, path
 ):
     phone.goto(live_server.url + path)
-    phone.wait_for_load_state("networkidle")
-    phone.add_script_tag(path=str(axe_script))
-    result = phone.evaluate("async () => await axe.run(document)")
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert serious_violations(phone, axe_script) == []
 
 
 def test_filters_in_the_url_show_as_removable_chips(page, live_server, territory):
