@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # fixtures/geometries/ (refresh later with `manage.py sync_geometries`, then load_fixtures).
 GEO_SOURCE ?= ../shared/data/territoires
 
-.PHONY: install run serve load test test-e2e quality format messages bench fixtures-territories fixtures-geometries clean
+.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories fixtures-geometries clean
 
 install: $(VENV)/.installed
 
@@ -40,13 +40,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# English catalog: drop duplicates a merge may leave, collect the strings, compile.
+# English catalog (by hand) and French catalog (typography, plural rule; generated): drop duplicates a merge may leave, collect the strings, compile.
 # No source locations, so that moving code does not rewrite the catalog (fewer merge conflicts).
 PO := locale/en/LC_MESSAGES/django.po
 messages: install
 	msguniq --use-first --no-wrap -o $(PO) $(PO)
 	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*'
-	$(PY) manage.py compilemessages -l en -i .venv
+	$(PY) manage.py typeset_catalog
+	$(PY) manage.py compilemessages -l en -l fr -i .venv
 
 # Regenerate fixtures/territories.json from the npm package @etalab/decoupage-administratif.
 DECOUPAGE_VERSION ?= 6.0.0
@@ -64,6 +65,23 @@ fixtures-geometries: install
 # Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.
 bench: install
 	bash bench/run.sh
+
+# Soak (issue 11): a few minutes of mixed load on servers of its own (loopback, ports
+# 5440-5449, 6390-6399, 8730-8739) with one Redis outage and one PostgreSQL restart.
+SOAK_SECONDS ?= 240
+soak: install
+	$(PY) -m bench.soak --seconds $(SOAK_SECONDS) --out $(or $(SOAK_OUT),/tmp/essmap-soak.md)
+
+# Backups (docs/deployment.md): pg_dump -Fc of DATABASE_URL into BACKUP_DIR, newest
+# BACKUP_KEEP kept; `make restore DUMP=backups/essmap-….dump` restores into DATABASE_URL.
+BACKUP_DIR ?= backups
+BACKUP_KEEP ?= 14
+backup: install
+	$(PY) manage.py backup --dir $(BACKUP_DIR) --keep $(BACKUP_KEEP)
+
+restore: install
+	@test -n "$(DUMP)" || (echo "usage: make restore DUMP=path/to/essmap-....dump" && exit 2)
+	$(PY) manage.py restore $(DUMP)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -17,7 +17,14 @@ urlpatterns = [
     path("", include("intercos.api.urls")),
     path("", include("opendata.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "docs/",
+        # Split view: the init script is a separate URL, and our template has no inline style.
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api-schema", template_name="api/swagger_ui.html"
+        ),
+        name="api-docs",
+    ),
     path(
         "redoc/",
         # The stock template loads web fonts from a third-party host: ours does not.

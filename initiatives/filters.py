@@ -204,14 +204,22 @@ class InitiativeFilterSet(filters.FilterSet):
         # Near a place: points within the radius by distance, then initiatives covering the
         # place's interco, then those covering an interco reaching into the circle (each by
         # the distance of their point if they have one, then by name).
-        by_distance = ("match_rank", F("distance_km").asc(nulls_last=True), "is_stale", "name")
+        by_distance = (
+            "match_rank",
+            F("distance_km").asc(nulls_last=True),
+            "is_stale",
+            "search_name",
+        )
         if ordering == "name":
-            return qs.order_by("name", "pk")
+            return qs.order_by("search_name", "name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
         if ordering == "distance" or (not ordering and has_point and not has_words):
             return qs.with_staleness().order_by(*by_distance, "pk")
         if has_words:
-            return qs.with_staleness().order_by(F("search_rank").desc(), "is_stale", "name", "pk")
-        # Nothing to rank by: alphabetical, served by the (status, name) index.
-        return qs.order_by("name", "pk")
+            return qs.with_staleness().order_by(
+                F("search_rank").desc(), "is_stale", "search_name", "pk"
+            )
+        # Nothing to rank by: French alphabetical order (accents ignored, same on every
+        # database) on the stored normalised name, served by the (status, search_name) index.
+        return qs.order_by("search_name", "name", "pk")

@@ -106,9 +106,6 @@ class InitiativeQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status="published")
 
-    def real(self):
-        return self.filter(is_synthetic=False)
-
     def in_interco(self, interco):
         """Located in one of the interco's communes, or covering it."""
         return self.in_intercos([interco])

@@ -1,12 +1,19 @@
-"""The public "Proposer une initiative" page: no account, honeypot, rate limit per IP."""
+"""The public "Proposer une initiative" page: no account, honeypot, rate limit per client.
+
+Only a valid, human submission counts towards the limit: a bot's post (honeypot) and a post
+with form errors cost a real visitor nothing. Clients are told apart by essmap.client_ip;
+counting is atomic (essmap.ratelimit) and lets submissions through when the cache is down.
+"""
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from . import moderation
+from essmap.client_ip import client_ip
+from essmap.ratelimit import hit
+
+from . import services
 from .forms import SuggestionForm
 
 RATE_LIMIT = settings.PROPOSE_RATE_LIMIT  # submissions per IP...
@@ -15,36 +22,24 @@ RATE_WINDOW = settings.PROPOSE_RATE_WINDOW  # ...per hour
 FIELDS = ("summary", "description", "address", "website", "email", "phone")
 
 
-def client_ip(request) -> str:
-    # REMOTE_ADDR only: the proxy in front is expected to set it (X-Forwarded-For is spoofable).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited(request) -> bool:
-    """Count this submission; True once the IP went over the limit in the window."""
-    key = f"propose:ip:{client_ip(request)}"
-    cache.add(key, 0, RATE_WINDOW)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW)
-        count = 1
-    return count > RATE_LIMIT
+    """Count this submission; True once the client went over the limit in the window."""
+    return not hit("propose", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW).allowed
 
 
 @require_http_methods(["GET", "POST"])
 def propose(request):
     form = SuggestionForm(request.POST or None)
     if request.method == "POST":
-        if _rate_limited(request):
-            return render(request, "initiatives/propose.html", {"form": form, "limited": True},
-                          status=429)  # fmt: skip
         if form.is_bot():
-            return redirect("propose_done")  # say nothing to the bot, store nothing
+            return redirect("propose_done")  # say nothing to the bot, store nothing, count nothing
         if form.is_valid():
+            if _rate_limited(request):
+                return render(request, "initiatives/propose.html", {"form": form, "limited": True},
+                              status=429)  # fmt: skip
             data = form.cleaned_data
             try:
-                moderation.suggestion_create(
+                services.suggestion_create(
                     name=data["name"],
                     commune=data["commune"],
                     themes=data["themes"],

@@ -9,11 +9,13 @@ from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
 from essmap.geo import BBox, map_config
+from essmap.site_basics import site_root
 
 from .chips import active_chips
 from .map import theme_legend
-from .models import Initiative
+from .models import Initiative, Partnership
 from .near import distance_text, reason
+from .page_actions import page_actions
 from .representation import PageLinks, jsonld
 from .selectors import (
     initiative_carrier,
@@ -142,12 +144,24 @@ def detail(request, slug: str):
             point={"lat": initiative.latitude, "lon": initiative.longitude},
             label=initiative.name,
         )
+    partnerships = list(initiative.partnerships.all())
+    absolute_url = site_root(request) + request.path
     return render(
         request,
         "initiatives/detail.html",
         {
             "initiative": initiative,
             "carrier": initiative_carrier(initiative),
+            "supporters": [p for p in partnerships if p.role == Partnership.Role.SUPPORTER],
+            "partners": [p for p in partnerships if p.role != Partnership.Role.SUPPORTER],
+            "partner_of": list(initiative.partner_of.all()),
+            "has_contact": any(
+                getattr(initiative, name)
+                for name in ("address", "commune", "website", "email", "phone", "siret", "rna")
+            )
+            or initiative.founded_year
+            or initiative.employees is not None,
+            "actions": page_actions(request, initiative, absolute_url),
             "map_config": config,
             "jsonld": jsonld(initiative, PageLinks(request)),
         },

@@ -5,9 +5,6 @@ from essmap.text import normalize
 
 
 class IntercoQuerySet(models.QuerySet):
-    def touching(self, departement_codes):
-        return self.filter(departements__code__in=list(departement_codes)).distinct()
-
     def for_user(self, user):
         """Intercos a staff account belongs to (all of them for a superuser)."""
         if user.is_superuser:

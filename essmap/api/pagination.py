@@ -7,7 +7,10 @@ Two modes, chosen with `?pagination=page|cursor`:
   for walking the whole dataset. `count` is the size of the filtered set.
 """
 
+import base64
+
 from django.core.exceptions import EmptyResultSet
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.paginator import EmptyPage
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.functional import cached_property
@@ -199,12 +202,33 @@ class EnvelopeCursorPagination(CursorPagination):
         )
 
     def decode_cursor(self, request):
+        raw = request.query_params.get(self.cursor_query_param) or ""
         try:
-            return super().decode_cursor(request)
-        except exceptions.NotFound:
+            base64.b64decode(raw.encode("ascii"), validate=True)  # DRF skips stray characters
+            cursor = super().decode_cursor(request)
+        except (exceptions.NotFound, ValueError):  # binascii.Error is a ValueError
             raise exceptions.ValidationError({"cursor": [_("Curseur invalide.")]}) from None
+        if cursor is not None and cursor.position is not None:
+            cursor = cursor._replace(position=self._position(cursor.position))
+        return cursor
+
+    def _position(self, raw: str) -> str:
+        """The cursor's position, checked against the ordering field (a hand-made one: 400)."""
+        field = self._model._meta.pk
+        invalid = exceptions.ValidationError({"cursor": [_("Curseur invalide.")]})
+        try:
+            value = field.to_python(raw)
+            field.run_validators(value)  # e.g. a SIREN or INSEE code's format
+        except DjangoValidationError:
+            raise invalid from None
+        if isinstance(value, int) and not -(2**63) < value < 2**63:
+            raise invalid
+        if isinstance(value, str) and ("\x00" in value or len(value) > 255):
+            raise invalid
+        return str(value)
 
     def paginate_queryset(self, queryset, request, view=None):
+        self._model = queryset.model
         self.count = queryset.count()
         return super().paginate_queryset(queryset, request, view)
 

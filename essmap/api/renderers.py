@@ -8,7 +8,7 @@ import dialog.
 
 import csv
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import StreamingHttpResponse
@@ -110,6 +110,3 @@ def geometry_feature(geometry: dict, properties: dict, feature_id=None) -> dict:
     if feature_id is not None:
         feature["id"] = feature_id
     return feature
-
-
-ExportBuilder = Callable[..., StreamingHttpResponse]

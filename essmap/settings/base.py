@@ -18,6 +18,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
@@ -34,11 +35,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "essmap.health.HealthMiddleware",  # /healthz, /readyz: before anything else
+    "essmap.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (static files too)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "corsheaders.middleware.CorsMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "essmap.middleware.EssmapLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -127,23 +130,37 @@ ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 60 * 60)
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essmap <ne-pas-repondre@essmap.local>")
 
+# Redis is an accelerator: when it is down, reads miss, writes are dropped, counters let
+# requests through, and the error is logged once (essmap/cache_backend.py).
 CACHES = {
     "default": (
         {
-            "BACKEND": "django_redis.cache.RedisCache",
+            "BACKEND": "essmap.cache_backend.DegradingRedisCache",
             "LOCATION": env_str("REDIS_URL"),
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                "SOCKET_CONNECT_TIMEOUT": 0.25,  # seconds: a hung Redis must not hold workers
+                "SOCKET_TIMEOUT": 0.5,
+            },
         }
         if env_str("REDIS_URL")
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
-# Login safety (django-axes): lock a user+IP pair after repeated failures.
+# The client's address (essmap/client_ip.py): X-Forwarded-For is read only through trusted
+# proxies, given by their number in front of the app or by their networks. Neither: the
+# socket peer (REMOTE_ADDR) is the client.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "")
+
+# Login safety (django-axes): lock a user+client address pair after repeated failures, so a
+# user cannot be locked out by failures from elsewhere. Records live in the database.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "essmap.client_ip.client_ip"
 
 # Map: tiles are a setting (OpenStreetMap by default; IGN Plan documented in README).
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
@@ -153,6 +170,17 @@ MAP_TILES_ATTRIBUTION = env_str(
 )
 # Optional address geocoder, called from the browser only.
 GEOCODER_URL = env_str("GEOCODER_URL", "https://api-adresse.data.gouv.fr/search/")
+# Content-Security-Policy (essmap/security.py): tiles and geocoder hosts come from the two
+# settings above; more hosts by setting. Only /embed/ may be framed, by these origins.
+CSP_EXTRA_IMG_SRC = env_list("CSP_EXTRA_IMG_SRC", "")
+CSP_EXTRA_CONNECT_SRC = env_list("CSP_EXTRA_CONNECT_SRC", "")
+EMBED_PATH_PREFIX = "/embed/"
+API_REDOC_PATH = "/api/v1/redoc/"  # its style engine needs empty <style> elements (a hash)
+EMBED_FRAME_ANCESTORS = env_str("EMBED_FRAME_ANCESTORS", "*")
+CSRF_FAILURE_VIEW = "essmap.errors.csrf_failure"
+# Seconds a client is asked to wait when the database is unreachable (503, essmap/errors.py).
+RETRY_AFTER = env_int("RETRY_AFTER", 30)
+
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (44.85, 4.85),
     "DEFAULT_ZOOM": 8,
@@ -231,4 +259,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Expected during an outage, logged by the project once per outage or per request.
+    "loggers": {"django_redis": {"level": "CRITICAL"}},
 }

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from django.http import StreamingHttpResponse
 
-from essmap.api.renderers import csv_lines, csv_response
+from essmap.api.renderers import csv_response
 from initiatives.imports import COLUMNS
 
 HEADER = [c.header for c in COLUMNS]
@@ -32,10 +32,6 @@ def export_rows(queryset) -> Iterator[list[str]]:
                 value = getattr(obj, column.field)
             row.append("" if value is None else str(value))
         yield row
-
-
-def export_csv_lines(queryset) -> Iterator[str]:
-    return csv_lines(HEADER, export_rows(queryset))
 
 
 def export_response(queryset, filename: str) -> StreamingHttpResponse:

@@ -1,8 +1,9 @@
 """Real app servers for the scale-out tests: gunicorn subprocesses on loopback ports.
 
 They need PostgreSQL (127.0.0.1:5432, or the server of a postgres DATABASE_URL) and Redis
-(127.0.0.1:6379); whatever database the rest of the run uses, these tests create their own
-PostgreSQL database, fill it with synthetic initiatives and drop it at the end.
+(127.0.0.1:6379), so they are marked `postgres` and `redis` (tests/prerequisites.py);
+whatever database the rest of the run uses, these tests create their own PostgreSQL
+database, fill it with synthetic initiatives and drop it at the end.
 """
 
 import contextlib
@@ -14,24 +15,16 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import psycopg
 import pytest
+
+from tests.prerequisites import REDIS_URL, postgres_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 ROWS = int(os.environ.get("BENCH_TEST_ROWS", "30000"))
-REDIS_URL = os.environ.get("BENCH_TEST_REDIS", "redis://127.0.0.1:6379/14")
-
-
-def postgres_server() -> str:
-    url = os.environ.get("DATABASE_URL", "")
-    if url.startswith(("postgres://", "postgresql://")):
-        parts = urlsplit(url)
-        return f"{parts.scheme}://{parts.netloc}"
-    return os.environ.get("BENCH_TEST_PG", "postgres://postgres@127.0.0.1:5432")
 
 
 def free_port() -> int:
@@ -66,6 +59,7 @@ def bench_env(tmp_path_factory):
         "STATIC_ROOT": str(static),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "CONN_MAX_AGE": "600",
         "REDIS_URL": REDIS_URL,
         "LOG_LEVEL": "ERROR",

@@ -1,8 +1,11 @@
 """The generator's PostgreSQL bulk load restores every search index it set aside."""
 
 import psycopg
+import pytest
 
 from .conftest import ROWS
+
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 def test_gin_indexes_are_rebuilt_after_a_large_synthetic_load(bench_env):

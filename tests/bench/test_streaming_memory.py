@@ -11,6 +11,8 @@ import pytest
 
 from .conftest import app_server, flush_redis, memory_kb, request, workers_of
 
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
 LIMIT_MB = 50
 
 

@@ -13,6 +13,8 @@ import pytest
 
 from .conftest import app_server, flush_redis, manage, request
 
+pytestmark = [pytest.mark.postgres, pytest.mark.redis]
+
 RATE = 12  # anonymous API requests per minute, for the throttling test
 
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from initiatives.models import Initiative
 from tests import factories
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 CREST = (44.7286, 5.0228)
 

@@ -9,7 +9,7 @@ from tests import factories
 
 from .conftest import CREST, serious_violations
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
 def result_names(page) -> list[str]:
@@ -198,9 +198,10 @@ def test_the_form_and_list_work_without_javascript(browser, live_server, territo
 
 def test_english_version(page, live_server, territory):
     page.goto(live_server.url + "/")
-    page.get_by_role("button", name="English version").click()
+    page.get_by_role("link", name="English version").click()
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    expect(page.get_by_role("button", name="Version française")).to_be_visible()
+    assert page.url == live_server.url + "/en/"
+    expect(page.get_by_role("link", name="Version française")).to_be_visible()
 
 
 def test_embed_map_shows_the_interco(page, live_server, territory):

@@ -10,7 +10,7 @@ from tests import factories
 from .conftest import CREST, guarded_page, serious_violations
 from .test_directory import assert_clean, result_names
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 PHONE = {"width": 390, "height": 844}
 PAGES = ["/", "/intercos/", "/intercos/cc-crestois/", "/initiatives/energie-solidaire/",

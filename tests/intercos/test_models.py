@@ -14,7 +14,9 @@ def test_departement_code_format(code):
 
 @pytest.mark.parametrize("code", ["07", "2A", "2B", "971", "976"])
 def test_departement_valid_codes(code):
-    Departement.objects.create(code=code, name="X")
+    Departement(code=code, name="X").full_clean()  # the model's validation accepts it
+    Departement.objects.create(code=code, name="X")  # and so does the database
+    assert Departement.objects.get(pk=code).code == code
 
 
 @pytest.mark.parametrize("siren", ["20007141", "2000714130", "20007141X"])
@@ -32,7 +34,11 @@ def test_commune_insee_format(insee):
 
 def test_corsican_insee_is_valid():
     dep = factories.departement("2A", "Corse-du-Sud")
-    Commune.objects.create(insee="2A004", name="Ajaccio", search_name="ajaccio", departement=dep)
+    ajaccio = Commune(insee="2A004", name="Ajaccio", search_name="ajaccio", departement=dep)
+    ajaccio.full_clean()
+    ajaccio.save()
+    stored = Commune.objects.get(pk="2A004")
+    assert (stored.name, stored.departement_id) == ("Ajaccio", "2A")
 
 
 @pytest.mark.parametrize(("lat", "lon"), [(91, 4.8), (-91, 4.8), (44.9, 181), (44.9, None)])

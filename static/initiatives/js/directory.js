@@ -292,8 +292,10 @@ if (config && mapEl && window.L) {
 }
 
 // The legend shows the same symbols as the markers.
-for (const symbol of document.querySelectorAll(".legend [data-icon] span")) {
-  symbol.textContent = glyph(symbol.parentElement.dataset.icon);
+// (Colours through the CSSOM: the CSP allows no inline style attribute.)
+for (const symbol of document.querySelectorAll(".legend [data-icon]")) {
+  symbol.firstElementChild.textContent = glyph(symbol.dataset.icon);
+  symbol.style.setProperty("--theme", symbol.dataset.colour);
 }
 
 // On a phone: a switch between the filters, the list and the map, at the top of the page.
