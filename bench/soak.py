@@ -157,7 +157,7 @@ def run(seconds: float, out: Path) -> bool:
         manage(env, "load_fixtures", "-v0")
         manage(env, "collectstatic", "--noinput", "-v0")
         generate = [sys.executable, "-m", "bench.generate_synthetic", "--count", str(SYNTHETIC),
-                    "--seed", "11"]  # fmt: skip
+                    "--seed", "11", "--allow-real"]  # fmt: skip
         subprocess.run(generate, env=env, check=True, capture_output=True,  # noqa: S603
                        cwd=Path(__file__).resolve().parent.parent)  # fmt: skip
         token = manage(env, "shell", "-c", (
