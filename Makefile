@@ -4,10 +4,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
-# Reference centres and contours: a geographic-API URL, or a folder in the same format.
-GEO_SOURCE ?= $(shell [ -d ../shared/data/territoires ] && echo ../shared/data/territoires || echo https://geo.api.gouv.fr)
+# Reference centres and contours for `make fixtures-geometries`: a folder in the geographic
+# API's format. `make run` needs neither it nor the network: load_fixtures loads the committed
+# fixtures/geometries/ (refresh later with `manage.py sync_geometries`, then load_fixtures).
+GEO_SOURCE ?= ../shared/data/territoires
 
-.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories clean
+.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories fixtures-geometries clean
 
 install: $(VENV)/.installed
 
@@ -34,7 +36,6 @@ lock:
 load: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_fixtures
-	-$(PY) manage.py sync_geometries --source "$(GEO_SOURCE)"
 	$(PY) manage.py export_opendata
 
 run: load
@@ -53,13 +54,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-# English catalog: drop duplicates a merge may leave, collect the strings, compile.
+# English catalog (by hand) and French catalog (typography, plural rule; generated): drop duplicates a merge may leave, collect the strings, compile.
 # No source locations, so that moving code does not rewrite the catalog (fewer merge conflicts).
 PO := locale/en/LC_MESSAGES/django.po
 messages: install
 	msguniq --use-first --no-wrap -o $(PO) $(PO)
 	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*'
-	$(PY) manage.py compilemessages -l en -i .venv
+	$(PY) manage.py typeset_catalog
+	$(PY) manage.py compilemessages -l en -l fr -i .venv
 
 # Regenerate fixtures/territories.json from the npm package @etalab/decoupage-administratif.
 DECOUPAGE_VERSION ?= 6.0.0
@@ -69,6 +71,10 @@ fixtures-territories: install
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py import_territories /tmp/etalab-decoupage-administratif-$(DECOUPAGE_VERSION).tgz
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dumpdata intercos.departement intercos.interco intercos.commune --indent 1 -o fixtures/territories.json
 	rm -f /tmp/essmap-territories.sqlite3
+
+# Regenerate fixtures/geometries/ (centres, simplified contours) from GEO_SOURCE.
+fixtures-geometries: install
+	$(PY) manage.py build_geometry_fixture "$(GEO_SOURCE)"
 
 # Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.
 bench: install

@@ -14,5 +14,12 @@ def normalize(text: str) -> str:
     return _NON_WORD.sub(" ", stripped.lower()).strip()
 
 
+def sort_key(text: str) -> tuple[str, str]:
+    """French alphabetical order, the same in Python, SQLite and PostgreSQL: accents and case
+    ignored first ('Café' < 'CRESS' < 'Épicerie'; 'Saint-Étienne' < 'Saint-Vincent'), then the
+    text itself. In the database, order by the stored normalised column (search_name)."""
+    return normalize(text), text or ""
+
+
 def tokens(text: str) -> list[str]:
     return [t for t in normalize(text).split() if t]

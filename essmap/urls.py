@@ -1,17 +1,32 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from . import site_basics
+
+# Unprefixed: the API, the admin and the site's machine-read files.
 urlpatterns = [
-    path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/", include("essmap.api_urls")),
     path("admin/", admin.site.urls),
+    path("robots.txt", site_basics.robots_txt, name="robots"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": site_basics.SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
+    path("favicon.ico", site_basics.favicon, name="favicon"),
+]
+# Pages: French at /, English at /en/ (a link carries its language).
+urlpatterns += i18n_patterns(
     path("", include("initiatives.suggest_urls")),
     path("", include("opendata.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),
-]
+    prefix_default_language=False,
+)
 
 handler400 = "essmap.errors.bad_request"
 handler403 = "essmap.errors.permission_denied"

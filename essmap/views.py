@@ -3,19 +3,47 @@
 from itertools import groupby
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from essmap.typography import typeset
+from initiatives.models import KeyFigure
 from initiatives.selectors import departement_figures, sources_public_list, territory_figures
+from initiatives.templatetags.essmap_tags import figure_value
 
 
 def _charts(figures) -> list[dict]:
-    """Figures sharing a unit (two or more) drawn together; a lone figure needs no chart."""
-    by_unit = sorted(figures, key=lambda f: (f.unit, f.position, f.pk))
+    """Figures that measure the same thing in the same unit (two or more) drawn together:
+    shares with shares, changes with changes, counts of the same unit. A lone figure needs no
+    chart."""
+
+    def key(f):
+        return (f.measure, f.display_unit)
+
     charts = []
-    for unit, group in groupby(by_unit, key=lambda f: f.unit):
-        group = list(group)
-        if len(group) >= 2:
-            charts.append({"unit": unit, "rows": [(f.label, f.value) for f in group]})
+    for (measure, unit), group in groupby(sorted(figures, key=key), key=key):
+        group = sorted(group, key=lambda f: (f.position, f.pk))
+        if len(group) < 2:
+            continue
+        charts.append(
+            {
+                "title": _chart_title(measure, unit),
+                "rows": [(_row_label(f), f.value, figure_value(f)) for f in group],
+            }
+        )
     return charts
+
+
+def _chart_title(measure: str, unit: str) -> str:
+    if measure == KeyFigure.Measure.SHARE:
+        return _("Parts (%(unit)s)") % {"unit": unit}
+    if measure == KeyFigure.Measure.CHANGE:
+        return _("Évolutions (%(unit)s)") % {"unit": unit}
+    return _("Comparaison (%(unit)s)") % {"unit": unit}
+
+
+def _row_label(figure) -> str:
+    when = figure.when
+    return typeset(f"{figure.display_label} ({when})" if when else figure.display_label)
 
 
 def territory(request):

@@ -49,6 +49,26 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def citation(self) -> str:
+        """One clean source line: 'INSEE, 2023, cité dans « La force des alliances locales »'.
+
+        The publisher and the year are added only when the title does not already name them
+        ("CRESS AURA, données 2023" is not followed by "CRESS Auvergne-Rhône-Alpes, 2023").
+        """
+        parts = [self.title]
+        title = self.title.lower()
+        words = [w.strip("()").lower() for w in self.publisher.split() if len(w.strip("()")) > 3]
+        if self.publisher and not any(word in title for word in words):
+            parts.append(self.publisher)
+        if self.year and str(self.year) not in self.title:
+            parts.append(str(self.year))
+        line = ", ".join(parts)
+        if self.cited_in_id:
+            short = self.cited_in.title.split(" : ")[0]
+            line += ", " + str(_("cité dans « %(title)s »") % {"title": short})
+        return line
+
 
 class Theme(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
@@ -140,6 +160,10 @@ class Initiative(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The point is the commune's centre, not an address (set by initiatives.location only).
+    approximate_point = models.BooleanField(
+        _("position approximative (centre de la commune)"), default=False, editable=False
+    )
     coverage = models.ManyToManyField(
         Interco,
         related_name="covered_initiatives",
@@ -198,6 +222,7 @@ class Initiative(models.Model):
         indexes = [
             models.Index(fields=["latitude", "longitude"], name="initiative_lat_lon"),
             models.Index(fields=["status", "name"], name="initiative_status_name"),
+            models.Index(fields=["status", "search_name"], name="initiative_status_sort"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -255,6 +280,13 @@ class Partnership(models.Model):
         PROCUREMENT = "procurement", _("Achat / commande publique")
         NETWORK = "network", _("Réseau")
 
+    class Role(models.TextChoices):
+        """Working together, or one side supporting the other ("soutenue par"). Carrying a
+        project ("portée par") is not a partnership: see Initiative.carried_by*."""
+
+        PARTNER = "partner", _("Partenaire")
+        SUPPORTER = "supporter", _("Soutien")
+
     initiative = models.ForeignKey(
         Initiative,
         on_delete=models.CASCADE,
@@ -278,6 +310,13 @@ class Partnership(models.Model):
         verbose_name=_("initiative partenaire"),
     )
     kind = models.CharField(_("nature"), max_length=12, choices=Kind.choices)
+    role = models.CharField(
+        _("rôle du partenaire"),
+        max_length=10,
+        choices=Role.choices,
+        default=Role.PARTNER,
+        help_text=_("« Soutien » : le partenaire soutient l’initiative sans la porter."),
+    )
     start_year = models.PositiveSmallIntegerField(_("depuis"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("jusqu'en"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -330,14 +369,31 @@ class KeyFigure(models.Model):
         MORE_THAN = "more_than", _("plus de")
         ABOUT = "about", _("environ")
 
+    class Measure(models.TextChoices):
+        """What the number measures: charts only compare figures of the same measure."""
+
+        COUNT = "count", _("Effectif ou montant")
+        SHARE = "share", _("Part")
+        CHANGE = "change", _("Évolution")
+
     label = models.CharField(_("intitulé"), max_length=300)
+    label_en = models.CharField(_("intitulé (anglais)"), max_length=300, blank=True)
+    measure = models.CharField(
+        _("mesure"),
+        max_length=6,
+        choices=Measure.choices,
+        default=Measure.COUNT,
+        help_text=_("« Évolution » : le chiffre est affiché avec son signe (+6 %)."),
+    )
     value = models.DecimalField(_("valeur"), max_digits=14, decimal_places=2)
     qualifier = models.CharField(
         _("précision"), max_length=10, choices=Qualifier.choices, blank=True, default=""
     )
     unit = models.CharField(_("unité"), max_length=50, blank=True)
+    unit_en = models.CharField(_("unité (anglais)"), max_length=50, blank=True)
     year = models.PositiveSmallIntegerField(_("année"), null=True, blank=True)
     period = models.CharField(_("période"), max_length=50, blank=True)
+    period_en = models.CharField(_("période (anglais)"), max_length=50, blank=True)
     source = models.ForeignKey(
         Source, on_delete=models.PROTECT, related_name="figures", verbose_name=_("source")
     )
@@ -387,6 +443,28 @@ class KeyFigure(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def display_label(self) -> str:
+        if translation.get_language() == "en" and self.label_en:
+            return self.label_en
+        return self.label
+
+    @property
+    def display_unit(self) -> str:
+        if translation.get_language() == "en" and self.unit_en:
+            return self.unit_en
+        return self.unit
+
+    @property
+    def is_change(self) -> bool:
+        return self.measure == self.Measure.CHANGE
+
+    @property
+    def when(self) -> str:
+        """The period the figure covers: '2016-2021', 'sur deux ans', '2023'."""
+        period = self.period_en if translation.get_language() == "en" and self.period_en else ""
+        return period or self.period or (str(self.year) if self.year else "")
 
     @property
     def scope(self):

@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from essmap.geo import BBox
+from essmap.text import sort_key
 from intercos.models import Commune, Interco
 
 from .filters import InitiativeFilterSet
@@ -59,10 +60,14 @@ def initiatives_for_user(user) -> QuerySet[Initiative]:
     return Initiative.objects.in_intercos(intercos)
 
 
-def user_can_edit_initiative(user, initiative: Initiative) -> bool:
-    if initiative.pk is None:
-        return False
-    return initiatives_for_user(user).filter(pk=initiative.pk).exists()
+def initiative_intercos(initiative: Initiative) -> set[str]:
+    """SIRENs of the intercos an initiative belongs to (its commune's, and those it covers)."""
+    sirens = set()
+    if initiative.commune_id and initiative.commune.interco_id:
+        sirens.add(initiative.commune.interco_id)
+    if initiative.pk:
+        sirens.update(initiative.coverage.values_list("pk", flat=True))
+    return sirens
 
 
 # --- public pages ---------------------------------------------------------------------------
@@ -80,6 +85,7 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             "commune__interco",
             "commune__departement",
             "source",
+            "source__cited_in",
             "carried_by",
             "carried_by_interco",
         )
@@ -93,13 +99,19 @@ def initiative_public_detail(*, slug: str) -> Initiative:
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
             Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("name")),
+            "coverage__predecessors",
+            "carried_by_interco__predecessors",
+            "commune__interco__predecessors",
             Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
             Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.filter(
                     Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published")
                 )
-                .select_related("partner_interco", "partner_initiative", "source")
+                .select_related(
+                    "partner_interco", "partner_initiative", "source", "source__cited_in"
+                )
+                .prefetch_related("partner_interco__predecessors")
                 .defer(
                     "partner_interco__contour",
                     *(f"partner_initiative__{name}" for name in brief),
@@ -113,7 +125,9 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             ),
             Prefetch(
                 "figures",
-                queryset=KeyFigure.objects.select_related("source").order_by("position", "id"),
+                queryset=KeyFigure.objects.select_related("source", "source__cited_in").order_by(
+                    "position", "id"
+                ),
             ),
         )
         .get(slug=slug)
@@ -242,7 +256,9 @@ def interco_public_list() -> QuerySet[Interco]:
 def interco_directory() -> list[Interco]:
     """Every interco with `n_initiatives`, for the public list page (4 queries in all)."""
     counts = interco_initiative_counts()
-    intercos = list(Interco.objects.prefetch_related("departements").order_by("name"))
+    intercos = sorted(
+        Interco.objects.prefetch_related("departements"), key=lambda ic: sort_key(ic.name)
+    )
     for interco in intercos:
         interco.n_initiatives = counts.get(interco.siren, 0)
     return intercos
@@ -254,7 +270,7 @@ def interco_initiatives(interco: Interco) -> QuerySet[Initiative]:
         .in_interco(interco)
         .select_related("commune")
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
-        .order_by("name")
+        .order_by("search_name", "name")
     )
 
 
@@ -262,13 +278,13 @@ def interco_partnerships(interco: Interco) -> QuerySet[Partnership]:
     """Partnerships naming the interco as partner, with published initiatives only."""
     return (
         Partnership.objects.filter(partner_interco=interco, initiative__status="published")
-        .select_related("initiative", "source")
-        .order_by("initiative__name", "kind")
+        .select_related("initiative", "source", "source__cited_in")
+        .order_by("initiative__search_name", "kind")
     )
 
 
 def interco_figures(interco: Interco) -> QuerySet[KeyFigure]:
-    return interco.figures.select_related("source").order_by("position", "id")
+    return interco.figures.select_related("source", "source__cited_in").order_by("position", "id")
 
 
 def interco_api_detail(*, siren: str) -> Interco:

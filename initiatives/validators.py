@@ -5,15 +5,10 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from .hours import parse
+
 _PHONE_RE = re.compile(r"^(?:\+33\s?|0)[1-9](?:[\s.-]?\d{2}){4}$")
 _RNA_RE = re.compile(r"^W[0-9A-Z][0-9]{8}$")
-# A pragmatic check of the OpenStreetMap opening_hours syntax (rules separated by ';').
-_OH_RULE = re.compile(
-    r"^(24/7|"
-    r"((Mo|Tu|We|Th|Fr|Sa|Su|PH)(-(Mo|Tu|We|Th|Fr|Sa|Su))?(,(Mo|Tu|We|Th|Fr|Sa|Su|PH)"
-    r"(-(Mo|Tu|We|Th|Fr|Sa|Su))?)*\s+)?"
-    r"(off|closed|\d{2}:\d{2}-\d{2}:\d{2}(,\d{2}:\d{2}-\d{2}:\d{2})*))$"
-)
 
 
 def luhn_ok(digits: str) -> bool:
@@ -62,14 +57,9 @@ def validate_phone(value: str) -> None:
 
 
 def validate_opening_hours(value: str) -> None:
-    if not value:
-        return
-    rules = [r.strip() for r in value.split(";") if r.strip()]
-    if not rules or not all(_OH_RULE.match(rule) for rule in rules):
-        raise ValidationError(
-            _("Horaires au format OpenStreetMap attendus (ex. « Mo-Fr 09:00-12:00,14:00-18:00 »)."),
-            code="opening_hours",
-        )
+    """The OpenStreetMap opening_hours syntax, checked by the maintained parser."""
+    if value:
+        parse(value)
 
 
 # Line breaks and other separators that would split a one-line field (a name, a subject).

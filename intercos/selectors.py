@@ -13,11 +13,15 @@ from .models import Commune, Interco
 
 def interco_public_detail(*, slug: str) -> Interco:
     """Raises Interco.DoesNotExist."""
-    return Interco.objects.select_related("seat").prefetch_related("departements").get(slug=slug)
+    return (
+        Interco.objects.select_related("seat")
+        .prefetch_related("departements", "predecessors")
+        .get(slug=slug)
+    )
 
 
 def interco_communes(interco: Interco) -> QuerySet[Commune]:
-    return interco.communes.order_by("name").only(
+    return interco.communes.order_by("search_name", "name").only(
         "insee", "name", "postcodes", "population", "interco_id", "departement_id"
     )
 

@@ -21,6 +21,13 @@ FIELDS = {
     "latitude": "Latitude WGS 84 en degrés décimaux, ou `null` si l'initiative n'est pas placée.",
     "longitude": "Longitude WGS 84 en degrés décimaux, ou `null`.",
     "distance_km": "Distance en kilomètres au point `lat`/`lon` demandé ; `null` sans point.",
+    "approximate_point": "`true` quand le point est le centre de la commune (position "
+    "approximative, pas une adresse).",
+    "match": "Avec une recherche « près de » : `point` (son point est dans le rayon) ou "
+    "`territory` (elle couvre l'intercommunalité du lieu ou une intercommunalité dans le "
+    "rayon) ; sinon `null`.",
+    "reason": "Avec une recherche « près de » : pourquoi elle est là, en clair (« à 3,2 km », "
+    "« couvre votre intercommunalité (…) ») ; sinon `null`.",
     "website": "Site web.",
     "email": "Courriel de contact public.",
     "phone": "Téléphone de contact public.",

@@ -3,7 +3,6 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
-from simple_history.admin import SimpleHistoryAdmin
 
 from essmap.admin_scoping import (
     ReadOnlyForStaffMixin,
@@ -16,13 +15,15 @@ from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from initiatives.selectors import initiatives_for_user
 
+from .history import HistoryAdmin
+
 
 def _mine(user):
     return Initiative.objects.filter(pk__in=initiatives_for_user(user).values("pk"))
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     list_display = ("initiative", "kind", "partner_interco", "partner_initiative", "start_year")
     list_filter = ("kind",)
     list_select_related = ("initiative", "partner_interco", "partner_initiative")
@@ -35,7 +36,7 @@ class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin)
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, SimpleHistoryAdmin):
+class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     form = KeyFigureAdminForm
     list_display = ("label", "value", "unit", "year", "initiative", "interco", "departement")
     list_select_related = ("initiative", "interco", "departement")

@@ -55,8 +55,12 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "near", {"type": "string", "maxLength": 100}, Q,
-        description="Nom de commune ou code postal : équivaut à `lat`/`lon` au centre de "
-        "cette commune (ignoré si `lat`/`lon` sont donnés). Inconnu : erreur 400.",
+        description="Nom de commune (articles, traits d'union, « St », accents et une faute "
+        "de frappe tolérés) ou code postal à 5 chiffres : équivaut à `lat`/`lon` au centre de "
+        "cette commune (ignoré si `lat`/`lon` sont donnés). Inconnu, ou un numéro de "
+        "département seul : erreur 400. Trouve les initiatives dont le point est dans le rayon "
+        "et celles qui couvrent l'intercommunalité du lieu ou une intercommunalité dont une "
+        "commune a son centre dans le rayon (`match`, `reason`).",
         examples=[OpenApiExample("Crest", value="Crest")],
     ),
     OpenApiParameter(
@@ -77,6 +81,11 @@ FILTER_PARAMETERS = [
         examples=[OpenApiExample("10 km", value=10)],
     ),
     OpenApiParameter(
+        "match", {"type": "string", "enum": ["point", "territory"]}, Q,
+        description="Avec un lieu : `point` (seulement les initiatives dont le point est dans "
+        "le rayon) ou `territory` (seulement celles qui couvrent le territoire).",
+    ),
+    OpenApiParameter(
         "bbox", OpenApiTypes.STR, Q,
         description="Emprise `ouest,sud,est,nord` en degrés WGS 84 (ordre de la RFC 7946). "
         "Une boîte inversée ou hors limites est une erreur 400.",
@@ -91,9 +100,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "ordering",
         {"type": "string", "enum": ["relevance", "distance", "name", "-updated"]}, Q,
-        description="Tri : `name` (nom), `distance` (demande `lat`/`lon`), `-updated` (plus "
-        "récentes d'abord), `relevance` (pertinence des mots de `q`). Par défaut : "
-        "pertinence avec `q`, distance avec un point, sinon nom. Interdit en mode curseur.",
+        description="Tri : `name` (nom), `distance` (avec un lieu : points dans le rayon du "
+        "plus proche au plus loin, puis les initiatives qui couvrent l'intercommunalité du "
+        "lieu, puis celles qui couvrent une intercommunalité dans le rayon ; sans lieu : "
+        "pertinence), `-updated` (plus récentes d'abord), `relevance` (pertinence des mots de "
+        "`q`). Par défaut : pertinence avec `q`, distance avec un lieu, sinon nom. Interdit en "
+        "mode curseur.",
     ),
     OpenApiParameter(
         "format", {"type": "string", "enum": ["json", "geojson", "csv"]}, Q,
@@ -125,7 +137,10 @@ ENERGIE_SOLIDAIRE = {
     "postcode": "",
     "latitude": 44.9339,
     "longitude": 4.8747,
+    "approximate_point": False,
     "distance_km": None,
+    "match": None,
+    "reason": None,
     "website": "",
     "email": "",
     "phone": "",

@@ -8,9 +8,9 @@ from essmap.api.docs import FIELDS, described, doc
 from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
-from ..checks import http_url, location_errors
+from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
-from ..representation import PageLinks, rounded_distance
+from ..representation import PageLinks, near_field, rounded_distance
 
 
 def page_links(serializer) -> PageLinks:
@@ -147,6 +147,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         source="commune.interco", read_only=True, allow_null=True, **doc("interco")
     )
     distance_km = serializers.SerializerMethodField(**doc("distance_km"))
+    match = serializers.SerializerMethodField(**doc("match"))
+    reason = serializers.SerializerMethodField(**doc("reason"))
     url = serializers.SerializerMethodField(**doc("url"))
     api_url = serializers.SerializerMethodField(**doc("api_url"))
 
@@ -154,9 +156,9 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = [
             "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco",
-            "address", "postcode", "latitude", "longitude", "distance_km", "website", "email",
-            "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "verified_at",
-            "updated_at", "url", "api_url",
+            "address", "postcode", "latitude", "longitude", "approximate_point", "distance_km",
+            "match", "reason", "website", "email", "phone", "opening_hours", "siret", "rna",
+            "founded_year", "employees", "verified_at", "updated_at", "url", "api_url",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = described(*(f for f in fields if f in FIELDS))
@@ -164,6 +166,14 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_distance_km(self, obj) -> float | None:
         return rounded_distance(obj)
+
+    @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
+    def get_match(self, obj) -> str | None:
+        return near_field(obj, "match")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reason(self, obj) -> str | None:
+        return near_field(obj, "text")
 
     def get_url(self, obj) -> str:
         return page_links(self).initiative(obj.slug)
@@ -210,13 +220,22 @@ class HttpURLField(serializers.URLField):
         self.validators.append(http_url)
 
 
+class LinkableInitiativeField(serializers.SlugRelatedField):
+    """An initiative the author may link to; any other is "does not exist", so that
+    another territory's draft answers exactly as a missing slug."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return linkable_initiatives(user) if user is not None else Initiative.objects.none()
+
+
 @extend_schema_serializer(component_name="InitiativeWrite")
 class InitiativeWriteSerializer(serializers.ModelSerializer):
-    """What interco staff may send with a token (validated again by the services).
+    """What interco staff may send with a token: field formats only.
 
-    The admin form's checks (checks.py): postcode and point consistent with the commune,
-    http(s) website. Territory rules (related records included) are the service's:
-    `moderation.staff_initiative_write`.
+    Every rule about the write (territory, links, status, postcode and point against the
+    commune) is the write authority's, `services.staff_write`, as for the admin and the import.
     """
 
     themes = serializers.SlugRelatedField(
@@ -231,7 +250,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         queryset=Commune.objects.all(), required=False, allow_null=True,
         help_text="Code INSEE de la commune où l'initiative est située.",
     )  # fmt: skip
-    carried_by = serializers.SlugRelatedField(
+    carried_by = LinkableInitiativeField(
         slug_field="slug", queryset=Initiative.objects.all(), required=False, allow_null=True,
         help_text="Slug de la structure qui porte ce projet ou ce service.",
     )  # fmt: skip
@@ -272,19 +291,3 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         # Uniqueness (name per commune) is checked by the services' full_clean.
         validators: list = []
-
-    LOCATION_FIELDS = ("commune", "postcode", "latitude", "longitude")
-
-    def validate(self, attrs):
-        """Postcode and point against the commune, when the request touches any of them."""
-        if not any(name in attrs for name in self.LOCATION_FIELDS):
-            return attrs
-        value = {
-            name: attrs[name] if name in attrs else getattr(self.instance, name, None)
-            for name in self.LOCATION_FIELDS
-        }
-        value["postcode"] = value["postcode"] or ""
-        errors = location_errors(**value)
-        if errors:
-            raise serializers.ValidationError({name: [msg] for name, msg in errors.items()})
-        return attrs

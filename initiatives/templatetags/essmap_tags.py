@@ -1,13 +1,13 @@
-"""Template helpers for the public pages: staleness, JSON-LD, SVG bar charts, figures."""
+"""Template helpers for the public pages: staleness, JSON-LD, bar charts, figures, typography."""
 
 import json
-from decimal import Decimal
 
 from django import template
 from django.utils.html import format_html
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import gettext as _
 
+from essmap import typography
 from initiatives.managers import stale_cutoff
 
 register = template.Library()
@@ -32,61 +32,59 @@ def jsonld(data) -> str:
 
 @register.simple_tag
 def figure_value(figure) -> str:
-    """'plus de 1 200 emplois', 'environ 30 %' — the figure as the article states it."""
-    number = french_number(figure.value)
-    parts = [figure.get_qualifier_display() if figure.qualifier else "", number, figure.unit]
-    return " ".join(p for p in parts if p)
+    """'plus de 1 200 emplois', 'environ 11 %', '+6 %' — the figure as the article states it."""
+    return typography.format_quantity(
+        figure.value,
+        figure.display_unit,
+        qualifier=str(figure.get_qualifier_display()) if figure.qualifier else "",
+        sign=figure.is_change,
+    )
 
 
-def french_number(value) -> str:
-    """Decimal('12000.00') -> '12 000'; Decimal('11.50') -> '11,5' (narrow no-break spaces)."""
-    value = Decimal(str(value))
-    sign = "-" if value < 0 else ""
-    text = format(abs(value).normalize(), "f")
-    whole, _dot, fraction = text.partition(".")
-    groups = []
-    while whole:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    number = "\u202f".join(groups) or "0"
-    return f"{sign}{number},{fraction}" if fraction else f"{sign}{number}"
+@register.filter
+def number(value, arg: str = "") -> str:
+    """{{ n|number }} -> '45 233' (fr) / '45,233' (en); {{ n|number:"sign" }} -> '+6'."""
+    return typography.format_number(value, sign=arg == "sign")
+
+
+@register.filter(is_safe=True)
+def typo(value) -> str:
+    """French typography for rendered data: {{ initiative.summary|typo }}."""
+    if value in (None, ""):
+        return value
+    return typography.typeset(str(value)) if not isinstance(value, SafeData) else value
 
 
 @register.inclusion_tag("essmap/_bar_chart.html")
 def bar_chart(rows, title: str, chart_id: str = "chart"):
-    """A horizontal bar chart drawn server-side as SVG, with a text alternative.
+    """A horizontal bar chart: an HTML list (labels wrap, readable on a phone) with one
+    server-drawn SVG bar per row; no script, no inline style.
 
-    rows: iterable of (label, value). Values are drawn relative to the largest.
+    rows: iterable of (label, value) or (label, value, text); text is the value as printed
+    (with its qualifier, sign and unit), else the number formatted by the typography helper.
+    Bars are drawn relative to the largest absolute value; negative values get their own class.
     """
     chart_id = str(chart_id)
     if not chart_id[:1].isalpha():
         chart_id = f"chart-{chart_id}"
-    rows = [(str(label), float(value or 0)) for label, value in rows]
-    top = max((v for _l, v in rows), default=0) or 1
-    bar_height, gap, label_width, width = 22, 8, 230, 640
+    rows = [tuple(row) for row in rows]
+    top = max((abs(float(row[1] or 0)) for row in rows), default=0) or 1
     bars = []
-    for i, (label, value) in enumerate(rows):
-        length = max(2.0, (width - label_width - 90) * value / top)
-        y = i * (bar_height + gap)
+    for row in rows:
+        label, value = str(row[0]), float(row[1] or 0)
+        text = row[2] if len(row) > 2 else typography.format_number(round(value, 2))
         bars.append(
             {
-                "label": label if len(label) <= 34 else label[:33] + "…",
-                "full_label": label,
-                "value": french_number(round(value, 2)),
-                "y": y,
-                "text_y": y + bar_height * 0.7,
-                "length": round(length, 1),
-                "value_x": round(label_width + length + 6, 1),
+                "label": label,
+                "text": text,
+                "negative": value < 0,
+                # An SVG attribute, never localised: '12.5', not '12,5'.
+                "percent": f"{max(1.0, 100 * abs(value) / top):.1f}",
             }
         )
-    height = max(len(rows) * (bar_height + gap), bar_height)
     return {
         "bars": bars,
         "title": title,
         "chart_id": chart_id,
-        "width": width,
-        "height": height,
-        "bar_height": bar_height,
-        "label_width": label_width,
         "empty_text": _("Aucune donnée."),
     }

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from essmap.typography import typeset
 from initiatives.models import Initiative
 from tests import factories
 
@@ -235,52 +236,127 @@ def _html(response) -> str:
     return unescape(response.content.decode())
 
 
-def test_pages_render_in_english_with_the_language_cookie(client, data):
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+def _english(url: str) -> str:
+    return "/en" + url
+
+
+def test_pages_render_in_english_under_the_en_prefix(client, data):
     for url, (english, french) in _pages(data).items():
-        html = _html(client.get(url))
+        html = _html(client.get(_english(url)))
         assert '<html lang="en">' in html, url
         for text in english + COMMON_EN:
             assert text in html, (url, text)
         for text in french + COMMON_FR:
-            assert text not in html, (url, text)
+            assert typeset(text) not in html, (url, text)
 
 
-def test_pages_render_in_french_by_default(client, data):
+def test_pages_render_in_french_by_default_with_french_typography(client, data):
     for url, (_english, french) in _pages(data).items():
         html = _html(client.get(url))
         assert '<html lang="fr">' in html, url
         for text in french + COMMON_FR:
-            assert text in html, (url, text)
+            assert typeset(text) in html, (url, text)
         for text in COMMON_EN:
             assert text not in html, (url, text)
 
 
-def test_accept_language_header_selects_english(client, data):
+def test_the_url_alone_sets_the_language_of_a_page(client, data):
+    """A shared link opens in its language, whatever the visitor's header or cookie says."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     html = _html(client.get("/", headers={"accept-language": "en-US,en;q=0.9"}))
+    assert '<html lang="fr">' in html
+    html = _html(client.get("/en/", headers={"accept-language": "fr"}))
     assert '<html lang="en">' in html
     assert "Social and solidarity economy initiatives" in html
-    # A language we do not have falls back to French.
-    html = _html(client.get("/", headers={"accept-language": "de"}))
-    assert '<html lang="fr">' in html
 
 
-def test_home_page_has_the_language_switcher(client, db):
+def test_the_api_negotiates_its_language_with_accept_language(client, db):
+    response = client.get("/api/v1/", headers={"accept-language": "en"})
+    assert response["Content-Language"] == "en"
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get("/api/v1/", headers={"accept-language": "fr"})
+    assert response["Content-Language"] == "fr"
+    assert client.get("/api/v1/")["Content-Language"] == "fr"
+
+
+def test_admin_and_api_stay_unprefixed(client, db):
+    assert client.get("/en/api/v1/").status_code == 404
+    assert client.get("/en/admin/").status_code == 404
+    assert client.get("/api/v1/").status_code == 200
+
+
+def test_home_page_has_the_language_switcher_and_hreflang_links(client, db):
     html = _html(client.get("/?theme=x"))
-    form = re.search(r'<form class="language-switcher"[^>]*>(.*?)</form>', html, re.S)
-    assert form, "language switcher form missing"
-    assert 'action="/i18n/setlang/"' in form[0]
-    assert 'method="post"' in form[0]
-    assert 'name="csrfmiddlewaretoken"' in form[1]
-    assert 'name="next" value="/?theme=x"' in form[1]
-    assert 'name="language" value="en"' in form[1]
+    switcher = re.search(r'<p class="language-switcher">(.*?)</p>', html, re.S)
+    assert switcher, "language switcher missing"
+    assert 'href="/en/?theme=x" hreflang="en" lang="en">English version</a>' in switcher[1]
+    assert '<link rel="alternate" hreflang="fr" href="http://testserver/">' in html
+    assert '<link rel="alternate" hreflang="en" href="http://testserver/en/">' in html
+    assert '<link rel="alternate" hreflang="x-default" href="http://testserver/">' in html
+    assert '<link rel="canonical" href="http://testserver/">' in html
 
 
-def test_language_switcher_switches_to_english_and_back(client, db):
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/sources/"})
-    assert response.status_code == 302
-    assert response["Location"] == "/sources/"
-    assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == "en"
-    assert "Sources, licenses and contributing" in _html(client.get("/sources/"))
-    client.post("/i18n/setlang/", {"language": "fr", "next": "/sources/"})
-    assert "Sources, licences et contribution" in _html(client.get("/sources/"))
+def test_language_switcher_links_to_the_same_page_in_the_other_language(client, db):
+    html = _html(client.get("/en/sources/"))
+    assert "Sources, licenses and contributing" in html
+    assert 'href="/sources/" hreflang="fr" lang="fr">Version française</a>' in html
+    assert '<link rel="canonical" href="http://testserver/en/sources/">' in html
+    assert typeset("Sources, licences et contribution") in _html(client.get("/sources/"))
+
+
+FR_PO = Path(settings.BASE_DIR) / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+
+def test_french_catalog_is_generated_from_the_english_one_and_compiled():
+    from essmap.management.commands.typeset_catalog import french_catalog, read_entries
+
+    assert FR_PO.read_text(encoding="utf-8") == french_catalog(read_entries(PO)), (
+        "run `make messages`"
+    )
+    with FR_PO.with_suffix(".mo").open("rb") as mo:
+        compiled = gettext.GNUTranslations(mo)
+    assert compiled.gettext("Source :") == "Source\u00a0:"
+    assert compiled.ngettext("%(counter)s fiche", "%(counter)s fiches", 0) == "%(counter)s fiche"
+    assert "Plural-Forms: nplurals=2; plural=(n > 1);" in FR_PO.read_text(encoding="utf-8")
+
+
+def test_french_plural_rule_is_in_force(client, db):
+    from django.utils import translation
+    from django.utils.translation import ngettext
+
+    with translation.override("fr"):
+        got = [
+            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n}
+            for n in (0, 1, 2)
+        ]
+    assert got == ["0 fiche", "1 fiche", "2 fiches"]
+    with translation.override("en"):
+        got = [
+            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n} for n in (0, 1)
+        ]
+    assert got == ["0 listings", "1 listing"]
+    factories.source(title="Source sans fiche")
+    html = _html(client.get("/sources/"))
+    assert "0 fiche," in html and "0 chiffre" in html and "0 fiches" not in html
+
+
+def test_english_pages_use_english_numbers_and_units(client, db):
+    source = factories.source(title="Article")
+    factories.key_figure(
+        label="Foyers accompagnés",
+        label_en="Households supported",
+        value=1200,
+        qualifier="more_than",
+        unit="foyers",
+        unit_en="households",
+        period="sur deux ans",
+        period_en="over two years",
+        source=source,
+    )
+    factories.key_figure(label="Croissance", value=6, unit="%", measure="change", source=source)
+    html = _html(client.get("/en/territoire/"))
+    assert "more than\u00a01,200\u00a0households" in html
+    assert "Households supported" in html and "over two years" in html
+    assert "+6%" in html
+    html = _html(client.get("/territoire/"))
+    assert "plus de\u00a01\u202f200\u00a0foyers" in html and "+6\u00a0%" in html

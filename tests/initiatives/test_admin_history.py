@@ -1,12 +1,52 @@
-"""History of changes (who, when, what) and restoring a previous version."""
+"""History: the staff workspace in French (labels, human values), who changed what, restore."""
+
+from html import unescape
 
 import pytest
 from django.urls import reverse
 
+from initiatives import services
+from initiatives.admin.history import human_value
+from initiatives.models import Initiative
 from tests import factories
 from tests.initiatives.test_admin import form_data
 
 pytestmark = pytest.mark.django_db
+
+
+def test_human_values_for_choices_empties_and_booleans():
+    status = Initiative._meta.get_field("status")
+    assert human_value(status, "pending") == "En attente de relecture"
+    assert human_value(status, "published") == "Publiée"
+    assert human_value(Initiative._meta.get_field("email"), None) == "(vide)"
+    assert human_value(Initiative._meta.get_field("email"), "") == "(vide)"
+    assert human_value(Initiative._meta.get_field("is_synthetic"), False) == "Non"
+
+
+def test_history_page_speaks_french_with_labels_and_human_values(client):
+    admin = factories.user(superuser=True)
+    client.force_login(admin)
+    initiative = factories.initiative(name="Atelier vélo", status="pending")
+    initiative.status = "published"
+    initiative.email = "contact@example.org"
+    initiative.save()
+    response = client.get(reverse("admin:initiatives_initiative_history", args=[initiative.pk]))
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    for text in ("Statut", "Date et heure", "Modifications", "Publiée"):
+        assert text in html, text
+    assert "En attente de relecture → Publiée" in html
+    assert "(vide) → contact@example.org" in html
+    for raw in ("pending → published", "None", "Date/time", "Changed by"):
+        assert raw not in html, raw
+
+
+def test_admin_pages_load_the_layout_fixes_and_a_french_title(client):
+    client.force_login(factories.user(superuser=True))
+    html = client.get(reverse("admin:initiatives_initiative_changelist")).content.decode()
+    assert "/static/initiatives/css/admin.css" in html
+    assert "essmap administration" not in html
+    assert "Administration d’essmap" in unescape(html)
 
 
 @pytest.fixture
@@ -99,3 +139,28 @@ def test_partnership_and_key_figure_history(client, setup):
     client.force_login(staff)
     url = reverse("admin:initiatives_keyfigure_history", args=[figure.pk])
     assert client.get(url).status_code == 200
+
+
+def test_editor_cannot_republish_an_archived_record_by_restoring_a_published_version(client):
+    """The moderation bypass of issue 10: restore checks the status rule against the
+    CURRENT record (archived), not against the old version (published)."""
+    ic = factories.interco(name="CC du Diois")
+    commune = factories.commune(name="Die", interco=ic, postcodes="26150")
+    moderator = factories.user(intercos=[ic], role="moderator")
+    editor = factories.user(intercos=[ic], role="editor")
+    initiative = factories.initiative(name="Café de Die", commune=commune, status="published")
+    published_version = initiative.history.first()
+
+    services.archive(initiative=initiative, by=moderator)
+    client.force_login(editor)
+    url = reverse(
+        "admin:initiatives_initiative_simple_history",
+        args=[initiative.pk, published_version.history_id],
+    )
+    data = form_data(initiative, status="published")  # the old version, submitted unchanged
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "status" in response.context["adminform"].form.errors
+    initiative.refresh_from_db()
+    assert initiative.status == "archived"
+    assert client.get(f"/initiatives/{initiative.slug}/").status_code == 404

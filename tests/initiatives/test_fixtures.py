@@ -1,7 +1,9 @@
 """The committed fixtures: territorial reference and the article's content."""
 
 import json
+import re
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -71,7 +73,7 @@ def test_article_claims_that_differ_from_the_reference_stay_visible(loaded):
     cantines = Initiative.objects.get(slug="approvisionnement-local-cantines-arche-agglo")
     assert "communauté d’agglomération" in cantines.article_note
     assert "nord de Valence" in cantines.article_note
-    intercos = KeyFigure.objects.get(unit="intercommunalités")
+    intercos = KeyFigure.objects.get(value=35)
     assert intercos.value == 35 and "33" in intercos.note
 
 
@@ -110,11 +112,17 @@ def test_the_articles_figures_are_there_with_their_sources(loaded):
 def test_partnerships_of_the_article(loaded):
     energie = Initiative.objects.get(slug="energie-solidaire")
     partners = {p.partner.name: p.kind for p in energie.partnerships.all()}
-    assert partners == {"Crédit coopératif": "funding", "ALEC de Valence": "support"}
+    # The ALEC is only the source of the 410 € figure, not a partner (issue 14).
+    assert partners == {"Crédit coopératif": "funding"}
     cantines = Initiative.objects.get(slug="approvisionnement-local-cantines-arche-agglo")
     assert cantines.partnerships.get().partner_initiative.name == "Sud Grésivaudan en transition"
     habitat = Initiative.objects.get(slug="habitats-participatifs-pays-de-vernoux")
     assert {p.partner_interco_id for p in habitat.partnerships.all()} == {"200071413"}
+    # The interco supports projects carried by associations and cooperatives: it does not
+    # carry them.
+    assert habitat.carried_by_interco is None and habitat.carried_by is None
+    assert {p.role for p in habitat.partnerships.all()} == {Partnership.Role.SUPPORTER}
+    assert {p.role for p in energie.partnerships.all()} == {Partnership.Role.PARTNER}
     moov = KeyFigure.objects.get(initiative__slug="moov-raa")
     assert moov.value == 11
 
@@ -137,3 +145,52 @@ def test_fixtures_hold_no_synthetic_records():
     for name in ("article.json", "territories.json"):
         for obj in json.loads((FIXTURES / name).read_text(encoding="utf-8")):
             assert obj["fields"].get("is_synthetic", False) is False
+
+
+SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
+QUOTE = re.compile(r"Texte de l’article : « (.+?) »(?:\.|$| L’| Le)", re.S)
+
+
+def _article_text() -> str:
+    files = sorted(SEED.glob("*.txt")) if SEED.is_dir() else []
+    if not files:
+        pytest.skip("../shared/seed (the source article) is not beside this checkout")
+    return " ".join(files[0].read_text(encoding="utf-8").split())
+
+
+def test_corrections_quote_the_article_word_for_word(loaded):
+    """Every "Texte de l’article : « … »" in a note is the article's own sentence."""
+    article = _article_text()
+    notes = [f.note for f in KeyFigure.objects.all()]
+    notes += [i.article_note for i in Initiative.objects.all()]
+    notes += [p.description for p in Partnership.objects.all()]
+    quotes = [q for note in notes for q in QUOTE.findall(note)]
+    assert len(quotes) >= 6
+    for quote in quotes:
+        for piece in quote.split(" […] "):
+            assert " ".join(piece.split()) in article, piece
+
+
+def test_the_35_counts_communautes_de_communes_only(loaded):
+    figure = KeyFigure.objects.get(value=35, initiative=None, interco=None)
+    assert figure.unit == "communautés de communes"
+    assert "agglomération" not in figure.label.lower()
+    assert figure.qualifier == "more_than"
+    assert "plus de 35 communautés de communes et plusieurs agglomérations" in figure.note
+
+
+def test_figures_say_what_they_measure_in_both_languages(loaded):
+    growth = KeyFigure.objects.get(label__startswith="Croissance du nombre")
+    assert growth.measure == KeyFigure.Measure.CHANGE and growth.is_change
+    assert KeyFigure.objects.get(label="Part de l’emploi total local").measure == "share"
+    assert not KeyFigure.objects.filter(label_en="").exists()
+    households = KeyFigure.objects.get(label="Foyers accompagnés")
+    assert households.unit_en == "households" and households.period_en == "over two years"
+
+
+def test_sources_titles_do_not_repeat_the_citation(loaded):
+    for source in Source.objects.exclude(cited_in=None):
+        assert "cité par" not in source.title
+        assert source.citation.count("2023") <= 1, source.citation
+    insee = Source.objects.get(pk=2)
+    assert insee.citation == "INSEE, 2023, cité dans «\u00a0La force des alliances locales\u00a0»"

@@ -162,3 +162,22 @@ def test_moderator_elsewhere_cannot_publish_here(crest):
     form = make_form(crest, user=user, status="published")
     assert not form.is_valid()
     assert "modérateurs" in form.errors["status"][0]
+
+
+def test_french_hours_are_converted_and_shown_back_before_saving(crest):
+    form = make_form(crest, opening_hours="lundi-vendredi 9h-12h 14h-18h")
+    assert not form.is_valid()  # not saved yet: the staff member checks the conversion
+    message = form.errors["opening_hours"][0]
+    assert "Mo-Fr 09:00-12:00,14:00-18:00" in message
+    html = form["opening_hours"].as_widget()
+    assert 'value="Mo-Fr 09:00-12:00,14:00-18:00"' in html
+    # Sent again as shown, it is accepted as typed.
+    form = make_form(crest, opening_hours="Mo-Fr 09:00-12:00,14:00-18:00")
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["opening_hours"] == "Mo-Fr 09:00-12:00,14:00-18:00"
+
+
+def test_hours_the_parser_refuses_are_refused(crest):
+    form = make_form(crest, opening_hours="Mo-Fr 25:00-26:00")
+    assert not form.is_valid()
+    assert "OpenStreetMap" in form.errors["opening_hours"][0]

@@ -207,7 +207,8 @@ def test_map_errors_use_the_api_error_body(client):
     body = response.json()
     assert set(body) == {"errors", "detail"}
     assert set(body["errors"]) == {"bbox", "zoom"}
-    assert body["errors"]["bbox"] == ["Boîte inversée : ouest ≤ est et sud ≤ nord attendus."]
-    assert body["detail"] == "Paramètre(s) invalide(s) : bbox, zoom."
+    # French messages carry French typography (no-break space before ":").
+    assert body["errors"]["bbox"] == ["Boîte inversée\u00a0: ouest ≤ est et sud ≤ nord attendus."]
+    assert body["detail"] == "Paramètre(s) invalide(s)\u00a0: bbox, zoom."
     nul = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9, "q": "a\x00b"})
     assert nul.status_code == 400 and "q" in nul.json()["errors"]

@@ -105,7 +105,7 @@ def test_already_listed_initiative_is_refused(client, place):
     factories.initiative(name="Épicerie Solidaire de Loriol", commune=place)
     response = client.post(reverse("propose"), payload(place))
     assert response.status_code == 200
-    assert "déjà dans l'annuaire" in response.context["form"].errors["name"][0]
+    assert "déjà dans l’annuaire" in response.context["form"].errors["name"][0]
     assert Initiative.objects.count() == 1
 
 

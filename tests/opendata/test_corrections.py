@@ -115,7 +115,7 @@ def test_refusing_changes_nothing_and_tells_the_reporter(
     initiative.refresh_from_db()
     assert initiative.phone == "04 75 00 00 00"
     assert ChangeReport.objects.get().status == "refused"
-    assert "n'a pas été modifiée" in mail.outbox[0].body
+    assert "n’a pas été modifiée" in mail.outbox[0].body
 
 
 def test_accepting_goes_through_the_write_rules(client, territory):

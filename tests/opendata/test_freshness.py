@@ -62,7 +62,7 @@ def test_nothing_stale_sends_nothing(db):
     ("days", "expected", "absent"),
     [
         (10, "vérifiée le", "plus d'un an"),
-        (400, "non vérifiée depuis plus d'un an", "jamais vérifiée"),
+        (400, "non vérifiée depuis plus d’un an", "jamais vérifiée"),
         (None, "jamais vérifiée", "vérifiée le"),
     ],
 )

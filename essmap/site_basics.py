@@ -1,0 +1,104 @@
+"""What a public site needs besides its pages: robots.txt, sitemap.xml, favicon, head links."""
+
+from django.conf import settings
+from django.contrib import sitemaps
+from django.contrib.staticfiles import finders
+from django.http import FileResponse, Http404, HttpResponse
+from django.urls import reverse, translate_url
+from django.utils import translation
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from initiatives.models import Initiative
+from intercos.models import Interco
+
+# Never crawled: the staff side, the API and the framed copies of the directory.
+ROBOTS_DISALLOW = ("/admin/", "/api/", "/embed/", "/en/embed/")
+
+
+def site_root(request) -> str:
+    """'https://essmap.example' (SITE_URL when set, else the request's own host)."""
+    return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
+
+
+@require_GET
+@cache_control(max_age=86400, public=True)
+def robots_txt(request):
+    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines.append(f"Sitemap: {site_root(request)}{reverse('django.contrib.sitemaps.views.sitemap')}")
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_GET
+@cache_control(max_age=86400 * 7, public=True)
+def favicon(request):
+    path = finders.find("essmap/icons/favicon.ico")
+    if not path:
+        raise Http404
+    return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
+
+
+class _I18nSitemap(sitemaps.Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class InitiativeSitemap(_I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return Initiative.objects.published().order_by("pk").only("slug", "updated_at")
+
+    def location(self, item):
+        return reverse("initiatives:detail", args=[item.slug])
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class IntercoSitemap(_I18nSitemap):
+    changefreq = "monthly"
+
+    def items(self):
+        return Interco.objects.order_by("pk").only("slug")
+
+    def location(self, item):
+        return reverse("intercos:detail", args=[item.slug])
+
+
+class PageSitemap(_I18nSitemap):
+    changefreq = "weekly"
+
+    def items(self):
+        return [
+            "initiatives:directory",
+            "intercos:list",
+            "site:territory",
+            "site:sources",
+            "propose",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+SITEMAPS = {"pages": PageSitemap, "initiatives": InitiativeSitemap, "intercos": IntercoSitemap}
+
+
+def head_links(request) -> dict:
+    """Canonical URL and the page in each language (hreflang), absolute, without the query."""
+    root = site_root(request)
+    current = translation.get_language()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        alternates.append(
+            {
+                "code": code,
+                "url": root + translate_url(request.path, code),
+                # The language switcher keeps the query (filters) too.
+                "full_path": translate_url(request.get_full_path(), code),
+                "current": code == current,
+            }
+        )
+    return {"canonical_url": root + request.path, "alternates": alternates, "site_root": root}

@@ -1,0 +1,54 @@
+"""robots.txt, sitemap.xml, favicon and the head tags every page carries."""
+
+import re
+from html import unescape
+
+from tests import factories
+
+
+def test_robots_txt_points_to_the_sitemap_and_hides_the_staff_side(client, db):
+    response = client.get("/robots.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    text = response.content.decode()
+    assert "User-agent: *" in text
+    assert "Disallow: /admin/" in text and "Disallow: /api/" in text
+    assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_sitemap_lists_published_initiatives_intercos_and_pages_in_both_languages(client, db):
+    published = factories.initiative(name="Épicerie publiée", status="published")
+    draft = factories.initiative(name="Brouillon caché", status="draft")
+    interco = factories.interco()
+    response = client.get("/sitemap.xml")
+    assert response.status_code == 200
+    xml = response.content.decode()
+    assert f"<loc>http://testserver/initiatives/{published.slug}/</loc>" in xml
+    assert f"<loc>http://testserver/en/initiatives/{published.slug}/</loc>" in xml
+    assert draft.slug not in xml
+    assert f"/intercos/{interco.slug}/</loc>" in xml
+    for path in ("/", "/intercos/", "/territoire/", "/sources/", "/proposer/"):
+        assert f"<loc>http://testserver{path}</loc>" in xml, path
+    assert 'hreflang="en"' in xml and 'hreflang="x-default"' in xml
+
+
+def test_favicon_and_touch_icons(client, db):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content)[:4] == b"\x00\x00\x01\x00"
+    html = client.get("/").content.decode()
+    assert 'rel="apple-touch-icon" href="/static/essmap/icons/apple-touch-icon.png"' in html
+    assert 'rel="icon" href="/static/essmap/icons/favicon.svg"' in html
+
+
+def test_pages_have_canonical_and_social_preview_tags(client, db):
+    initiative = factories.initiative(name="Épicerie solidaire", status="published")
+    html = unescape(client.get(f"/en/initiatives/{initiative.slug}/").content.decode())
+    url = f"http://testserver/en/initiatives/{initiative.slug}/"
+    assert f'<link rel="canonical" href="{url}">' in html
+    assert f'<meta property="og:url" content="{url}">' in html
+    assert re.search(r'<meta property="og:title" content="[^"]*Épicerie solidaire', html)
+    assert '<meta property="og:locale" content="en_GB">' in html
+    assert '<meta name="twitter:card" content="summary">' in html
+    assert '<meta property="og:image" content="http://testserver/static/' in html
