@@ -117,8 +117,9 @@ def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
     import subprocess
     import sys
 
-    env = {
-        **os.environ,
+    env = {  # only what the documented environment sets (nothing inherited from the test run)
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
         "DJANGO_SETTINGS_MODULE": "essmap.settings.production",
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
