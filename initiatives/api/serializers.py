@@ -221,23 +221,23 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
 
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False,
-        help_text="Slugs des thèmes (voir `/api/v1/themes/`).",
+        help_text="Slugs of the themes (see `/api/v1/themes/`).",
     )  # fmt: skip
     coverage = serializers.PrimaryKeyRelatedField(
         queryset=Interco.objects.all(), many=True, required=False,
-        help_text="SIREN des intercommunalités couvertes.",
+        help_text="SIRENs of the intercommunalités served.",
     )  # fmt: skip
     commune = serializers.PrimaryKeyRelatedField(
         queryset=Commune.objects.all(), required=False, allow_null=True,
-        help_text="Code INSEE de la commune où l'initiative est située.",
+        help_text="INSEE code of the commune where the initiative is located.",
     )  # fmt: skip
     carried_by = serializers.SlugRelatedField(
         slug_field="slug", queryset=Initiative.objects.all(), required=False, allow_null=True,
-        help_text="Slug de la structure qui porte ce projet ou ce service.",
+        help_text="Slug of the organisation that runs (porte) this project or service.",
     )  # fmt: skip
     carried_by_interco = serializers.PrimaryKeyRelatedField(
         queryset=Interco.objects.all(), required=False, allow_null=True,
-        help_text="SIREN de l'intercommunalité qui porte ce projet ou ce service.",
+        help_text="SIREN of the intercommunalité that runs (porte) this project or service.",
     )  # fmt: skip
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True,
