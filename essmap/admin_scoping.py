@@ -13,18 +13,18 @@ from django.http import Http404
 from essmap.cache import data_changed
 
 
-def is_member(request) -> bool:
-    """Active staff attached to at least one interco, or a superuser."""
-    user = request.user
-    if not (user.is_active and user.is_staff):
+def is_staff_member(user) -> bool:
+    """Active staff attached to at least one interco, or an active staff superuser.
+
+    The first half of who may write (`initiatives.rules.can_write`): admin and API alike.
+    """
+    if not (user and user.is_authenticated and user.is_active and user.is_staff):
         return False
-    if user.is_superuser:
-        return True
-    cached = getattr(request, "_essmap_is_member", None)
-    if cached is None:
-        cached = user.interco_memberships.exists()
-        request._essmap_is_member = cached
-    return cached
+    return user.is_superuser or user.interco_memberships.exists()
+
+
+def is_member(request) -> bool:
+    return is_staff_member(request.user)
 
 
 class PublicDataAdminMixin:
@@ -67,12 +67,7 @@ class ScopedAdminMixin(PublicDataAdminMixin):
             return True
         if obj.pk is None:
             return False
-        # Asked many times per page (object, inlines, buttons): once per request is enough.
-        cache = request.__dict__.setdefault("_essmap_scope_cache", {})
-        key = (self.model, obj.pk)
-        if key not in cache:
-            cache[key] = self.get_queryset(request).filter(pk=obj.pk).exists()
-        return cache[key]
+        return self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_module_permission(self, request):
         return is_member(request)

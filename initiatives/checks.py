@@ -1,4 +1,4 @@
-"""Rules every staff write path applies: the admin form, the API and the CSV/XLSX import.
+"""Checks the write authority (`rules.py`) applies to every staff write path.
 
 - What a staff account may attach an initiative to (communes, intercos, carrier and
   partner initiatives of its territory, plus what the record already has).
@@ -154,9 +154,7 @@ def location_errors(
     error = postcode_error(postcode or "", commune)
     if error:
         errors["postcode"] = error
-    if (latitude is None) != (longitude is None):
-        errors["latitude"] = str(_("Renseignez la latitude et la longitude, ou aucune."))
-    elif latitude is not None:
+    if latitude is not None and longitude is not None:
         error = point_location_error(latitude, longitude, commune)
         if error:
             errors["latitude"] = error

@@ -1,20 +1,18 @@
 """Forms for staff (admin) and the public suggestion page (shared checks: checks.py)."""
 
+from datetime import datetime
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import to_historic
 
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import hours, moderation
-from .checks import (
-    http_url,
-    linkable_choices,
-    location_errors,
-    similar_initiatives,
-    staff_intercos,
-)
+from . import hours, rules
+from .checks import http_url, linkable_choices, similar_initiatives
 from .models import Initiative, KeyFigure, Theme
 from .validators import validate_phone, validate_single_line
 
@@ -43,15 +41,19 @@ class HttpsURLField(forms.URLField):
 class InitiativeAdminForm(forms.ModelForm):
     """Initiative form of the staff workspace, scoped to the user's territory.
 
-    The admin sets `current_user` on the class it builds for each request.
+    The admin sets `current_user` on the class it builds for each request. Every rule is
+    `rules.py`'s, checked against the record as it is in the database now (also when the
+    instance is a past version being restored); the form only shows the refusals. The
+    hidden `version` is the record's `updated_at` when the form was opened: a save made
+    after someone else's is refused with both values of each field (nothing is lost).
     """
 
     current_user = None
-    history_m2m = None  # themes/coverage of a past version being restored
 
     ignore_duplicate = forms.BooleanField(
         label=_("Enregistrer malgré un nom proche dans la même commune"), required=False
     )
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Initiative
@@ -61,22 +63,26 @@ class InitiativeAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.current_user
-        self.original_status = self.instance.status if self.instance.pk else None
-        if self.history_m2m and not self.is_bound:
-            self.initial.update(self.history_m2m)
+        in_transaction = transaction.get_connection().in_atomic_block
+        self.current = rules.current_record(self.instance.pk, lock=self.is_bound and in_transaction)
+        past = to_historic(self.instance)  # a past version being restored
+        if not self.is_bound:
+            if past is not None:
+                self.initial["themes"] = [row.theme_id for row in past.themes.all()]
+                self.initial["coverage"] = [row.interco_id for row in past.coverage.all()]
+            if self.current is not None:
+                self.initial["version"] = self.current.updated_at.isoformat()
         if user is not None and not user.is_superuser:
-            self._limit_querysets(user)
+            for name, queryset in linkable_choices(user, self.current).items():
+                if name in self.fields:
+                    self.fields[name].queryset = queryset
         if "status" in self.fields and user is not None:
-            allowed = moderation.allowed_targets(user, self.instance)
+            allowed = rules.allowed_targets(user, self.current)
+            if self.instance.pk:
+                allowed.add(self.instance.status)  # shown as it is; the rules decide
             self.fields["status"].choices = [
                 c for c in Initiative.Status.choices if c[0] in allowed
             ]
-
-    def _limit_querysets(self, user):
-        """The user's territory, plus what the record already has (kept as it is)."""
-        for name, queryset in linkable_choices(user, self.instance).items():
-            if name in self.fields:
-                self.fields[name].queryset = queryset
 
     def clean_opening_hours(self):
         """French hours ("lundi-vendredi 9h-12h") are converted and shown back for a check:
@@ -97,18 +103,15 @@ class InitiativeAdminForm(forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        values = {name: data[name] for name in ADMIN_FIELDS if name in data}
+        if self._check_version(data, values):
+            for refusal in rules.write_errors(
+                by=self.current_user, current=self.current, values=values
+            ):
+                field = refusal.field if refusal.field in self.fields else None
+                if field is None or not self.has_error(field):
+                    self.add_error(field, refusal.message)
         commune = data.get("commune")
-        errors = location_errors(
-            commune=commune,
-            postcode=data.get("postcode") or "",
-            latitude=data.get("latitude"),
-            longitude=data.get("longitude"),
-        )
-        for field, message in errors.items():
-            if not self.has_error(field):
-                self.add_error(field, message)
-        self._check_scope(data)
-        self._check_status(data)
         name = data.get("name")
         if name and commune and not data.get("ignore_duplicate"):
             similar = similar_initiatives(name, commune, exclude_pk=self.instance.pk)
@@ -124,42 +127,31 @@ class InitiativeAdminForm(forms.ModelForm):
                 )
         return data
 
-    def _check_scope(self, data):
-        """The record must stay in the user's territory: commune or coverage among its intercos."""
-        user = self.current_user
-        if user is None or user.is_superuser:
-            return
-        mine = set(staff_intercos(user).values_list("pk", flat=True))
-        commune = data.get("commune")
-        coverage = data.get("coverage")
-        if coverage is None and self.instance.pk:
-            coverage = self.instance.coverage.all()
-        in_scope = (commune is not None and commune.interco_id in mine) or any(
-            ic.pk in mine for ic in (coverage or ())
-        )
-        if not in_scope:
-            raise forms.ValidationError(
-                _(
-                    "Choisissez une commune ou un territoire couvert dans votre "
-                    "intercommunalité : vous ne pourriez plus voir cette fiche."
-                ),
-                code="out_of_scope",
-            )
+    @property
+    def opened_version(self) -> datetime | None:
+        """The `updated_at` the record had when the form was opened (None: not sent)."""
+        try:
+            return datetime.fromisoformat(self.data.get("version") or "")
+        except ValueError:
+            return None
 
-    def _check_status(self, data):
-        commune = data.get("commune")
-        intercos = {commune.interco_id} if commune is not None else set()
-        intercos.update(ic.pk for ic in data.get("coverage") or ())
-        errors = moderation.status_change_errors(
-            by=self.current_user,
-            initiative=self.instance,
-            old=self.original_status,
-            to=data.get("status"),
-            intercos=intercos,
-            reason=data.get("rejection_reason") or "",
-        )
-        for field, message in errors.items():
-            self.add_error(field, message)
+    def _check_version(self, data, values) -> bool:
+        """False (and the conflict shown) when the record changed since it was opened."""
+        try:
+            rules.check_version(self.current, self.opened_version, values)
+        except rules.StaleWrite as conflict:
+            lines = [conflict.message, str(_("Vérifiez, puis enregistrez à nouveau."))]
+            lines += [
+                _("%(field)s — sa valeur : « %(theirs)s » ; la vôtre : « %(yours)s ».")
+                % {"field": d.label, "theirs": d.theirs, "yours": d.yours}
+                for d in conflict.differences
+            ]
+            self.add_error(None, forms.ValidationError(lines, code="stale"))
+            # Saving again keeps the user's values over the other one's, knowingly.
+            self.data = self.data.copy()
+            self.data["version"] = self.current.updated_at.isoformat()
+            return False
+        return True
 
 
 class KeyFigureAdminForm(forms.ModelForm):

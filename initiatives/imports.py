@@ -17,14 +17,12 @@ from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
 from essmap.text import normalize
-from intercos.models import Commune, Interco
+from intercos.models import Commune
 
-from . import moderation
-from .checks import http_url, location_errors
+from . import rules, services
 from .import_files import ImportFileError, read_rows
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
-from .services import initiative_create, initiative_update
 
 # Applying costs ~20 ms a row through the services (PostgreSQL, 2 cores): 1000 rows stay
 # well under a web worker's timeout. Larger files are split.
@@ -61,6 +59,7 @@ COLUMNS = [
     Column("salaries", "employees", ("employees",)),
     Column("statut", "status", ("status",)),
 ]
+COLUMN_OF = {c.field: c.header for c in COLUMNS} | {"commune": "commune"}
 HEADERS = {c.header: c for c in COLUMNS} | {a: c for c in COLUMNS for a in c.aliases}
 CHOICE_FIELDS = {
     "kind": Initiative.Kind,
@@ -78,7 +77,6 @@ class RowResult:
     action: str = "create"  # create | update | error
     errors: list[str] = field(default_factory=list)
     existing: Initiative | None = None
-    old_status: str = ""  # of the existing record, to tell a proposer about a decision
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[Theme] | None = None
 
@@ -169,7 +167,6 @@ class _Context:
 
     def __init__(self, user, rows: list[dict[str, str]]):
         self.user = user
-        self.mine = set(Interco.objects.for_user(user).values_list("pk", flat=True))
         self.themes = {}
         for theme in Theme.objects.all():
             self.themes[theme.slug] = theme
@@ -190,28 +187,21 @@ class _Context:
             self.communes_by_name.setdefault(commune.search_name, []).append(commune)
         sirets = {r["siret"].replace(" ", "") for r in rows if r.get("siret")}
         keys = {normalize(r["nom"]) for r in rows if r.get("nom")}
+        # Only records the user may edit are matched: another territory's record is, for
+        # the import as everywhere, exactly as if it did not exist.
+        editable = initiatives_for_user(self.user).select_related("commune")
         self.by_siret: dict[str, Initiative] = {}
-        for obj in Initiative.objects.filter(siret__in=sirets).order_by("-pk"):
+        for obj in editable.filter(siret__in=sirets).order_by("-pk"):
             self.by_siret[obj.siret] = obj
         self.by_name: dict[tuple, Initiative] = {}
-        for obj in Initiative.objects.filter(search_name__in=keys).order_by("-pk"):
+        for obj in editable.filter(search_name__in=keys).order_by("-pk"):
             self.by_name[(obj.commune_id, obj.search_name)] = obj
-        found = {o.pk for o in self.by_siret.values()} | {o.pk for o in self.by_name.values()}
-        if self.user.is_superuser:
-            self.editable = found
-        else:
-            self.editable = set(
-                initiatives_for_user(self.user).filter(pk__in=found).values_list("pk", flat=True)
-            )
 
     def moderates(self, commune: Commune) -> bool:
         key = commune.interco_id
         if key not in self._moderates:
-            self._moderates[key] = moderation.can_moderate_in(self.user, [key] if key else [])
+            self._moderates[key] = rules.can_moderate_in(self.user, [key] if key else [])
         return self._moderates[key]
-
-    def in_scope(self, commune: Commune) -> bool:
-        return self.user.is_superuser or commune.interco_id in self.mine
 
     def match(self, fields: dict, commune: Commune | None) -> Initiative | None:
         siret = fields.get("siret")
@@ -299,60 +289,48 @@ def _convert(raw: dict[str, str], ctx: _Context, errors: list[str]) -> tuple[dic
     return fields, themes
 
 
+def _label(name: str) -> str:
+    """A field as the file names it (its column header)."""
+    return COLUMN_OF.get(name, name)
+
+
 def _validation_messages(exc: ValidationError) -> list[str]:
     if not hasattr(exc, "error_dict"):
         return list(exc.messages)
     messages = []
     for name, errors in exc.message_dict.items():
-        label = name if name != "__all__" else ""
+        label = _label(name) if name != "__all__" else ""
         for message in errors:
             messages.append(f"{label} : {message}" if label else message)
     return messages
 
 
 def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
+    """Read one row into field values, match it, then ask the write authority (rules.py)."""
     errors: list[str] = []
     name = raw.get("nom", "")
     result = RowResult(line=line, name=name)
     if not name:
         errors.append(_("nom : obligatoire."))
     commune = _commune(raw, ctx, errors)
-    if commune is not None and not ctx.in_scope(commune):
-        errors.append(
-            _("commune : %(name)s n'est pas dans votre territoire.") % {"name": commune.name}
-        )
     fields, themes = _convert(raw, ctx, errors)
     if commune is not None:
         fields["commune"] = commune
     existing = ctx.match(fields, commune) if name else None
-    if existing is not None and existing.pk not in ctx.editable:
-        errors.append(_("Cette initiative existe déjà sur un autre territoire."))
-        existing = None
     for key in _row_keys(fields, commune, existing):
         if key in ctx.seen:
             errors.append(_("Doublon de la ligne %(line)d.") % {"line": ctx.seen[key]})
             break
     for key in _row_keys(fields, commune, existing):
         ctx.seen.setdefault(key, line)
-    status = fields.get("status")
-    moderates = commune is not None and ctx.moderates(commune)
-    if status and not (existing is not None and status == existing.status):
-        allowed = (
-            moderation.allowed_targets(ctx.user, existing)
-            if existing is not None
-            else set(Initiative.Status.values)
-        )
-        if status not in allowed or (status not in moderation.EDITOR_TARGETS and not moderates):
-            errors.append(_("statut : vous ne pouvez pas donner ce statut."))
-        elif existing is not None and (existing.status, status) == ("pending", "archived"):
-            # Refusing a suggestion needs a reason for the proposer: from its page.
-            errors.append(_("statut : un refus se fait depuis la fiche, avec son motif."))
-    elif existing is None:
+    if existing is None and "status" not in fields and commune is not None:
+        # The import's default: published by the territory's moderators, else to review.
+        moderates = ctx.moderates(commune)
         fields["status"] = Initiative.Status.PUBLISHED if moderates else Initiative.Status.PENDING
-    result.old_status = existing.status if existing else ""
     candidate = copy.copy(existing) if existing else Initiative(slug="import")
     for key, value in fields.items():
         setattr(candidate, key, value)
+    invalid: set[str] = set()
     try:
         # The commune comes from the database and the slug is not imported; the unique
         # name-per-commune constraint is what matching enforces (same normalised name
@@ -360,46 +338,16 @@ def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
         candidate.full_clean(exclude=["slug", "commune"], validate_constraints=False)
     except ValidationError as exc:
         errors.extend(_validation_messages(exc))
-    errors.extend(_range_errors(candidate))
-    _shared_checks(candidate, errors)
+        invalid = set(exc.message_dict)
+    for refusal in rules.write_errors(by=ctx.user, current=existing, values=fields):
+        if refusal.field not in invalid:
+            errors.extend(_validation_messages(ValidationError({refusal.field: refusal.message})))
     result.errors = errors
-    result.existing = candidate if existing else None
+    result.existing = existing
     result.action = "error" if errors else ("update" if existing else "create")
     result.fields = fields
     result.themes = themes
     return result
-
-
-def _range_errors(candidate: Initiative) -> list[str]:
-    """The model's check constraints that field validators do not cover."""
-    errors = []
-    lat, lon = candidate.latitude, candidate.longitude
-    if (lat is None) != (lon is None):
-        errors.append(_("latitude, longitude : renseignez les deux, ou aucune."))
-    elif lat is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        errors.append(_("latitude, longitude : coordonnées hors limites."))
-    year = candidate.founded_year
-    if year is not None and not 1800 <= year <= 2100:
-        errors.append(_("annee_creation : entre 1800 et 2100."))
-    return errors
-
-
-def _shared_checks(candidate: Initiative, errors: list[str]) -> None:
-    """The admin form's and the API's checks: postcode and point against the commune, URL."""
-    point = (candidate.latitude, candidate.longitude) if candidate.has_point else (None, None)
-    errors.extend(
-        location_errors(
-            commune=candidate.commune if candidate.commune_id else None,
-            postcode=candidate.postcode,
-            latitude=point[0],
-            longitude=point[1],
-        ).values()
-    )
-    if candidate.website and not any(e.startswith("website :") for e in errors):
-        try:
-            http_url(candidate.website)
-        except ValidationError as exc:
-            errors.extend(f"website : {message}" for message in exc.messages)
 
 
 def _row_keys(fields: dict, commune, existing) -> Iterable[tuple]:
@@ -435,18 +383,11 @@ def import_apply(*, user, filename: str, content: bytes) -> ImportReport:
     try:
         with transaction.atomic():
             for row in report.rows:
-                fields = dict(row.fields)
-                if row.existing is not None:
-                    row.existing._history_user = user
-                    initiative = initiative_update(
-                        initiative=row.existing, themes=row.themes, **fields
-                    )
-                    # Like the admin: a published suggestion's proposer is told (on commit).
-                    moderation.status_changed(initiative, old=row.old_status, by=user)
-                else:
-                    name = fields.pop("name")
-                    initiative_create(name=name, themes=row.themes or (), **fields)
-    except (ValidationError, DatabaseError) as exc:
+                values = dict(row.fields)
+                if row.themes is not None or row.existing is None:
+                    values["themes"] = row.themes or ()
+                services.staff_write(by=user, initiative=row.existing, values=values)
+    except (ValidationError, DatabaseError, Initiative.DoesNotExist, rules.StaleWrite) as exc:
         report.file_errors.append(
             _("Rien n'a été enregistré : %(error)s")
             % {

@@ -60,10 +60,14 @@ def initiatives_for_user(user) -> QuerySet[Initiative]:
     return Initiative.objects.in_intercos(intercos)
 
 
-def user_can_edit_initiative(user, initiative: Initiative) -> bool:
-    if initiative.pk is None:
-        return False
-    return initiatives_for_user(user).filter(pk=initiative.pk).exists()
+def initiative_intercos(initiative: Initiative) -> set[str]:
+    """SIRENs of the intercos an initiative belongs to (its commune's, and those it covers)."""
+    sirens = set()
+    if initiative.commune_id and initiative.commune.interco_id:
+        sirens.add(initiative.commune.interco_id)
+    if initiative.pk:
+        sirens.update(initiative.coverage.values_list("pk", flat=True))
+    return sirens
 
 
 # --- public pages ---------------------------------------------------------------------------

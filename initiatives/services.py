@@ -1,17 +1,34 @@
-"""Writes on initiatives (HackSoft style: keyword-only, typed, validated, transactional)."""
+"""EVERY write on an initiative goes through here (HackSoft services: keyword-only, typed,
+validated, transactional); what may be written is decided by `rules.py`.
 
-from collections.abc import Iterable
+- `staff_write`: create or change an initiative as a staff account (the admin form, the
+  history restore, an import row, the API), checked against the record as it is in the
+  database now, locked until commit; refusals are `rules.WriteRefused`/`WriteForbidden`,
+  a stale version `rules.StaleWrite`, another territory's record `Initiative.DoesNotExist`.
+- `transition` and `submit`/`publish`/`reject`/`archive`: status changes (approval and
+  rejection of suggestions included), through `staff_write`.
+- `suggestion_create`: a public suggestion (always pending).
+- `initiative_create`/`initiative_update`: persistence only (search keys, slug, cache),
+  for the functions above, fixtures and benchmarks; they decide nothing.
+"""
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from essmap.cache import data_changed
 from essmap.text import normalize
 from intercos.models import Interco
 
+from . import moderation, rules
 from .models import Initiative, Theme
+
+Status = Initiative.Status
 
 # Fields a caller may set through initiative_create / initiative_update.
 EDITABLE_FIELDS = {
@@ -74,7 +91,7 @@ def _save_new(initiative: Initiative, *, fixed_slug: bool, attempts: int = 5) ->
     (or the name in that commune) since: a generated slug gets the next suffix, anything else
     is re-validated so that the caller sees a ValidationError, never an IntegrityError.
     """
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         try:
             with transaction.atomic():
                 initiative.save(force_insert=True)
@@ -123,4 +140,133 @@ def initiative_update(
     if coverage is not None:
         initiative.coverage.set(coverage)
     data_changed()
+    return initiative
+
+
+# --- staff and public writes (decided by rules.py) ---------------------------------------------
+
+
+def _proposed_values(initiative: Initiative, values: Mapping[str, Any]) -> dict[str, Any]:
+    """The model fields the write would leave on the record (for checks and conflicts)."""
+    out = {name: getattr(initiative, name) for name in EDITABLE_FIELDS}
+    out["commune"] = initiative.commune if initiative.commune_id else None
+    out.update(values)
+    return out
+
+
+@transaction.atomic
+def staff_write(
+    *,
+    by,
+    initiative: Initiative | None,
+    values: Mapping[str, Any] | None = None,
+    version: datetime | None = None,
+) -> Initiative:
+    """Create (`initiative=None`) or change an initiative; the one staff write.
+
+    `initiative` may carry unsaved changes (the admin form and the history restore apply
+    theirs to it), `values` further ones (`themes`, `coverage` included). The rules are
+    checked against the record as it is in the database now, locked until commit.
+    Raises Initiative.DoesNotExist for a record that is missing OR outside the author's
+    territory (indistinguishable), rules.WriteRefused/rules.WriteForbidden, StaleWrite.
+    """
+    values = dict(values or {})
+    if by is not None and not rules.can_write(by):
+        raise rules.WriteForbidden(
+            [rules.Refusal(rules.ALL, _("Vous n'avez pas accès à l'annuaire."), True)]
+        )
+    current = None
+    if initiative is not None and initiative.pk is not None:
+        current = rules.current_record(initiative.pk, lock=True)
+        if current is None or (by is not None and not rules.can_write(by, current)):
+            raise Initiative.DoesNotExist
+    target = initiative if initiative is not None else Initiative()
+    checked = {name: value for name, value in values.items() if name != "themes"}
+    proposed = {**_proposed_values(target, {}), **checked} if initiative is not None else checked
+    if current is not None:
+        rules.check_version(current, version, rules.changed_values(current, proposed))
+    rules.refuse(rules.write_errors(by=by, current=current, values=proposed))
+    if initiative is None:
+        name = values.pop("name", "")
+        initiative = initiative_create(name=name, **values)
+    else:
+        initiative._history_user = by
+        if not initiative.slug:
+            initiative.slug = unique_slug(initiative.name)
+        initiative = initiative_update(initiative=initiative, **values)
+    _after_write(by, current, initiative, proposed)
+    return initiative
+
+
+def _after_write(by, current: Initiative | None, initiative: Initiative, proposed) -> None:
+    """Who is told of the write, once it commits."""
+    if current is None:
+        return
+    if current.status != initiative.status:
+        moderation.status_changed(initiative, old=current.status)
+        return
+    fields = rules.notify_moderators_of(by, current, initiative, proposed)
+    if fields:
+        moderation.notify_published_edit(initiative, by=by, fields=fields)
+
+
+def transition(*, initiative: Initiative, to: str, by, reason: str = "") -> Initiative:
+    """Give an initiative another status (submit, publish, archive, reject)."""
+    values: dict[str, Any] = {"status": to}
+    if initiative.status == Status.PENDING and to == Status.ARCHIVED:
+        values["rejection_reason"] = reason.strip()
+    elif to == Status.PUBLISHED:
+        values["rejection_reason"] = ""
+    current = rules.current_record(initiative.pk)
+    if current is not None and current.status == to:
+        return initiative
+    written = staff_write(by=by, initiative=current, values=values)
+    initiative.refresh_from_db()
+    return written
+
+
+def submit(*, initiative: Initiative, by) -> Initiative:
+    return transition(initiative=initiative, to=Status.PENDING, by=by)
+
+
+def publish(*, initiative: Initiative, by) -> Initiative:
+    return transition(initiative=initiative, to=Status.PUBLISHED, by=by)
+
+
+def reject(*, initiative: Initiative, by, reason: str) -> Initiative:
+    if initiative.status != Status.PENDING:
+        message = _("Seule une proposition en attente de relecture peut être refusée.")
+        raise rules.WriteRefused([rules.Refusal("status", message)])
+    return transition(initiative=initiative, to=Status.ARCHIVED, by=by, reason=reason)
+
+
+def archive(*, initiative: Initiative, by) -> Initiative:
+    return transition(initiative=initiative, to=Status.ARCHIVED, by=by)
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    name: str,
+    commune,
+    proposer_name: str,
+    proposer_email: str,
+    themes: Iterable[Theme] = (),
+    **fields: Any,
+) -> Initiative:
+    """A public suggestion: always pending, placed at its commune's centre; the proposer
+    is acknowledged and the territory's moderators told (on commit)."""
+    initiative = initiative_create(
+        name=name,
+        commune=commune,
+        themes=themes,
+        status=Status.PENDING,
+        proposer_name=proposer_name,
+        proposer_email=proposer_email,
+        postcode=commune.postcode_list[0] if len(commune.postcode_list) == 1 else "",
+        latitude=commune.centre_lat if commune.centre_lon is not None else None,
+        longitude=commune.centre_lon if commune.centre_lat is not None else None,
+        **fields,
+    )
+    moderation.notify_new_suggestion(initiative)
     return initiative

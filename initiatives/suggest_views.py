@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 from essmap.client_ip import client_ip
 from essmap.ratelimit import hit
 
-from . import moderation
+from . import services
 from .forms import SuggestionForm
 
 RATE_LIMIT = settings.PROPOSE_RATE_LIMIT  # submissions per IP...
@@ -39,7 +39,7 @@ def propose(request):
                               status=429)  # fmt: skip
             data = form.cleaned_data
             try:
-                moderation.suggestion_create(
+                services.suggestion_create(
                     name=data["name"],
                     commune=data["commune"],
                     themes=data["themes"],

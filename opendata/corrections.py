@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
-from initiatives import moderation
+from initiatives import moderation, rules, services
 from initiatives.models import Initiative
 
 from .models import ChangeReport
@@ -58,7 +58,7 @@ def report_create(
 
 def can_decide(user, report: ChangeReport) -> bool:
     """Moderators of the record's territory (and superusers): the moderation predicate."""
-    return moderation.can_moderate(user, report.initiative)
+    return rules.can_moderate(user, report.initiative)
 
 
 def _decided(report: ChangeReport, *, by) -> None:
@@ -91,7 +91,7 @@ def report_refuse(*, report: ChangeReport, by) -> ChangeReport:
 
 def write_field(*, by, initiative: Initiative, field: str, value: str) -> Initiative:
     """One field changed as this moderator, through the one staff write."""
-    return moderation.staff_initiative_write(by=by, initiative=initiative, **{field: value})
+    return services.staff_write(by=by, initiative=initiative, values={field: value})
 
 
 def _close(report: ChangeReport, status: str, *, by) -> ChangeReport:

@@ -3,8 +3,10 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -13,7 +15,7 @@ from django.utils.translation import ngettext
 
 from essmap import geo
 from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
-from initiatives import moderation
+from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm
 from initiatives.models import Initiative, KeyFigure, Partnership
@@ -80,7 +82,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
 
     fieldsets = (
         (None, {"fields": ("name", "ignore_duplicate", "summary", "description", "kind",
-                           "legal_form", "themes")}),
+                           "legal_form", "themes", "version")}),
         (_("Localisation"), {"fields": ("commune", "postcode", "address", "map_picker",
                                         "latitude", "longitude", "coverage")}),
         (_("Structure"), {"fields": ("carried_by", "carried_by_interco", "siret", "rna",
@@ -101,37 +103,42 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.current_user = request.user
-        version_id = getattr(request, "_essmap_history_version", None)
-        if version_id and obj is not None:
-            form.history_m2m = self._historical_m2m(obj.pk, version_id)
         return form
 
-    @staticmethod
-    def _historical_m2m(pk, version_id):
-        record = Initiative.history.filter(id=pk, history_id=version_id).first()
-        if record is None:
-            return None
-        return {
-            "themes": [row.theme_id for row in record.themes.all()],
-            "coverage": [row.interco_id for row in record.coverage.all()],
-        }
+    def in_scope(self, request, obj) -> bool:
+        return obj is None or rules.can_write(request.user, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        self._in_scope_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        request._essmap_history_version = version_id
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        """Restore a past version: the same form, rules and save as a change."""
+        self._in_scope_or_404(request, object_id)
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _in_scope_or_404(self, request, object_id):
+        """Another territory's record (or a deleted one) answers exactly as a missing one."""
+        if request.user.is_superuser:
+            return
+        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
 
     @admin.display(description=_("Carte"))
     def map_picker(self, obj):
         return render_to_string("admin/initiatives/initiative/map_picker.html")
 
     def save_model(self, request, obj, form, change):
-        old_status = getattr(form, "original_status", None) if change else None
-        moderation.staff_form_save(initiative=obj, by=request.user, old_status=old_status)
+        values = {"coverage": form.cleaned_data["coverage"]} if "coverage" in form.fields else {}
+        services.staff_write(
+            by=request.user, initiative=obj, values=values, version=form.opened_version
+        )
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
         context["admin_map_config"] = self.map_config(form)
-        context["can_moderate"] = obj is not None and moderation.can_moderate(request.user, obj)
+        context["can_moderate"] = obj is not None and rules.can_moderate(request.user, obj)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     @staticmethod
@@ -225,22 +232,22 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
 
     @admin.action(description=_("Soumettre à relecture"))
     def submit_selected(self, request, queryset):
-        self._transition_many(request, queryset, moderation.submit)
+        self._transition_many(request, queryset, services.submit)
 
     @admin.action(description=_("Publier"))
     def publish_selected(self, request, queryset):
-        self._transition_many(request, queryset, moderation.publish)
+        self._transition_many(request, queryset, services.publish)
 
     @admin.action(description=_("Archiver"))
     def archive_selected(self, request, queryset):
-        self._transition_many(request, queryset, moderation.archive)
+        self._transition_many(request, queryset, services.archive)
 
     @admin.action(description=_("Refuser (avec un motif envoyé à la personne)"))
     def reject_selected(self, request, queryset):
         form = RejectForm(request.POST if "apply" in request.POST else None)
         if form.is_bound and form.is_valid():
             self._transition_many(
-                request, queryset, moderation.reject, reason=form.cleaned_data["reason"]
+                request, queryset, services.reject, reason=form.cleaned_data["reason"]
             )
             return None
         context = {

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from initiatives import imports, moderation
+from initiatives import imports, services
 from initiatives.forms import ImportForm, RejectForm
 from initiatives.models import Initiative
 
@@ -54,7 +54,7 @@ def publish(model_admin, request, object_id):
     if not model_admin.has_change_permission(request, initiative):
         raise PermissionDenied
     try:
-        moderation.publish(initiative=initiative, by=request.user)
+        services.publish(initiative=initiative, by=request.user)
     except (ValidationError, PermissionDenied) as exc:
         model_admin.message_user(request, " ".join(_messages(exc)), messages.ERROR)
     else:
@@ -69,7 +69,7 @@ def reject(model_admin, request, object_id):
     form = RejectForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            moderation.reject(
+            services.reject(
                 initiative=initiative, by=request.user, reason=form.cleaned_data["reason"]
             )
         except (ValidationError, PermissionDenied) as exc:

@@ -8,7 +8,7 @@ from essmap.api.docs import FIELDS, described, doc
 from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
-from ..checks import http_url, location_errors
+from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import PageLinks, rounded_distance
 
@@ -210,13 +210,22 @@ class HttpURLField(serializers.URLField):
         self.validators.append(http_url)
 
 
+class LinkableInitiativeField(serializers.SlugRelatedField):
+    """An initiative the author may link to; any other is "does not exist", so that
+    another territory's draft answers exactly as a missing slug."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return linkable_initiatives(user) if user is not None else Initiative.objects.none()
+
+
 @extend_schema_serializer(component_name="InitiativeWrite")
 class InitiativeWriteSerializer(serializers.ModelSerializer):
-    """What interco staff may send with a token (validated again by the services).
+    """What interco staff may send with a token: field formats only.
 
-    The admin form's checks (checks.py): postcode and point consistent with the commune,
-    http(s) website. Territory rules (related records included) are the service's:
-    `moderation.staff_initiative_write`.
+    Every rule about the write (territory, links, status, postcode and point against the
+    commune) is the write authority's, `services.staff_write`, as for the admin and the import.
     """
 
     themes = serializers.SlugRelatedField(
@@ -231,7 +240,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         queryset=Commune.objects.all(), required=False, allow_null=True,
         help_text="INSEE code of the commune where the initiative is located.",
     )  # fmt: skip
-    carried_by = serializers.SlugRelatedField(
+    carried_by = LinkableInitiativeField(
         slug_field="slug", queryset=Initiative.objects.all(), required=False, allow_null=True,
         help_text="Slug of the organisation that runs (porte) this project or service.",
     )  # fmt: skip
@@ -272,19 +281,3 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         # Uniqueness (name per commune) is checked by the services' full_clean.
         validators: list = []
-
-    LOCATION_FIELDS = ("commune", "postcode", "latitude", "longitude")
-
-    def validate(self, attrs):
-        """Postcode and point against the commune, when the request touches any of them."""
-        if not any(name in attrs for name in self.LOCATION_FIELDS):
-            return attrs
-        value = {
-            name: attrs[name] if name in attrs else getattr(self.instance, name, None)
-            for name in self.LOCATION_FIELDS
-        }
-        value["postcode"] = value["postcode"] or ""
-        errors = location_errors(**value)
-        if errors:
-            raise serializers.ValidationError({name: [msg] for name, msg in errors.items()})
-        return attrs

@@ -1,7 +1,7 @@
 """Partner API for initiatives, themes, partnerships, key figures and sources."""
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.utils.translation import get_language
+from django.db import transaction
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
@@ -15,13 +15,14 @@ from rest_framework import exceptions, mixins, viewsets
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
+from essmap.api.conditional import etag_for
 from essmap.api.pagination import SwitchablePaginationMixin
 from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
 from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
 from essmap.cache import cached
 
-from .. import moderation
+from .. import rules, services
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Source
 from ..selectors import (
@@ -41,7 +42,7 @@ from .openapi import (
     WRITE_EXAMPLE,
     InitiativeFeatureCollectionSerializer,
 )
-from .permissions import AdminEquivalentPermission
+from .permissions import CanWritePermission
 from .serializers import (
     InitiativeDetailSerializer,
     InitiativeListSerializer,
@@ -68,14 +69,18 @@ LIST_RESPONSES = {
 }
 
 WRITE_RULES = (
-    "Les règles de l'administration s'appliquent. L'initiative doit rester dans votre "
-    "territoire (commune de votre interco, ou interco couverte) ; communes, intercos et "
-    "structure porteuse se choisissent dans votre territoire, ou parmi celles déjà liées à "
-    "la fiche (porteuse : aussi toute initiative publiée) : sinon 403, `errors` nomme le "
-    "champ. Code postal et point cohérents avec la commune, site web en http(s) : sinon "
-    "400. Statut : les agents mettent en brouillon ou en relecture, les modérateurs du "
-    "territoire publient et archivent ; un refus (relecture → archivée) demande "
-    "`rejection_reason`."
+    "Les règles de l'administration s'appliquent (une seule autorité d'écriture). "
+    "L'initiative doit rester dans votre territoire (commune de votre interco, ou interco "
+    "couverte) ; communes, intercos et structure porteuse se choisissent dans votre "
+    "territoire, ou parmi celles déjà liées à la fiche (porteuse : aussi toute initiative "
+    "publiée) : sinon 403, `errors` nomme le champ. La fiche d'un autre territoire répond "
+    "404, exactement comme une fiche inexistante. Code postal et point cohérents avec la "
+    "commune, site web en http(s) : sinon 400. Statut : les agents mettent en brouillon ou "
+    "en relecture, les modérateurs du territoire publient et archivent ; une nouvelle fiche "
+    "n'est jamais archivée ; un refus (relecture → archivée) demande `rejection_reason`. "
+    "Concurrence : envoyez `If-Match` avec l'ETag lu (GET du détail, ou réponse de la "
+    "dernière écriture) ; si la fiche a changé entre-temps, la réponse est 412 et rien "
+    "n'est écrit."
 )
 
 
@@ -137,7 +142,7 @@ class InitiativeViewSet(
     filter_backends = [DjangoFilterBackend]
     filterset_class = InitiativeFilterSet
     schema_filters_documented = True  # openapi.FILTER_PARAMETERS
-    permission_classes = [AdminEquivalentPermission]
+    permission_classes = [CanWritePermission]
 
     def get_renderers(self):
         if getattr(self, "action", None) == "list":
@@ -203,7 +208,7 @@ class InitiativeViewSet(
         self.last_modified = answer["updated_at"]
         return Response(answer["data"])
 
-    # --- writes (territory checked with the admin's selectors) -----------------------------
+    # --- writes: decided by the write authority (initiatives.rules) -----------------------
     def _written(self, initiative, status):
         try:
             initiative = initiative_public_detail(slug=initiative.slug)
@@ -214,26 +219,59 @@ class InitiativeViewSet(
             status=status,
         )
 
+    def _etag(self, initiative) -> str:
+        """The ETag of the record's representation (a detail GET's, or a write's answer)."""
+        data = self._written(initiative, 200).data
+        return etag_for(JSONRenderer().render(data, JSONRenderer.media_type))
+
+    def _check_if_match(self, request, initiative) -> None:
+        """`If-Match`: write only if the record is still the version the client has (412)."""
+        header = request.headers.get("If-Match")
+        if not header:
+            return
+        tags = {tag.strip().removeprefix("W/") for tag in header.split(",")}
+        if "*" not in tags and self._etag(initiative) not in tags:
+            raise PreconditionFailed
+
     def create(self, request, *args, **kwargs):
         return self._write(request, None, partial=False, status=201)
 
     def update(self, request, *args, **kwargs):
-        initiative = self.get_object()  # 404 outside the user's territory
+        initiative = self.get_object()  # 404 when missing, and outside the user's territory
         return self._write(request, initiative, partial=kwargs.pop("partial", False), status=200)
 
     def _write(self, request, initiative, *, partial, status):
         serializer = self.get_serializer(initiative, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         try:
-            initiative = moderation.staff_initiative_write(
-                by=request.user, initiative=initiative, **serializer.validated_data
-            )
-        except moderation.OutsideTerritory as exc:
-            detail = {exc.field: [str(exc)]} if exc.field else str(exc)
-            raise exceptions.PermissionDenied(detail) from None
-        except DjangoPermissionDenied as exc:  # a status the user may not give
-            raise exceptions.PermissionDenied({"status": [str(exc)]}) from None
+            with transaction.atomic():
+                if initiative is not None:
+                    initiative = rules.current_record(initiative.pk, lock=True)
+                    if initiative is None:
+                        raise Initiative.DoesNotExist
+                    self._check_if_match(request, initiative)
+                initiative = services.staff_write(
+                    by=request.user, initiative=initiative, values=serializer.validated_data
+                )
+        except rules.WriteForbidden as exc:
+            raise exceptions.PermissionDenied(exc.message_dict) from None
+        except Initiative.DoesNotExist:
+            raise exceptions.NotFound from None
         return self._written(initiative, status)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("POST", "PUT", "PATCH") and response.status_code in (200, 201):
+            response["ETag"] = etag_for(response.content)  # for the next write's If-Match
+        return response
+
+
+class PreconditionFailed(exceptions.APIException):
+    status_code = 412
+    default_detail = gettext_lazy(
+        "La fiche a changé depuis votre lecture (If-Match) : relisez-la, puis renvoyez."
+    )
+    default_code = "precondition_failed"
 
 
 class _ReadOnlyListViewSet(

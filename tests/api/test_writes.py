@@ -6,7 +6,6 @@ from django.contrib.auth.models import Permission
 from rest_framework.authtoken.models import Token, TokenProxy
 
 from initiatives.api.openapi import WRITE_EXAMPLE
-from initiatives.api.permissions import initiative_admin
 from initiatives.models import Initiative
 from tests import factories
 
@@ -82,7 +81,7 @@ def test_staff_without_a_territory_cannot_write(api, world):
 
 
 def test_write_permission_is_exactly_the_admin_s(api, world, rf):
-    model_admin = initiative_admin()
+    model_admin = admin.site.get_model_admin(Initiative)
     inactive = staff(world, intercos=[world.crussol])
     inactive.is_active = False
     inactive.save()
@@ -183,7 +182,7 @@ def test_refusing_a_suggestion_needs_a_reason(api, world):
     client = with_token(api, moderator)
     url = LIST + "brouillon-secret/"
     response = client.patch(url, {"status": "archived"}, format="json")
-    assert response.status_code == 400 and "status" in response.json()["errors"]
+    assert response.status_code == 400 and "rejection_reason" in response.json()["errors"]
     response = client.patch(
         url, {"status": "archived", "rejection_reason": "Hors ESS."}, format="json"
     )
@@ -244,11 +243,14 @@ def test_staff_cannot_link_to_another_territory(api, world):
     for payload, field in [
         ({"coverage": [RHONE_CRUSSOL, VALENCE_AGGLO]}, "coverage"),
         ({"carried_by_interco": VALENCE_AGGLO}, "carried_by_interco"),
-        ({"carried_by": theirs.slug}, "carried_by"),  # another territory's draft
     ]:
         response = client.patch(url, payload, format="json")
         assert response.status_code == 403, (payload, response.json())
         assert field in response.json()["errors"]
+    # another territory's draft as carrier: exactly as an unknown slug (no existence oracle)
+    response = client.patch(url, {"carried_by": theirs.slug}, format="json")
+    assert response.status_code == 400
+    assert "carried_by" in response.json()["errors"]
     located_elsewhere = {**NEW, "commune": "26362", "latitude": 44.93, "longitude": 4.89}
     response = client.post(LIST, located_elsewhere, format="json")  # covers Rhône Crussol
     assert response.status_code == 403
@@ -288,3 +290,67 @@ def test_write_responses_are_not_stored(api, world):
         LIST + "energie-solidaire/", {"summary": "y"}, format="json"
     )
     assert "no-store" in response["Cache-Control"]
+
+
+# --- no existence oracle, archived creation, If-Match ------------------------------------------
+
+
+def test_another_territory_s_slug_answers_exactly_as_a_missing_one(api, world):
+    theirs = factories.initiative(
+        name="Projet privé de Valence", slug="projet-prive", commune=world.valence,
+        status=Initiative.Status.DRAFT,
+    )  # fmt: skip
+    client = with_token(api, staff(world, intercos=[world.crussol], role="moderator"))
+    url = LIST + "projet-prive/"
+    requests = [
+        lambda: client.get(url),
+        lambda: client.put(url, NEW, format="json"),
+        lambda: client.patch(url, {"summary": "x"}, format="json"),
+        lambda: client.patch(
+            LIST + "energie-solidaire/", {"carried_by": "projet-prive"}, format="json"
+        ),  # fmt: skip
+    ]
+    other_territory = [ask() for ask in requests]
+    theirs.delete()
+    missing = [ask() for ask in requests]
+    for theirs_answer, missing_answer in zip(other_territory, missing, strict=True):
+        assert theirs_answer.status_code == missing_answer.status_code
+        assert theirs_answer.status_code in (400, 404)
+        assert theirs_answer.content == missing_answer.content
+
+
+def test_nobody_creates_an_archived_initiative(api, world):
+    for user in (
+        staff(world, intercos=[world.crussol], role="moderator"),
+        factories.user(superuser=True),
+    ):
+        response = with_token(api, user).post(LIST, {**NEW, "status": "archived"}, format="json")
+        assert response.status_code == 400
+        assert "status" in response.json()["errors"]
+    assert not Initiative.objects.filter(name=NEW["name"]).exists()
+
+
+def test_if_match_refuses_a_stale_write_with_412(api, world, django_capture_on_commit_callbacks):
+    url = LIST + "energie-solidaire/"
+    etag = api.get(url)["ETag"]
+    client = with_token(api, staff(world, intercos=[world.crussol]))
+    first = client.patch(url, {"summary": "Première"}, format="json", HTTP_IF_MATCH=etag)
+    assert first.status_code == 200, first.json()
+    stale = client.patch(url, {"summary": "Seconde"}, format="json", HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert "If-Match" in stale.json()["detail"]
+    world.es.refresh_from_db()
+    assert world.es.summary == "Première"  # nothing lost, nothing overwritten
+    with django_capture_on_commit_callbacks(execute=True):  # the read cache is refreshed
+        fresh = client.patch(
+            url, {"summary": "Seconde"}, format="json", HTTP_IF_MATCH=first["ETag"]
+        )  # the write's answer carries the new ETag
+    assert fresh.status_code == 200
+    client.credentials()
+    assert api.get(url)["ETag"] == fresh["ETag"]  # the same as the detail's
+    assert (
+        with_token(api, staff(world, intercos=[world.crussol]))
+        .patch(url, {"summary": "Sans condition"}, format="json")
+        .status_code
+        == 200
+    )  # If-Match is optional

@@ -114,7 +114,7 @@ def test_broken_row_writes_nothing(place, staff):
     assert "SIRET" in errors[3]
     assert "99999" in errors[4]
     assert "inversées" in errors[5]
-    assert "inconnu" in errors[6] and "email" in errors[6]
+    assert "inconnu" in errors[6] and "courriel" in errors[6]  # the file's column names
     assert "75001" in errors[7]
     assert "nom" in errors[8]
     assert not Initiative.objects.exists()
@@ -127,13 +127,25 @@ def test_commune_outside_territory_is_refused(place, staff):
     assert "pas dans votre territoire" in report.rows[0].errors[0]
 
 
-def test_match_in_other_territory_is_refused(place, staff):
+def test_a_row_matching_another_territory_s_record_is_as_if_it_did_not_exist(place, staff):
+    """No existence oracle: B's record (by SIRET, or by name and commune) is never matched,
+    and the report is exactly the one the file gets when that record does not exist."""
     other = factories.commune(name="Privas", insee="07186", interco=factories.interco())
-    factories.initiative(name="Épicerie", commune=other, siret=SIRET_2)
-    content = csv_bytes(f"Épicerie;{SIRET_2};26108;;;;;;")
-    report = import_apply(user=staff, filename="a.csv", content=content)
-    assert not report.applied
-    assert "autre territoire" in " ".join(report.rows[0].errors)
+    theirs = factories.initiative(
+        name="Épicerie", commune=other, siret=SIRET_2, status=Initiative.Status.DRAFT
+    )
+    content = csv_bytes(f"Épicerie;{SIRET_2};26108;;;;;;", "Épicerie;;07186;;;;;;")
+
+    def answer():
+        report = import_preview(user=staff, filename="a.csv", content=content)
+        return [(row.action, row.errors) for row in report.rows]
+
+    with_theirs = answer()
+    theirs.delete()
+    assert with_theirs == answer()
+    assert with_theirs[0] == ("create", [])  # a new record of one's own territory
+    assert with_theirs[1][0] == "error"  # Privas is not in the territory, either way
+    assert "autre territoire" not in str(with_theirs)
 
 
 def test_editor_cannot_publish_by_import(place):
@@ -275,7 +287,7 @@ def test_website_must_be_http_as_in_the_admin_and_api(place, staff):
     )
     report = import_preview(user=staff, filename="a.csv", content=content)
     assert [len(row.errors) for row in report.rows] == [1, 1, 0]
-    assert report.rows[0].errors[0].startswith("website :")
+    assert report.rows[0].errors[0].startswith("site_web :")  # the file's column name
 
 
 def test_import_tells_proposers_of_published_suggestions_after_commit(

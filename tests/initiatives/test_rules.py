@@ -1,0 +1,181 @@
+"""The write authority (initiatives/rules.py): conflicts, no existence oracle, notices."""
+
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from initiatives import rules, services
+from initiatives.models import Initiative
+from tests import factories
+from tests.initiatives.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    drome = factories.departement("26", "Drôme")
+    own = factories.interco(name="CC du Crestois", departements=[drome])
+    other = factories.interco(name="CA Privas", departements=[drome])
+    crest = factories.commune(name="Crest", insee="26108", postcodes="26400", interco=own)
+    privas = factories.commune(name="Privas", insee="26186", postcodes="26000", interco=other)
+    return {
+        "crest": crest,
+        "privas": privas,
+        "mine": factories.initiative(name="Recyclerie de Crest", commune=crest, summary="v1"),
+        "theirs": factories.initiative(name="Brouillon de Privas", commune=privas, status="draft"),
+        "alice": factories.user(
+            intercos=[own],
+            role="moderator",
+            username="alice",
+            first_name="Alice",
+            last_name="Martin",
+        ),  # fmt: skip
+        "bob": factories.user(intercos=[own], role="moderator", username="bob"),
+        "editor": factories.user(
+            intercos=[own], role="editor", username="eve", email="eve@example.org"
+        ),  # fmt: skip
+        "moderator_mail": "mod@crest.fr",
+    }
+
+
+def change_url(pk):
+    return reverse("admin:initiatives_initiative_change", args=[pk])
+
+
+def opened(client, user, initiative) -> dict:
+    """The change form as `user` opened it: the POST body it would send back."""
+    client.force_login(user)
+    form = client.get(change_url(initiative.pk)).context["adminform"].form
+    assert form["version"].value()
+    return form_data(initiative, summary=initiative.summary, version=form["version"].value())
+
+
+# --- optimistic concurrency -------------------------------------------------------------------
+
+
+def test_second_save_of_two_open_forms_is_refused_and_nothing_is_lost(client, world):
+    mine = world["mine"]
+    alices = opened(client, world["alice"], mine)
+    bobs = opened(client, world["bob"], mine)
+
+    client.force_login(world["alice"])
+    response = client.post(change_url(mine.pk), {**alices, "summary": "Résumé d'Alice"})
+    assert response.status_code == 302
+
+    client.force_login(world["bob"])
+    response = client.post(change_url(mine.pk), {**bobs, "name": "Nom de Bob"})
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.non_field_errors())
+    mine.refresh_from_db()
+    when = mine.updated_at.astimezone().strftime("%H:%M")
+    assert re.search(
+        rf"Cette fiche a été modifiée par Alice Martin à {when} depuis que vous l.avez ouverte",
+        errors,
+    )
+    assert "Résumé d'Alice" in errors and "v1" in errors  # theirs and yours, side by side
+    assert "Nom de Bob" in errors and "Recyclerie de Crest" in errors
+    assert (mine.summary, mine.name) == ("Résumé d'Alice", "Recyclerie de Crest")  # kept
+    body = response.content.decode()
+    assert "Nom de Bob" in body  # Bob's typing is still in the form
+
+    # Having seen both, Bob saves again (the form now carries the current version).
+    version = response.context["adminform"].form["version"].value()
+    assert version == mine.updated_at.isoformat()
+    response = client.post(change_url(mine.pk), {**bobs, "name": "Nom de Bob", "version": version})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.name == "Nom de Bob"
+
+
+def test_stale_write_through_the_service_is_refused(world):
+    mine = world["mine"]
+    version = mine.updated_at
+    services.staff_write(by=world["alice"], initiative=mine, values={"summary": "v2"})
+    with pytest.raises(rules.StaleWrite) as caught:
+        services.staff_write(
+            by=world["bob"],
+            initiative=Initiative.objects.get(pk=mine.pk),
+            values={"summary": "v3"},
+            version=version,
+        )
+    assert [(d.field, d.theirs, d.yours) for d in caught.value.differences] == [
+        ("summary", "v2", "v3")
+    ]
+    mine.refresh_from_db()
+    assert mine.summary == "v2"
+
+
+# --- no existence oracle ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("view", ["change", "history", "delete", "simple_history"])
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_admin_answers_another_territory_s_record_as_a_missing_one(client, world, view, method):
+    theirs = world["theirs"]
+    version = theirs.history.first().history_id
+    args = [theirs.pk, version] if view == "simple_history" else [theirs.pk]
+    url = reverse(f"admin:initiatives_initiative_{view}", args=args)
+    client.force_login(world["alice"])
+    data = form_data(theirs, name="Piraté") if method == "post" else None
+
+    def ask():
+        return getattr(client, method)(url, data) if data else getattr(client, method)(url)
+
+    other_territory = ask()
+    theirs.delete()  # the same address, now of a record that does not exist
+    missing = ask()
+    assert other_territory.status_code == missing.status_code == 404
+    assert other_territory.content == missing.content
+
+
+# --- an editor's change to a published record -------------------------------------------------
+
+
+def test_editor_s_change_to_a_published_record_goes_live_and_moderators_are_told(
+    client, world, django_capture_on_commit_callbacks
+):
+    world["alice"].email = world["moderator_mail"]
+    world["alice"].save()
+    mine = world["mine"]
+    client.force_login(world["editor"])
+    data = form_data(mine, summary="Ouvert le samedi")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(change_url(mine.pk), data)
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert (mine.status, mine.summary) == ("published", "Ouvert le samedi")  # live at once
+    assert client.get(f"/initiatives/{mine.slug}/").status_code == 200
+    [message] = mail.outbox
+    assert world["moderator_mail"] in message.to
+    assert "eve@example.org" not in message.to  # editors are not told
+    assert "Recyclerie de Crest" in message.subject
+    assert "résumé" in message.body and "eve" in message.body
+    assert f"/admin/initiatives/initiative/{mine.pk}/change/" in message.body
+
+
+def test_a_moderator_s_edit_or_a_draft_edit_sends_no_notice(
+    world, django_capture_on_commit_callbacks
+):
+    mine = world["mine"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.staff_write(by=world["alice"], initiative=mine, values={"summary": "x"})
+        services.staff_write(by=world["editor"], initiative=mine, values={"status": "draft"})
+        services.staff_write(by=world["editor"], initiative=mine, values={"summary": "y"})
+    assert mail.outbox == []
+
+
+# --- a new record is never archived -------------------------------------------------------------
+
+
+def test_no_new_record_is_archived_even_by_a_superuser(world):
+    with pytest.raises(rules.WriteRefused) as caught:
+        services.staff_write(
+            by=factories.user(superuser=True),
+            initiative=None,
+            values={"name": "Archivée d'emblée", "commune": world["crest"], "status": "archived"},
+        )
+    assert "status" in caught.value.message_dict
+    assert not Initiative.objects.filter(name="Archivée d'emblée").exists()

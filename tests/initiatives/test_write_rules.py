@@ -1,0 +1,150 @@
+"""One table of write cases, run through every write path, expecting the same answer.
+
+role (editor / moderator / superuser / outsider) × territory of the record (own / other)
+× status before (None: a new record) × status asked for, through the admin form (HTTP
+POST), the history restore (HTTP POST of a past version's form), the CSV import
+(`import_apply`) and the API (HTTP POST / PATCH with a token). Each path must end with the
+record written exactly when the table says so, and untouched otherwise.
+"""
+
+import itertools
+
+import pytest
+from django.urls import reverse
+from rest_framework.test import APIClient
+
+from initiatives.imports import import_apply
+from initiatives.models import Initiative
+from initiatives.services import initiative_update
+from tests import factories
+from tests.initiatives.test_admin import form_data
+
+pytestmark = pytest.mark.django_db
+
+STATUSES = ("draft", "pending", "published", "archived")
+LEGAL = {
+    ("draft", "pending"), ("draft", "published"), ("draft", "archived"),
+    ("pending", "draft"), ("pending", "published"), ("pending", "archived"),
+    ("published", "draft"), ("published", "archived"),
+    ("archived", "draft"), ("archived", "published"),
+}  # fmt: skip
+
+
+def expected(role: str, territory: str, old: str | None, new: str) -> bool:
+    """The rule, stated once for the test (independently of initiatives/rules.py)."""
+    if role == "outsider":
+        return False  # staff of no interco write nothing
+    if territory == "other" and role != "superuser":
+        return False  # another territory's record is as missing; its communes not offered
+    if old is None:
+        if new == "archived":
+            return False  # a new record is never archived
+        return new in ("draft", "pending") or role != "editor"
+    if old == new:
+        return True  # an edit that leaves the status as it is
+    if (old, new) not in LEGAL:
+        return False
+    if new in ("published", "archived") and role == "editor":
+        return False  # editors draft and submit; moderators publish and archive
+    # pending → archived is a refusal, which needs a reason: none is given here
+    return (old, new) != ("pending", "archived")
+
+
+def _cases():
+    for role in ("editor", "moderator"):
+        for old, new in itertools.product((None, *STATUSES), STATUSES):
+            yield role, "own", old, new
+        for old, new in itertools.product((None, "draft", "published"), ("draft", "published")):
+            yield role, "other", old, new
+    for old, new in itertools.product((None, *STATUSES), STATUSES):
+        yield "superuser", "own", old, new
+    for old, new in itertools.product((None, "published"), ("draft", "published")):
+        yield "outsider", "own", old, new
+        yield "superuser", "other", old, new
+
+
+CASES = list(_cases())
+PATHS = ("admin", "restore", "import", "api")
+
+
+@pytest.fixture
+def world():
+    drome = factories.departement("26", "Drôme")
+    own = factories.interco(name="CC du Crestois", departements=[drome])
+    other = factories.interco(name="CA Privas", departements=[drome])
+    return {
+        "own": factories.commune(name="Crest", insee="26108", postcodes="26400", interco=own),
+        "other": factories.commune(name="Privas", insee="26186", postcodes="26000", interco=other),
+        "editor": factories.user(intercos=[own], role="editor"),
+        "moderator": factories.user(intercos=[own], role="moderator"),
+        "superuser": factories.user(superuser=True),
+        "outsider": factories.user(intercos=[]),
+    }
+
+
+def make_record(commune, *, old: str, past: str, name: str) -> Initiative:
+    """A record now `old`, with a past version `past` (the one a restore brings back)."""
+    record = factories.initiative(name=name, commune=commune, status=past, summary="avant")
+    if past != old:
+        initiative_update(initiative=record, status=old)
+    return record
+
+
+def write(path, client, api, user, commune, old, new, name) -> bool:
+    """Ask for the write through `path`; (was it written?, the record if there was one)."""
+    marker = f"écrit par {path}"
+    record = None
+    if old is not None:
+        record = make_record(commune, old=old, past=new, name=name)
+    if path == "admin":
+        client.force_login(user)
+        if record is None:
+            data = form_data(name=name, commune=commune.pk, status=new, summary=marker)
+            response = client.post(reverse("admin:initiatives_initiative_add"), data)
+        else:
+            data = form_data(record, status=new, summary=marker)
+            url = reverse("admin:initiatives_initiative_change", args=[record.pk])
+            response = client.post(url, {**data, "ignore_duplicate": "on"})
+    elif path == "restore":
+        client.force_login(user)
+        version = record.history.order_by("history_date").first()  # status `new`
+        url = reverse(
+            "admin:initiatives_initiative_simple_history", args=[record.pk, version.history_id]
+        )
+        data = form_data(record, status=new, summary=marker, ignore_duplicate="on")
+        response = client.post(url, data)
+    elif path == "import":
+        content = f"nom;commune_insee;statut;resume\n{name};{commune.insee};{new};{marker}\n"
+        import_apply(user=user, filename="a.csv", content=content.encode())
+        response = None
+    else:
+        api.force_authenticate(user)
+        if record is None:
+            payload = {"name": name, "commune": commune.insee, "status": new, "summary": marker}
+            response = api.post("/api/v1/initiatives/", payload, format="json")
+        else:
+            payload = {"status": new, "summary": marker}
+            response = api.patch(f"/api/v1/initiatives/{record.slug}/", payload, format="json")
+    assert response is None or response.status_code < 500
+    written = Initiative.objects.filter(name=name, summary=marker, status=new).exists()
+    if not written:  # refused: nothing at all was written
+        if record is None:
+            assert not Initiative.objects.filter(name=name).exists()
+        else:
+            assert Initiative.objects.filter(pk=record.pk, status=old, summary="avant").exists()
+            assert Initiative.objects.filter(name=name).count() == 1
+    return written
+
+
+@pytest.mark.parametrize(("role", "territory", "old", "new"), CASES)
+def test_every_path_gives_the_table_s_answer(client, world, role, territory, old, new):
+    api = APIClient()
+    user, commune = world[role], world[territory]
+    answers = {}
+    for n, path in enumerate(PATHS):
+        if path == "restore" and old is None:
+            continue  # a new record has no past version
+        name = f"Fiche {role} {territory} {old} {new} {n}"
+        answers[path] = write(path, client, api, user, commune, old, new, name)
+    want = expected(role, territory, old, new)
+    assert answers == {path: want for path in answers}, answers
