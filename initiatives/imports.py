@@ -80,6 +80,21 @@ class RowResult:
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[Theme] | None = None
 
+    @property
+    def status_after(self) -> str:
+        """The record's status once the file is saved."""
+        return self.fields.get("status") or (self.existing.status if self.existing else "")
+
+    @property
+    def status_after_label(self) -> str:
+        return str(dict(Initiative.Status.choices).get(self.status_after, ""))
+
+    @property
+    def has_point(self) -> bool:
+        if self.fields.get("latitude") is not None:
+            return True
+        return bool(self.existing and self.existing.has_point)
+
 
 @dataclass
 class ImportReport:
@@ -102,6 +117,16 @@ class ImportReport:
     @property
     def updated(self) -> int:
         return sum(1 for r in self.rows if r.action == "update" and not r.errors)
+
+    @property
+    def published(self) -> int:
+        """Rows that will be public as soon as the file is saved (a moderator's import)."""
+        return sum(1 for r in self.rows if not r.errors and r.status_after == "published")
+
+    @property
+    def without_point(self) -> int:
+        """Rows that will have no point of their own on the map."""
+        return sum(1 for r in self.rows if not r.errors and not r.has_point)
 
 
 # --- reading ------------------------------------------------------------------------------

@@ -67,3 +67,22 @@ def test_errors_name_the_files_columns_and_its_row_numbers(staff):
     assert "Horaires :" in messages and "Téléphone :" in messages, messages
     for internal in ("opening_hours", " phone", "horaires :", "telephone :"):
         assert internal not in messages, messages
+
+
+def test_import_page_lists_themes_and_says_what_will_be_published(client, staff):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    factories.theme("energie", "Énergie")
+    client.force_login(staff)
+    url = reverse("admin:initiatives_initiative_import")
+    html = client.get(url).content.decode()
+    assert "<code>energie</code> (Énergie)" in html
+    assert "<code>site_web</code>" in html and "Télécharger le modèle CSV" in html
+    content = xlsx(HEADER, ("Atelier vélo", "26108", "", "", ""))
+    upload = SimpleUploadedFile("liste.xlsx", content)
+    html = client.post(url, {"file": upload}).content.decode()
+    # A moderator's import publishes at once: the preview says so, row by row too.
+    assert "1 fiche sera publiée dès l’enregistrement" in html
+    assert "<td>Publiée</td>" in html
+    assert "1 fiche n’aura pas de point à elle sur la carte" in html
