@@ -88,6 +88,11 @@ FIELDS = {
     "qualifier": "Qualifier: empty (exact), `more_than` (plus de), `about` (environ).",
     "unit": "Unit (€, emplois, foyers, %…), in French.",
     "period": "Period covered (free text, e.g. « 2022-2023 »).",
+    "label_en": "Label of the figure in English (empty when not translated).",
+    "unit_en": "Unit in English (empty when not translated or when the unit is a symbol).",
+    "period_en": "Period covered, in English (empty when not translated).",
+    "measure": "What the number measures: `count` (a count or an amount), `share` (a part of "
+    "a whole) or `change` (a change, shown with its sign). Charts compare like with like.",
     "scope": "What the figure is about: `initiative`, `interco`, `departement` or `territory` "
     "(the whole area covered).",
     "figure_initiative": "Initiative concerned (scope `initiative`), else `null`.",
@@ -96,6 +101,8 @@ FIELDS = {
     # partnerships
     "partnership_id": "Identifier of the partnership.",
     "partnership_kind": "Kind: funding, pooling, logistics, support, procurement, network.",
+    "partnership_role": "`partner` (works with the initiative) or `supporter` (supports it, "
+    "« soutenue par », without running it; running it is `carried_by`).",
     "partnership_initiative": "Initiative that declares the partnership.",
     "partner_type": "`interco` or `initiative`: which of the two partner fields is filled.",
     "partner_interco": "Partner intercommunalité, or `null`.",

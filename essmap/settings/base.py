@@ -232,6 +232,8 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
         "PartnershipKindEnum": "initiatives.models.Partnership.Kind",
         "QualifierEnum": "initiatives.models.KeyFigure.Qualifier",
+        "MeasureEnum": "initiatives.models.KeyFigure.Measure",
+        "PartnershipRoleEnum": "initiatives.models.Partnership.Role",
         "IntercoKindEnum": "intercos.models.Interco.Kind",
         "GeoJSONFeatureCollectionTypeEnum": ["FeatureCollection"],
         "GeoJSONFeatureTypeEnum": ["Feature"],

@@ -88,12 +88,13 @@ class PartnershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partnership
         fields = [
-            "id", "kind", "initiative", "partner_type", "partner_interco", "partner_initiative",
-            "start_year", "end_year", "description", "source",
+            "id", "kind", "role", "initiative", "partner_type", "partner_interco",
+            "partner_initiative", "start_year", "end_year", "description", "source",
         ]  # fmt: skip
         extra_kwargs = described(
-            "start_year", "end_year", id="partnership_id", description="partnership_description"
-        )
+            "start_year", "end_year", id="partnership_id", description="partnership_description",
+            role="partnership_role",
+        )  # fmt: skip
 
     @extend_schema_field({"type": "string", "enum": ["interco", "initiative"]})
     def get_partner_type(self, obj) -> str:
@@ -117,12 +118,14 @@ class KeyFigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyFigure
         fields = [
-            "id", "label", "value", "qualifier", "unit", "year", "period", "scope",
-            "initiative", "interco", "departement", "source", "note",
+            "id", "label", "label_en", "measure", "value", "qualifier", "unit", "unit_en",
+            "year", "period", "period_en", "scope", "initiative", "interco", "departement",
+            "source", "note",
         ]  # fmt: skip
         extra_kwargs = described(
-            "qualifier", "unit", "year", "period", "note", id="figure_id", label="figure_label"
-        )
+            "qualifier", "unit", "year", "period", "note", "label_en", "unit_en", "period_en",
+            "measure", id="figure_id", label="figure_label",
+        )  # fmt: skip
 
     @extend_schema_field(
         {"type": "string", "enum": ["initiative", "interco", "departement", "territory"]}
