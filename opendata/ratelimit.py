@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.cache import cache
 
+from essmap.ratelimit import hit
 from initiatives.suggest_views import client_ip
 
 
@@ -30,9 +31,10 @@ def rate_limited(request, scope: str, *, limit: int | None = None, window: int |
 
 def suggestion_rate_limited(request) -> bool:
     """The public suggestions' limit (PROPOSE_RATE_LIMIT per PROPOSE_RATE_WINDOW)."""
-    return rate_limited(
-        request,
+    # The same counter as the suggestion form (essmap.ratelimit.hit, scope "propose").
+    return not hit(
         "propose",
+        client_ip(request),
         limit=settings.PROPOSE_RATE_LIMIT,
         window=settings.PROPOSE_RATE_WINDOW,
-    )
+    ).allowed
