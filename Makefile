@@ -13,11 +13,25 @@ GEO_SOURCE ?= ../shared/data/territoires
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Development (make run, make test, CI): every package pinned with hashes in requirements/dev.txt,
+# then the project itself without resolving anything more. Production installs
+# requirements/production.txt instead (no test or lint tool): see docs/deployment.md.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null || ($(BIN)/pip check; echo "pyproject.toml has a dependency the lock files lack: run make lock"; exit 1)
 	touch $@
+
+# After changing dependencies in pyproject.toml: regenerate both lock files (hashes included),
+# then `make install`. Upgrade everything: make lock LOCK_ARGS=--upgrade
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	@test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) -o requirements/production.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements/production.txt -o requirements/dev.txt pyproject.toml
 
 load: install
 	$(PY) manage.py migrate --noinput
