@@ -4,23 +4,38 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 PY := $(BIN)/python
 HOST ?= 127.0.0.1:8000
-# Reference centres and contours: a geographic-API URL, or a folder in the same format.
-GEO_SOURCE ?= $(shell [ -d ../shared/data/territoires ] && echo ../shared/data/territoires || echo https://geo.api.gouv.fr)
+# Reference centres and contours for `make fixtures-geometries`: a folder in the geographic
+# API's format. `make run` needs neither it nor the network: load_fixtures loads the committed
+# fixtures/geometries/ (refresh later with `manage.py sync_geometries`, then load_fixtures).
+GEO_SOURCE ?= ../shared/data/territoires
 
-.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories clean
+.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories fixtures-geometries clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
+# Development (make run, make test, CI): every package pinned with hashes in requirements/dev.txt,
+# then the project itself without resolving anything more. Production installs
+# requirements/production.txt instead (no test or lint tool): see docs/deployment.md.
+$(VENV)/.installed: pyproject.toml requirements/dev.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e ".[dev]"
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@$(BIN)/pip check >/dev/null || ($(BIN)/pip check; echo "pyproject.toml has a dependency the lock files lack: run make lock"; exit 1)
 	touch $@
+
+# After changing dependencies in pyproject.toml: regenerate both lock files (hashes included),
+# then `make install`. Upgrade everything: make lock LOCK_ARGS=--upgrade
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(BIN)/pip-compile --quiet --generate-hashes \
+	--strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links $(LOCK_ARGS)
+lock:
+	@test -x $(BIN)/pip || $(PYTHON) -m venv $(VENV)
+	@test -x $(BIN)/pip-compile || $(BIN)/pip install --quiet pip-tools
+	$(PIP_COMPILE) -o requirements/production.txt pyproject.toml
+	$(PIP_COMPILE) --extra dev -c requirements/production.txt -o requirements/dev.txt pyproject.toml
 
 load: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_fixtures
-	-$(PY) manage.py sync_geometries --source "$(GEO_SOURCE)"
 	$(PY) manage.py export_opendata
 
 run: load
@@ -56,6 +71,10 @@ fixtures-territories: install
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py import_territories /tmp/etalab-decoupage-administratif-$(DECOUPAGE_VERSION).tgz
 	DATABASE_URL=sqlite:////tmp/essmap-territories.sqlite3 $(PY) manage.py dumpdata intercos.departement intercos.interco intercos.commune --indent 1 -o fixtures/territories.json
 	rm -f /tmp/essmap-territories.sqlite3
+
+# Regenerate fixtures/geometries/ (centres, simplified contours) from GEO_SOURCE.
+fixtures-geometries: install
+	$(PY) manage.py build_geometry_fixture "$(GEO_SOURCE)"
 
 # Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.
 bench: install

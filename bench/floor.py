@@ -103,8 +103,19 @@ def view_list(q):
 
 
 def view_near(q):
-    where, params, dist = near_clause(float(q["lat"]), float(q["lon"]), float(q["radius"]))
-    count, found = page(where, params, order=f"{dist}, i.name, i.id", extra=f", {dist}")
+    """Points within the radius, UNION initiatives covering an interco reaching into it."""
+    lat, lon, radius = float(q["lat"]), float(q["lon"]), float(q["radius"])
+    inner, params, dist = near_clause(lat, lon, radius)
+    south, north, west, east = params[:4]
+    where = (
+        "AND i.id IN (SELECT i.id FROM initiatives_initiative i WHERE true "
+        f"{inner} UNION SELECT cv.initiative_id FROM initiatives_initiative_coverage cv "
+        "WHERE cv.interco_id IN (SELECT interco_id FROM intercos_commune WHERE centre_lat "
+        "BETWEEN %s AND %s AND centre_lon BETWEEN %s AND %s AND interco_id IS NOT NULL))"
+    )
+    params = (*params, south, north, west, east)
+    order = f"({dist} <= {radius}) DESC, {dist} NULLS LAST, i.name, i.id"
+    count, found = page(where, params, order=order, extra=f", {dist}")
     return {"count": count, "results": [{**item(r), "distance_km": r[11]} for r in found]}
 
 

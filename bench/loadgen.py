@@ -32,8 +32,9 @@ SLOW_MS = 2000.0
 WORDS = ["épicerie solidaire", "ressourcerie", "atelier vélo", "jardin partagé", "repair café",
          "tiers-lieu", "monnaie locale", "habitat participatif", "chantier", "fab lab"]  # fmt: skip
 DEPARTEMENTS = ["69", "13", "33", "59", "26", "07", "35", "44", "31", "67"]
-QUERIES = ["filtered_list", "near", "search", "detail", "first_page", "map_z6", "map_z9",
-           "map_z12", "home_html", "interco_html", "geojson_interco", "csv_all"]  # fmt: skip
+QUERIES = ["filtered_list", "near", "near_territory", "search", "detail", "first_page",
+           "map_z6", "map_z9", "map_z12", "home_html", "interco_html", "geojson_interco",
+           "csv_all"]  # fmt: skip
 
 NEAR_SQL = (
     "select id, slug, name, commune, latitude, longitude, "
@@ -67,6 +68,17 @@ def pick_parameters(dsn: str) -> dict:
             "SELECT slug, id FROM initiatives_initiative WHERE status = 'published' "
             "ORDER BY md5(slug) LIMIT 100"
         ).fetchall()
+        # "Near" at the edge of the intercos most covered by territory-wide initiatives: the
+        # least populated commune of each, 5 km (most results come from coverage).
+        covered = q(
+            "SELECT c.centre_lat, c.centre_lon FROM ("
+            " SELECT interco_id, count(*) AS n FROM initiatives_initiative_coverage"
+            " GROUP BY interco_id ORDER BY n DESC, interco_id LIMIT 10) AS big"
+            " JOIN LATERAL (SELECT centre_lat, centre_lon FROM intercos_commune"
+            "  WHERE interco_id = big.interco_id AND centre_lat IS NOT NULL"
+            "  ORDER BY population NULLS FIRST, insee LIMIT 1) AS c ON true"
+            " ORDER BY big.n DESC"
+        ).fetchall()
         per_interco = q(
             "SELECT ic.siren, ic.slug, count(*) AS n FROM initiatives_initiative i "
             "JOIN intercos_commune c ON c.insee = i.commune_id "
@@ -77,6 +89,7 @@ def pick_parameters(dsn: str) -> dict:
     return {
         "themes": themes or ["alimentation"],
         "towns": [(round(a, 4), round(b, 4)) for a, b in towns] or [(44.93, 4.89)],
+        "covered": [(round(a, 4), round(b, 4)) for a, b in covered] or [(44.93, 4.89)],
         "details": details,
         "intercos_html": [(r[0], r[1]) for r in per_interco[:: max(1, len(per_interco) // 10)]],
         "intercos_geojson": [(r[0], r[1], r[2]) for r in mid[:5]],
@@ -98,6 +111,7 @@ def variants(p: dict) -> dict:
         "filtered_list": [{"theme": t, "departement": d}
                           for t in p["themes"][:5] for d in DEPARTEMENTS],
         "near": [{"lat": a, "lon": b} for a, b in towns],
+        "near_territory": [{"lat": a, "lon": b} for a, b in p["covered"]],
         "search": [{"q": w} for w in WORDS],
         "detail": [{"slug": s, "id": i} for s, i in p["details"]],
         "first_page": [{}],
@@ -126,6 +140,7 @@ def essmap_url(name: str, v: dict) -> str:
     return {
         "filtered_list": lambda: f"{api}?{urlencode({**v, 'page_size': 20})}",
         "near": lambda: f"{api}?{urlencode({**v, 'radius': 20, 'ordering': 'distance'})}",
+        "near_territory": lambda: f"{api}?{urlencode({**v, 'radius': 5, 'ordering': 'distance'})}",
         "search": lambda: f"{api}?{urlencode({**v, 'page_size': 20})}",
         "detail": lambda: f"{api}{v['slug']}/",
         "first_page": lambda: f"{api}?page_size=20",
@@ -142,6 +157,7 @@ def floor_url(name: str, v: dict) -> str:
     return {
         "filtered_list": lambda: f"/list?{urlencode(v)}",
         "near": lambda: f"/near?{urlencode({**v, 'radius': 20})}",
+        "near_territory": lambda: f"/near?{urlencode({**v, 'radius': 5})}",
         "search": lambda: f"/list?{urlencode(v)}",
         "detail": lambda: f"/detail?slug={v.get('slug')}",
         "first_page": lambda: "/list",
@@ -164,7 +180,7 @@ def datasette_url(name: str, v: dict, tuned: bool) -> str:
         west, south, east, north = v["bbox"]
         return {"w": west, "s": south, "e": east, "n": north}
 
-    if name == "near":
+    if name in ("near", "near_territory"):  # points only: Datasette has no coverage join
         lat, lon = v["lat"], v["lon"]
         kx = 111.32 * math.cos(math.radians(lat))
         return sql(NEAR_SQL, lat=lat, lon=lon, kx=round(kx, 4), s=lat - 0.18, n=lat + 0.18,

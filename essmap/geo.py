@@ -17,6 +17,7 @@ Use:
 - `BBox.around(lat, lon, radius_km)`: the box holding a circle ("near", map fitting).
 - `BBox.of_geometry(geojson)`: the box of a GeoJSON geometry or Feature (contours).
 - `box.contains(lat, lon, margin=…)`, `box.snapped(cell)`, `box.clamp(lat, lon)`.
+- `polygon_contains(geojson, lat, lon)`: point in a Polygon/MultiPolygon (even-odd).
 - `haversine_km(...)` in Python, `distance_expression(lat, lon)` in SQL (annotations).
 - `map_config(**extra)`: the settings every Leaflet map of the site reads (json_script).
 """
@@ -136,6 +137,34 @@ def distance_expression(lat: float, lon: float, *, lat_field="latitude", lon_fie
     dlon = (Radians(F(lon_field)) - lon_r) / 2
     a = Power(Sin(dlat), 2) + cos_lat * Cos(Radians(F(lat_field))) * Power(Sin(dlon), 2)
     return Value(2 * EARTH_RADIUS_KM, output_field=FloatField()) * ASin(Sqrt(a))
+
+
+def _in_ring(lon: float, lat: float, ring: list) -> bool:
+    inside = False
+    j = len(ring) - 1
+    for i in range(len(ring)):
+        xi, yi = ring[i][0], ring[i][1]
+        xj, yj = ring[j][0], ring[j][1]
+        if (yi > lat) != (yj > lat) and lon < (xj - xi) * (lat - yi) / (yj - yi) + xi:
+            inside = not inside
+        j = i
+    return inside
+
+
+def polygon_contains(geometry: dict | None, lat: float, lon: float) -> bool:
+    """Whether a GeoJSON Polygon or MultiPolygon contains the point (even-odd rule)."""
+    if not geometry:
+        return False
+    kind, coords = geometry.get("type"), geometry.get("coordinates") or []
+    polygons = [coords] if kind == "Polygon" else coords if kind == "MultiPolygon" else []
+    for rings in polygons:
+        if (
+            rings
+            and _in_ring(lon, lat, rings[0])
+            and not any(_in_ring(lon, lat, hole) for hole in rings[1:])
+        ):
+            return True
+    return False
 
 
 def map_config(**extra) -> dict:

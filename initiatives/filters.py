@@ -12,12 +12,11 @@ from django_filters import rest_framework as filters
 
 from essmap.filters import SafeCharFilter
 from essmap.geo import BBox
-from essmap.text import normalize
 from intercos.models import Commune, Departement, Interco
+from intercos.places import PlaceError
 
 from .models import Initiative, Theme
-
-MAX_RADIUS_KM = 500
+from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 
 
 class BBoxField(forms.CharField):
@@ -75,6 +74,15 @@ class InitiativeFilterSet(filters.FilterSet):
     near = SafeCharFilter(
         label=_("Près de (commune ou code postal)"), max_length=100, method="filter_noop"
     )
+    match = filters.ChoiceFilter(
+        label=_("Afficher"),
+        method="filter_noop",
+        empty_label=_("Tout ce qui sert ce lieu"),
+        choices=[
+            ("point", _("Seulement les adresses dans le rayon")),
+            ("territory", _("Seulement les initiatives qui couvrent le territoire")),
+        ],
+    )
     lat = filters.NumberFilter(
         label=_("Latitude"), method="filter_noop", min_value=-90, max_value=90
     )
@@ -105,27 +113,56 @@ class InitiativeFilterSet(filters.FilterSet):
         fields: list[str] = []
 
     # --- validation across fields -------------------------------------------------------
-    near_commune: Commune | None = None
+    place: Place | None = None
+    notices: list
 
     def is_valid(self):
+        self.notices = []
         valid = super().is_valid()
-        if valid:
-            data = self.form.cleaned_data
-            if data.get("near") and data.get("lat") is None and data.get("lon") is None:
-                commune = resolve_commune(data["near"])
-                if commune is None:
-                    self.form.add_error("near", _("Commune ou code postal introuvable."))
-                    return False
-                self.near_commune = commune
-                data["lat"], data["lon"] = commune.centre_lat, commune.centre_lon
-            given = [data.get(k) is not None for k in ("lat", "lon")]
-            if any(given) and not all(given):
-                self.form.add_error("lat", _("Latitude et longitude vont ensemble."))
-                return False
-            if data.get("ordering") == "distance" and not all(given):
-                self.form.add_error("ordering", _("Le tri par distance demande un point."))
-                return False
-        return valid
+        if not valid:
+            return False
+        data = self.form.cleaned_data
+        given = [data.get(k) is not None for k in ("lat", "lon")]
+        if any(given) and not all(given):
+            self.form.add_error("lat", _("Latitude et longitude vont ensemble."))
+            return False
+        try:
+            self.place = locate_place(data.get("near"), data.get("lat"), data.get("lon"))
+        except PlaceError as exc:
+            self.form.add_error("near", str(exc))
+            return False
+        if self.place is not None:
+            data["lat"], data["lon"] = self.place.lat, self.place.lon
+            if data.get("radius") is None:
+                data["radius"] = DEFAULT_RADIUS_KM
+            self.place.radius = float(data["radius"])
+            if self.place.alternatives:
+                self.notices.append("ambiguous")
+            if self.place.corrected:
+                self.notices.append("corrected")
+        elif data.get("ordering") == "distance":
+            data["ordering"] = ""
+            self.notices.append("distance_without_place")
+        return True
+
+    def nearest_beyond(self, limit: int = 5) -> list[Initiative]:
+        """The nearest initiatives outside the radius (with the other filters), for a dead end.
+
+        Widening boxes, each an indexed query, until `limit` are found or the maximum radius.
+        """
+        place = self.place
+        if place is None or not hasattr(self, "_unplaced"):
+            return []
+        radius = max(place.radius, 1.0)
+        while True:
+            radius = min(radius * 3, MAX_RADIUS_KM)
+            found = list(
+                self._unplaced.near(place.lat, place.lon, radius).order_by("distance_km", "pk")[
+                    :limit
+                ]
+            )
+            if len(found) >= limit or radius >= MAX_RADIUS_KM:
+                return found
 
     # --- filters ------------------------------------------------------------------------
     def filter_noop(self, qs, name, value):
@@ -146,48 +183,43 @@ class InitiativeFilterSet(filters.FilterSet):
     def filter_queryset(self, queryset):
         qs = super().filter_queryset(queryset)
         data = self.form.cleaned_data
-        lat, lon = data.get("lat"), data.get("lon")
-        if lat is not None and lon is not None:
-            radius = data.get("radius")
-            radius = float(radius) if radius else 20.0
-            qs = qs.near(float(lat), float(lon), radius)
+        place = self.place
+        if place is not None:
+            self._unplaced = qs
+            qs = qs.near_or_serving(
+                place.lat,
+                place.lon,
+                place.radius,
+                home=place.home_interco,
+                reach=place.reach_intercos(),
+                match=data.get("match") or None,
+            )
         return self.order(qs, data)
 
     def order(self, qs, data):
         """Records not verified for a year come after fresh ones at equal relevance."""
         ordering = data.get("ordering") or ""
-        has_point = data.get("lat") is not None and data.get("lon") is not None
+        has_point = self.place is not None
         has_words = bool(data.get("q"))
+        # Near a place: points within the radius by distance, then initiatives covering the
+        # place's interco, then those covering an interco reaching into the circle (each by
+        # the distance of their point if they have one, then by name).
+        by_distance = (
+            "match_rank",
+            F("distance_km").asc(nulls_last=True),
+            "is_stale",
+            "search_name",
+        )
         if ordering == "name":
             return qs.order_by("search_name", "name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
         if ordering == "distance" or (not ordering and has_point and not has_words):
-            return qs.with_staleness().order_by("distance_km", "is_stale", "search_name", "pk")
+            return qs.with_staleness().order_by(*by_distance, "pk")
         if has_words:
             return qs.with_staleness().order_by(
                 F("search_rank").desc(), "is_stale", "search_name", "pk"
             )
-        if has_point:
-            return qs.with_staleness().order_by("distance_km", "is_stale", "search_name", "pk")
         # Nothing to rank by: French alphabetical order (accents ignored, same on every
         # database) on the stored normalised name, served by the (status, search_name) index.
         return qs.order_by("search_name", "name", "pk")
-
-
-def resolve_commune(text: str) -> Commune | None:
-    """The commune a visitor means by a name or a postcode (the most populated on a tie)."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    located = Commune.objects.filter(centre_lat__isnull=False, centre_lon__isnull=False)
-    by_size = ("-population", "name")
-    if text.isdigit():
-        return located.matching(text).order_by(*by_size).first()
-    # "Crest (26)" as offered by the autocomplete: drop the département in brackets.
-    name = text.split("(")[0]
-    key = normalize(name)
-    return (
-        located.filter(search_name=key).order_by(*by_size).first()
-        or located.filter(search_name__startswith=key).order_by(*by_size).first()
-    )

@@ -7,18 +7,20 @@ so the browser never receives more than MAX_FEATURES features, whatever the tabl
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, Max, Min, QuerySet
+from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Floor
 
 from essmap.cache import cached
 from essmap.geo import BBox
 
-from .models import Initiative
-from .representation import marker_feature
+from .models import Initiative, Theme
+from .representation import area_feature, marker_feature
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
 MARKER_LIMIT = 400
+# Intercos shown as served territories in one view (there are about 1,250 in France).
+MAX_AREAS = 400
 # Target size of a cluster cell on screen, in pixels (Leaflet tiles are 256 px).
 CELL_PX = 64
 # Never more than this many cells across a bounding box, whatever its size.
@@ -58,16 +60,57 @@ def _in_view_at_most(queryset: QuerySet[Initiative], view: MapView, limit: int) 
     return len(_located(queryset, view).values_list("pk", flat=True)[:limit])
 
 
+def _first_theme():
+    """The slug of an initiative's first theme (its marker's colour and icon)."""
+    tagged = Initiative.themes.through.objects.filter(initiative=OuterRef("pk"))
+    return Subquery(tagged.order_by("theme__position", "theme__name").values("theme__slug")[:1])
+
+
 def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_LIMIT) -> list:
     rows = (
         _located(queryset, view)
+        .annotate(theme=_first_theme())
         .order_by("name", "pk")
-        .values_list("slug", "name", "latitude", "longitude", "commune__name")[:limit]
+        .values_list(
+            "slug", "name", "latitude", "longitude", "commune__name", "theme", "approximate_point"
+        )[:limit]
     )
     return [
-        marker_feature(slug=slug, name=name, lat=lat, lon=lon, commune=commune)
-        for slug, name, lat, lon, commune in rows
-    ]
+        marker_feature(
+            slug=slug, name=name, lat=lat, lon=lon, commune=commune, theme=theme,
+            approximate=approximate,
+        )
+        for slug, name, lat, lon, commune, theme, approximate in rows
+    ]  # fmt: skip
+
+
+def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS) -> list:
+    """One feature per interco whose centre is in view and that the set's initiatives serve.
+
+    Territory-wide initiatives have no single place: the map shows them at the centre of
+    each interco they cover, with how many, linked to the list of that territory. An indexed
+    join: intercos in the box, their coverage rows, the filtered initiatives by key.
+    """
+    box = view.box
+    rows = (
+        Initiative.coverage.through.objects.filter(
+            initiative__in=queryset.order_by().values("pk"),
+            interco__centre_lat__gte=box.south,
+            interco__centre_lat__lte=box.north,
+            interco__centre_lon__gte=box.west,
+            interco__centre_lon__lte=box.east,
+        )
+        .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
+        .annotate(n=Count("*"))
+        .order_by("-n", "interco")[:limit]
+    )
+    return [
+        area_feature(
+            siren=row["interco"], name=row["interco__name"], count=row["n"],
+            lat=row["interco__centre_lat"], lon=row["interco__centre_lon"],
+        )
+        for row in rows
+    ]  # fmt: skip
 
 
 def snapped(view: MapView, cell: float) -> MapView:
@@ -137,20 +180,29 @@ def map_features(
     """
     if _in_view_at_most(queryset, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
         features, mode = markers(queryset, view, limit=MARKER_LIMIT), "markers"
+        served = areas(queryset, view)
     elif filters is None:  # the caller does not vouch for the queryset: no cache
         features, mode = clusters(queryset, view), "clusters"
+        served = areas(queryset, view)
     else:
         cell = cell_size(view)
         box = snapped(view, cell)
-        features = cached(
-            "map-clusters",
-            cluster_cache_key(view, filters),
-            lambda: clusters(queryset, box, cell),
-        )
+        key = cluster_cache_key(view, filters)
+        features = cached("map-clusters", key, lambda: clusters(queryset, box, cell))
+        served = cached("map-areas", key, lambda: areas(queryset, box))
         mode = "clusters"
+    # Served territories first: never dropped for points; never more than MAX_FEATURES.
     return {
         "type": "FeatureCollection",
         "mode": mode,
         "zoom": view.zoom,
-        "features": features[:MAX_FEATURES],
+        "features": (served + features)[:MAX_FEATURES],
     }
+
+
+def theme_legend() -> list[dict]:
+    """Each theme's slug, label, colour and icon name, for the map's markers and legend."""
+    return [
+        {"slug": t.slug, "label": t.label, "colour": t.colour, "icon": t.icon}
+        for t in Theme.objects.order_by("position", "name")
+    ]

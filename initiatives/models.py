@@ -163,6 +163,10 @@ class Initiative(models.Model):
     )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
+    # The point is the commune's centre, not an address (set by initiatives.location only).
+    approximate_point = models.BooleanField(
+        _("position approximative (centre de la commune)"), default=False, editable=False
+    )
     coverage = models.ManyToManyField(
         Interco,
         related_name="covered_initiatives",

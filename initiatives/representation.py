@@ -10,11 +10,15 @@ Addresses: `Initiative.get_absolute_url()` / `Interco.get_absolute_url()` (from 
 essmap/paths.py); `PageLinks(request)` makes them absolute once per request, cheaply per row.
 """
 
+from urllib.parse import urlencode
+
+from django.urls import reverse
 from django.utils import timezone
 
 from essmap.paths import slug_path
 
 from .models import Initiative
+from .near import reason
 
 # Multiple values in one CSV cell (themes).
 MULTI_SEPARATOR = " | "
@@ -35,8 +39,8 @@ CSV_COLUMNS = list(CSV_FIELDS)
 # GeoJSON feature properties (the geometry carries the point).
 GEOJSON_PROPERTIES = (
     "slug", "name", "summary", "kind", "legal_form", "themes", "commune_insee", "commune",
-    "interco_siren", "interco", "address", "postcode", "distance_km", "website", "email",
-    "phone", "updated_at", "url",
+    "interco_siren", "interco", "address", "postcode", "approximate_point", "distance_km",
+    "match", "reason", "website", "email", "phone", "updated_at", "url",
 )  # fmt: skip
 
 
@@ -65,6 +69,12 @@ def rounded_distance(initiative) -> float | None:
     """The `distance_km` annotation of a "near" search, to the metre; None without one."""
     distance = getattr(initiative, "distance_km", None)
     return None if distance is None else round(distance, 3)
+
+
+def near_field(initiative, key: str):
+    """Why a result of a "near" search is there (initiatives.near.reason), else None."""
+    found = reason(initiative)
+    return found[key] if found else None
 
 
 def postal_code(initiative) -> str:
@@ -101,7 +111,10 @@ def public_fields(initiative, links: PageLinks) -> dict:
         "address": i.address,
         "latitude": i.latitude,
         "longitude": i.longitude,
+        "approximate_point": i.approximate_point,
         "distance_km": rounded_distance(i),
+        "match": near_field(i, "match"),
+        "reason": near_field(i, "text"),
         "website": i.website,
         "email": i.email,
         "phone": i.phone,
@@ -127,8 +140,21 @@ def geojson_properties(initiative, links: PageLinks) -> dict:
     return {name: fields[name] for name in GEOJSON_PROPERTIES}
 
 
-def marker_feature(*, slug: str, name: str, lat: float, lon: float, commune: str | None) -> dict:
-    """One initiative on the map (a GeoJSON Feature; its popup links to the page)."""
+def marker_feature(
+    *,
+    slug: str,
+    name: str,
+    lat: float,
+    lon: float,
+    commune: str | None,
+    theme: str | None = None,
+    approximate: bool = False,
+) -> dict:
+    """One initiative on the map (a GeoJSON Feature; its popup links to the page).
+
+    `theme`: the slug of its first theme (marker colour and icon); `approximate`: the point
+    is its commune's centre.
+    """
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": [lon, lat]},
@@ -136,7 +162,24 @@ def marker_feature(*, slug: str, name: str, lat: float, lon: float, commune: str
             "kind": "marker",
             "name": name,
             "commune": commune or "",
+            "theme": theme or "",
+            "approximate": bool(approximate),
             "url": Initiative.path_for(slug),
+        },
+    }
+
+
+def area_feature(*, siren: str, name: str, count: int, lat: float, lon: float) -> dict:
+    """Initiatives serving an interco, at its centre; links to the list of that territory."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "properties": {
+            "kind": "area",
+            "name": name,
+            "siren": siren,
+            "count": count,
+            "url": f"{reverse('initiatives:directory')}?{urlencode({'interco': siren})}",
         },
     }
 

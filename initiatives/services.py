@@ -26,6 +26,7 @@ from essmap.text import normalize
 from intercos.models import Interco
 
 from . import moderation, rules
+from .location import settle_point, stored_approximate_point
 from .models import Initiative, Theme
 
 Status = Initiative.Status
@@ -79,8 +80,10 @@ def _apply(initiative: Initiative, fields: dict[str, Any]) -> None:
     unknown = set(fields) - EDITABLE_FIELDS
     if unknown:
         raise ValidationError({name: "Champ inconnu." for name in sorted(unknown)})
+    previous = stored_approximate_point(initiative)
     for name, value in fields.items():
         setattr(initiative, name, value)
+    settle_point(initiative, previous=previous)
     refresh_search_keys(initiative)
 
 
@@ -254,8 +257,9 @@ def suggestion_create(
     themes: Iterable[Theme] = (),
     **fields: Any,
 ) -> Initiative:
-    """A public suggestion: always pending, placed at its commune's centre; the proposer
-    is acknowledged and the territory's moderators told (on commit)."""
+    """A public suggestion: always pending, placed at its commune's centre (approximate, by
+    location.settle_point in _apply); the proposer is acknowledged and the territory's
+    moderators told (on commit)."""
     initiative = initiative_create(
         name=name,
         commune=commune,
@@ -264,8 +268,6 @@ def suggestion_create(
         proposer_name=proposer_name,
         proposer_email=proposer_email,
         postcode=commune.postcode_list[0] if len(commune.postcode_list) == 1 else "",
-        latitude=commune.centre_lat if commune.centre_lon is not None else None,
-        longitude=commune.centre_lon if commune.centre_lat is not None else None,
         **fields,
     )
     moderation.notify_new_suggestion(initiative)

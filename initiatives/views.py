@@ -11,7 +11,10 @@ from essmap.api.pagination import CachedCountPaginator
 from essmap.geo import BBox, map_config
 from essmap.site_basics import site_root
 
+from .chips import active_chips
+from .map import theme_legend
 from .models import Initiative, Partnership
+from .near import distance_text, reason
 from .page_actions import page_actions
 from .representation import PageLinks, jsonld
 from .selectors import (
@@ -65,35 +68,45 @@ def directory_context(request) -> dict:
     valid = filterset.is_valid()
     results = filterset.qs if valid else filterset.queryset.none()
     page = _page(results, request.GET.get("page"))
-    data = filterset.form.cleaned_data if valid else {}
-    point = None
-    bounds = None
-    if valid and data.get("lat") is not None and data.get("lon") is not None:
-        radius = float(data.get("radius") or 20)
-        point = {"lat": float(data["lat"]), "lon": float(data["lon"]), "radius": radius}
-        bounds = BBox.around(point["lat"], point["lon"], radius)
-    elif valid and data.get("bbox"):
-        bounds = data["bbox"]  # a list narrowed by moving the map
+    place = filterset.place if valid else None
+    for initiative in page.object_list:
+        initiative.reason = reason(initiative)
+    point = bounds = None
+    nearest = []
+    if place is not None:
+        point = {"lat": place.lat, "lon": place.lon, "radius": place.radius, "label": place.label}
+        bounds = BBox.around(place.lat, place.lon, place.radius)
+        if not page.paginator.count:
+            nearest = filterset.nearest_beyond()
+            for initiative in nearest:
+                initiative.distance_text = distance_text(initiative)
+    elif valid and filterset.form.cleaned_data.get("bbox"):
+        bounds = filterset.form.cleaned_data["bbox"]  # following the map
     elif valid and _active_filters(request.GET) and page.paginator.count:
         bounds = initiatives_bounds(results)
+    without_point = results.filter(latitude__isnull=True).count() if page.paginator.count else 0
     # The map asks the API with the same filters, without pagination or its own bbox.
     map_filters = [
         (k, v) for k, values in request.GET.lists() if k not in NON_FILTERING for v in values
     ]
-    if filterset.near_commune is not None:
-        map_filters += [("lat", point["lat"]), ("lon", point["lon"])]
     return {
         "filterset": filterset,
         "form": filterset.form,
         "page": page,
         "is_valid": valid,
         "point": point,
-        "near_commune": filterset.near_commune,
+        "place": place,
+        "notices": filterset.notices if valid else [],
+        "nearest": nearest,
+        "without_point": without_point,
+        "chips": active_chips(filterset, request.GET),
         "map_config": map_config(
             mode="directory",
             bounds=bounds,
             filters=map_filters,
             geocoder=settings.GEOCODER_URL or None,
+            place=point,
+            themes=theme_legend(),
         ),
     }
 
@@ -127,7 +140,7 @@ def detail(request, slug: str):
         config = map_config(
             mode="point",
             center=[initiative.latitude, initiative.longitude],
-            zoom=13,
+            zoom=11 if initiative.approximate_point else 13,
             point={"lat": initiative.latitude, "lon": initiative.longitude},
             label=initiative.name,
         )

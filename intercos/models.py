@@ -168,6 +168,9 @@ class Commune(Placed):
         verbose_name = _("commune")
         verbose_name_plural = _("communes")
         ordering = ["name"]
+        # "Near": communes whose centre lies in the search circle's box (their intercos'
+        # initiatives serve the place).
+        indexes = [models.Index(fields=["centre_lat", "centre_lon"], name="commune_centre")]
         constraints = [
             models.CheckConstraint(condition=Q(insee__regex=INSEE_RE), name="commune_insee_format"),
             *_point_constraints("commune"),

@@ -73,3 +73,26 @@ def pytest_terminal_summary(terminalreporter):
         count = _held_back.get(name, 0)
         verb = "failed" if in_ci() else "skipped"
         terminalreporter.write_line(f"{name}: {count} test(s) {verb}. {why}")
+
+
+@pytest.fixture(scope="module")
+def committed_fixtures(django_db_setup, django_db_blocker):
+    """`load_fixtures` (reference, geometries, the article) once for a module, then removed.
+
+    Loaded outside the tests' transactions (3-4 s a load), so deleted explicitly afterwards.
+    """
+    from django.core.management import call_command
+
+    with django_db_blocker.unblock():
+        call_command("load_fixtures", verbosity=0)
+    yield
+    from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
+    from intercos.models import Commune, Departement, Interco
+
+    with django_db_blocker.unblock():
+        for model in (Partnership, KeyFigure, Initiative):
+            model.history.all().delete()
+            model.objects.all().delete()
+        Source.objects.filter(cited_in__isnull=False).delete()
+        for model in (Source, Theme, Commune, Interco, Departement):
+            model.objects.all().delete()

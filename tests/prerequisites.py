@@ -54,6 +54,18 @@ def _chromium() -> str | None:
     return f"no chromium at {CHROMIUM}"
 
 
+def _postgres_binaries() -> str | None:
+    import glob
+
+    if glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"):
+        return None
+    return "no PostgreSQL server binaries in /usr/lib/postgresql/*/bin"
+
+
+def _redis_server() -> str | None:
+    return None if shutil.which("redis-server") else "no redis-server on PATH"
+
+
 @dataclass(frozen=True)
 class Prerequisite:
     marker: str
@@ -76,6 +88,16 @@ PREREQUISITES = {
             _redis,
             "start Redis on 127.0.0.1:6379 (apt-get install redis-server; "
             "redis-server --daemonize yes), or point BENCH_TEST_REDIS at one",
+        ),
+        Prerequisite(
+            "postgres_binaries",
+            _postgres_binaries,
+            "apt-get install postgresql (tests start clusters of their own on ports 5440-5449)",
+        ),
+        Prerequisite(
+            "redis_server",
+            _redis_server,
+            "apt-get install redis-server (tests start servers of their own on 6390-6399)",
         ),
         Prerequisite(
             "browser",

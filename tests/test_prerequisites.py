@@ -31,7 +31,13 @@ def run_pytest(*, ci: bool) -> subprocess.CompletedProcess:
 
 
 def test_every_prerequisite_says_how_to_get_it():
-    assert set(PREREQUISITES) == {"postgres", "redis", "browser"}
+    assert set(PREREQUISITES) == {
+        "postgres",
+        "redis",
+        "browser",
+        "postgres_binaries",
+        "redis_server",
+    }
     for prerequisite in PREREQUISITES.values():
         assert "apt-get install" in prerequisite.how
 

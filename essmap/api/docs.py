@@ -21,6 +21,12 @@ FIELDS = {
     "latitude": "WGS 84 latitude in decimal degrees, or `null` when the initiative has no point.",
     "longitude": "WGS 84 longitude in decimal degrees, or `null`.",
     "distance_km": "Distance in kilometres to the requested `lat`/`lon` point; `null` without one.",
+    "approximate_point": "`true` when the point is the centre of the commune (an approximate "
+    "position, not an address).",
+    "match": "With a “near” search: `point` (its point is within the radius) or `territory` "
+    "(it serves the place's intercommunalité or one within the radius); else `null`.",
+    "reason": "With a “near” search: why it is listed, in plain French (« à 3,2 km », « couvre "
+    "votre intercommunalité (…) »); else `null`.",
     "website": "Website.",
     "email": "Public contact e-mail.",
     "phone": "Public contact phone number.",

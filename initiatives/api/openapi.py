@@ -55,8 +55,12 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "near", {"type": "string", "maxLength": 100}, Q,
-        description="Commune name or postcode: same as `lat`/`lon` at the centre of that "
-        "commune (ignored when `lat`/`lon` are given). Unknown: 400 error.",
+        description="Commune name (articles, hyphens, « St », accents and one typo are "
+        "tolerated) or a 5-digit postcode: same as `lat`/`lon` at the centre of that commune "
+        "(ignored when `lat`/`lon` are given). Unknown, or a lone département number: 400 "
+        "error. Finds the initiatives whose point is within the radius and those serving the "
+        "place's intercommunalité or an intercommunalité with a commune centre within the "
+        "radius (`match`, `reason`).",
         examples=[OpenApiExample("Crest", value="Crest")],
     ),
     OpenApiParameter(
@@ -77,6 +81,11 @@ FILTER_PARAMETERS = [
         examples=[OpenApiExample("10 km", value=10)],
     ),
     OpenApiParameter(
+        "match", {"type": "string", "enum": ["point", "territory"]}, Q,
+        description="Avec un lieu : `point` (seulement les initiatives dont le point est dans "
+        "le rayon) ou `territory` (seulement celles qui couvrent le territoire).",
+    ),
+    OpenApiParameter(
         "bbox", OpenApiTypes.STR, Q,
         description="Box `west,south,east,north` in WGS 84 degrees (RFC 7946 order). An "
         "inverted or out-of-range box is a 400 error.",
@@ -91,10 +100,12 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "ordering",
         {"type": "string", "enum": ["relevance", "distance", "name", "-updated"]}, Q,
-        description="Order: `name` (French alphabetical order), `distance` (needs "
-        "`lat`/`lon`), `-updated` (most recent first), `relevance` (of the words of `q`). "
-        "Default: relevance with `q`, distance with a point, else name. Not allowed with the "
-        "cursor.",
+        description="Order: `name` (French alphabetical order), `distance` (with a place: "
+        "points within the radius nearest first, then initiatives serving the place's "
+        "intercommunalité, then those serving an intercommunalité within the radius; without "
+        "a place: relevance), `-updated` (most recent first), `relevance` (of the words of "
+        "`q`). Default: relevance with `q`, distance with a place, else name. Not allowed with "
+        "the cursor.",
     ),
     OpenApiParameter(
         "format", {"type": "string", "enum": ["json", "geojson", "csv"]}, Q,
@@ -125,7 +136,10 @@ ENERGIE_SOLIDAIRE = {
     "postcode": "",
     "latitude": 44.9339,
     "longitude": 4.8747,
+    "approximate_point": False,
     "distance_km": None,
+    "match": None,
+    "reason": None,
     "website": "",
     "email": "",
     "phone": "",

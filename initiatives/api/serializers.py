@@ -10,7 +10,7 @@ from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
-from ..representation import PageLinks, rounded_distance
+from ..representation import PageLinks, near_field, rounded_distance
 
 
 def page_links(serializer) -> PageLinks:
@@ -150,6 +150,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         source="commune.interco", read_only=True, allow_null=True, **doc("interco")
     )
     distance_km = serializers.SerializerMethodField(**doc("distance_km"))
+    match = serializers.SerializerMethodField(**doc("match"))
+    reason = serializers.SerializerMethodField(**doc("reason"))
     url = serializers.SerializerMethodField(**doc("url"))
     api_url = serializers.SerializerMethodField(**doc("api_url"))
 
@@ -157,9 +159,9 @@ class InitiativeListSerializer(serializers.ModelSerializer):
         model = Initiative
         fields = [
             "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco",
-            "address", "postcode", "latitude", "longitude", "distance_km", "website", "email",
-            "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "verified_at",
-            "updated_at", "url", "api_url",
+            "address", "postcode", "latitude", "longitude", "approximate_point", "distance_km",
+            "match", "reason", "website", "email", "phone", "opening_hours", "siret", "rna",
+            "founded_year", "employees", "verified_at", "updated_at", "url", "api_url",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = described(*(f for f in fields if f in FIELDS))
@@ -167,6 +169,14 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_distance_km(self, obj) -> float | None:
         return rounded_distance(obj)
+
+    @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
+    def get_match(self, obj) -> str | None:
+        return near_field(obj, "match")
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_reason(self, obj) -> str | None:
+        return near_field(obj, "text")
 
     def get_url(self, obj) -> str:
         return page_links(self).initiative(obj.slug)

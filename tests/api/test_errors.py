@@ -36,7 +36,7 @@ BAD_INPUT = [
     ({"postcode": "123456"}, "postcode"),
     ({"updated_since": "hier"}, "updated_since"),
     ({"ordering": "price"}, "ordering"),
-    ({"ordering": "distance"}, "ordering"),  # needs a point
+    ({"near": "07"}, "near"),  # a département number is not a place
     ({"near": "Atlantide"}, "near"),
     ({"page": "-1"}, "page"),
     ({"page": "0"}, "page"),

@@ -72,8 +72,8 @@ def test_geojson_is_an_rfc7946_feature_collection_with_lon_lat(api, world):
     doc = json.loads(body_of(response))
     assert_feature_collection(doc)
     by_slug = {f["id"]: f for f in doc["features"]}
-    # only placed initiatives (the ressourcerie has no point), never drafts
-    assert set(by_slug) == {"energie-solidaire", "credit-cooperatif"}
+    # placed initiatives (the ressourcerie at its commune's centre), never drafts
+    assert set(by_slug) == {"energie-solidaire", "credit-cooperatif", "ressourcerie-saint-peray"}
     assert by_slug["energie-solidaire"]["geometry"]["coordinates"] == [4.8747, 44.9339]
     props = by_slug["energie-solidaire"]["properties"]
     assert props["name"] == "Energie Solidaire"
@@ -85,7 +85,7 @@ def test_geojson_follows_filters_and_ignores_pages(api, world):
     for n in range(30):
         factories.initiative(name=f"Point {n}", latitude=44.0, longitude=5.0)
     doc = json.loads(body_of(api.get(LIST, {"format": "geojson", "page_size": 1})))
-    assert len(doc["features"]) == 32
+    assert len(doc["features"]) == 33
     doc = json.loads(body_of(api.get(LIST, {"format": "geojson", "theme": "energie"})))
     assert [f["id"] for f in doc["features"]] == ["energie-solidaire"]
 

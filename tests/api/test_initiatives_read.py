@@ -103,8 +103,13 @@ def test_filter_commune_postcode_departement(api, world):
 
 def test_filter_near_annotates_distance_and_orders_by_it(api, world):
     rows = api.get(LIST, {"lat": 44.9334, "lon": 4.8924, "radius": 5}).json()["results"]
-    assert [r["slug"] for r in rows] == ["credit-cooperatif", "energie-solidaire"]
-    assert rows[0]["distance_km"] < rows[1]["distance_km"] < 5
+    # The ressourcerie has no address: it is placed, approximately, at Saint-Péray's centre.
+    assert [r["slug"] for r in rows] == [
+        "credit-cooperatif", "energie-solidaire", "ressourcerie-saint-peray"
+    ]  # fmt: skip
+    assert rows[0]["distance_km"] < rows[1]["distance_km"] < rows[2]["distance_km"] < 5
+    assert [r["match"] for r in rows] == ["point"] * 3
+    assert [r["approximate_point"] for r in rows] == [False, False, True]
     assert slugs(api.get(LIST, {"lat": 44.9334, "lon": 4.8924, "radius": 0.5})) == [
         "credit-cooperatif"
     ]
@@ -127,7 +132,9 @@ def test_ordering_name_distance_updated(api, world):
         "credit-cooperatif", "energie-solidaire", "ressourcerie-saint-peray",
     ]  # fmt: skip
     near_guilherand = {"lat": 44.9339, "lon": 4.8747, "radius": 50, "ordering": "distance"}
-    assert slugs(api.get(LIST, near_guilherand)) == ["energie-solidaire", "credit-cooperatif"]
+    assert slugs(api.get(LIST, near_guilherand)) == [
+        "energie-solidaire", "credit-cooperatif", "ressourcerie-saint-peray"
+    ]  # fmt: skip
     Initiative.objects.filter(slug="ressourcerie-saint-peray").update(
         updated_at=timezone.now() + datetime.timedelta(minutes=1)
     )

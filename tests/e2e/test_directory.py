@@ -1,109 +1,15 @@
 """What a citizen does on the directory, in a real browser (Debian chromium, tiles faked)."""
 
 import re
-import subprocess
-from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from initiatives.models import Partnership
 from tests import factories
 
+from .conftest import CREST, serious_violations
+
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-ROOT = Path(__file__).resolve().parents[2]
-AXE_DIR = ROOT / ".cache" / "axe"
-AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
-CREST = (44.7286, 5.0228)
-
-
-@pytest.fixture(scope="session")
-def axe_script() -> Path:
-    """axe-core from the npm registry, installed once into a git-ignored folder.
-
-    No network or no npm: the accessibility test fails (it is never skipped).
-    """
-    if not AXE_JS.exists():
-        result = subprocess.run(
-            ["npm", "install", "--prefix", str(AXE_DIR), "--no-audit", "--no-fund", "axe-core@4"],
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
-        if result.returncode != 0 or not AXE_JS.exists():
-            pytest.fail(f"could not install axe-core with npm: {result.stderr[-2000:]}")
-    return AXE_JS
-
-
-@pytest.fixture
-def territory():
-    """A small Drôme: two intercos, communes with centres, initiatives, partners, figures."""
-    crestois = factories.interco(
-        name="CC du Crestois et du Pays de Saillans",
-        slug="cc-crestois",
-        centre_lat=CREST[0],
-        centre_lon=CREST[1],
-    )
-    valence = factories.interco(name="Valence Romans Agglo", slug="valence-romans", kind="CA")
-    crest = factories.commune(
-        name="Crest", interco=crestois, centre_lat=CREST[0], centre_lon=CREST[1], postcodes="26400"
-    )
-    aouste = factories.commune(
-        name="Aouste-sur-Sye", interco=crestois, centre_lat=44.7169, centre_lon=5.0553
-    )
-    die = factories.commune(name="Die", centre_lat=44.7536, centre_lon=5.3703)
-    valence_c = factories.commune(
-        name="Valence", interco=valence, centre_lat=44.9334, centre_lon=4.8924
-    )
-    energie = factories.theme("energie", "Énergie", name_en="Energy")
-    food = factories.theme("alimentation", "Alimentation", name_en="Food")
-    source = factories.source(title="La force des alliances locales", publisher="Revue")
-    es = factories.initiative(
-        name="Énergie Solidaire",
-        summary="Lutte contre la précarité énergétique",
-        commune=crest,
-        latitude=CREST[0],
-        longitude=CREST[1],
-        themes=[energie],
-        legal_form="scic",
-        verified_at=date.today(),
-        source=source,
-    )
-    epicerie = factories.initiative(
-        name="Épicerie coopérative d'Aouste",
-        summary="Alimentation locale",
-        commune=aouste,
-        latitude=44.7169,
-        longitude=5.0553,
-        themes=[food],
-        legal_form="cooperative",
-    )
-    factories.initiative(
-        name="Cantine de Valence",
-        summary="Cantines scolaires bio",
-        commune=valence_c,
-        latitude=44.9334,
-        longitude=4.8924,
-        themes=[food],
-        legal_form="association",
-    )
-    factories.initiative(
-        name="Recyclerie du Diois",
-        summary="Réemploi",
-        commune=die,
-        latitude=44.7536,
-        longitude=5.3703,
-        legal_form="association",
-    )
-    factories.partnership(
-        initiative=es, partner_initiative=epicerie, kind=Partnership.Kind.LOGISTICS
-    )
-    factories.partnership(initiative=es, partner_interco=crestois, source=source)
-    factories.key_figure(label="Emplois de l'ESS", value=12000, unit="emplois", source=source)
-    factories.key_figure(label="Emplois associatifs", value=8000, unit="emplois", source=source)
-    return {"crestois": crestois, "es": es, "epicerie": epicerie}
 
 
 def result_names(page) -> list[str]:
@@ -148,21 +54,26 @@ def test_near_crest_within_20_km_shows_distances_in_order(page, live_server, ter
     page.get_by_label("Longitude").fill(str(CREST[1]))
     page.get_by_label("Rayon (km)").fill("20")
     page.get_by_role("button", name="Rechercher").click()
-    expect(page.locator("#results .count")).to_contain_text("à moins de 20 km")
+    expect(page.locator("#results .count")).to_contain_text("rayon 20 km")
     names = result_names(page)
     assert names == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
-    distances = [float(d) for d in page.locator("#results .distance").evaluate_all(
+    distances = [float(d) for d in page.locator("#results .reason-point").evaluate_all(
         "els => els.map(e => e.dataset.km)"
     )]  # fmt: skip
     assert distances == sorted(distances) and distances[-1] <= 20
-    expect(page.locator("#results .distance").first).to_contain_text("0 km")
+    expect(page.locator("#results .reason-point").first).to_contain_text("à 0\xa0km")
+    # The searched place and its radius are on the map.
+    expect(page.locator("#map .place-pin")).to_have_count(1)
+    expect(page.locator("#map path.leaflet-interactive, #map path")).not_to_have_count(0)
     assert_clean(page, live_server)
 
 
 def test_near_a_commune_by_name(page, live_server, territory):
     page.goto(live_server.url + "/?near=Crest&radius=5")
-    expect(page.locator("#results .count")).to_contain_text("à moins de 5 km de Crest")
+    expect(page.locator("#results .count")).to_contain_text("près de Crest (rayon 5 km)")
     assert result_names(page) == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    chip = page.locator("#results .chip")
+    expect(chip).to_have_text(["Près de Crest (5 km) × (retirer ce filtre)"])
 
 
 def test_commune_autocomplete_then_search(page, live_server, territory):
@@ -173,7 +84,7 @@ def test_commune_autocomplete_then_search(page, live_server, territory):
     near.fill("Crest (26)")
     page.get_by_label("Rayon (km)").fill("5")
     page.get_by_label("Rayon (km)").press("Enter")
-    expect(page.locator("#results .count")).to_contain_text("à moins de 5 km de Crest")
+    expect(page.locator("#results .count")).to_contain_text("près de Crest (rayon 5 km)")
     assert result_names(page)[0] == "Énergie Solidaire"
     assert_clean(page, live_server)
 
@@ -183,15 +94,25 @@ def test_near_me_uses_the_browser_position(page, live_server, territory):
     page.context.set_geolocation({"latitude": 44.9334, "longitude": 4.8924})
     page.goto(live_server.url + "/?radius=3")
     page.get_by_role("button", name="Autour de moi").click()
-    expect(page.locator("#results .count")).to_contain_text("à moins de 3 km")
+    expect(page.locator("#results .count")).to_contain_text("rayon 3 km")
     assert result_names(page) == ["Cantine de Valence"]
     expect(page).to_have_url(re.compile(r"lat=44\.9334"))
     assert_clean(page, live_server)
 
 
-def test_moving_the_map_updates_the_list(page, live_server, territory):
+def test_moving_the_map_updates_the_list_only_when_asked(page, live_server, territory):
     page.goto(live_server.url + "/")
     expect(page.locator(".leaflet-marker-icon")).to_have_count(4)
+    # Off by default: a zoom moves the map (and its position in the URL), not the list.
+    follow = page.get_by_label("Limiter la liste à la zone de la carte")
+    expect(follow).not_to_be_checked()
+    page.locator("#map").focus()
+    page.keyboard.press("+")
+    expect(page).to_have_url(re.compile(r"#carte=9/"))
+    expect(page.locator("#results .count")).to_contain_text("4 initiatives")
+    assert "bbox=" not in page.url
+    follow.check()
+    expect(page.locator("#results .chip")).to_contain_text(["Zone de la carte"])
     page.locator("#map").focus()
     for _ in range(3):
         page.keyboard.press("+")
@@ -297,17 +218,7 @@ def test_embed_map_shows_the_interco(page, live_server, territory):
 )  # fmt: skip
 def test_no_serious_accessibility_violation(page, live_server, territory, axe_script, path):
     page.goto(live_server.url + path)
-    page.wait_for_load_state("networkidle")
-    page.evaluate(
-        axe_script.read_text()
-    )  # through DevTools: the page's CSP allows no inline script
-    result = page.evaluate("async () => await axe.run(document)")
-    bad = [
-        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert bad == []
+    assert serious_violations(page, axe_script) == []
     assert_clean(page, live_server)
 
 
@@ -331,7 +242,7 @@ def test_an_address_unknown_locally_goes_to_the_geocoder(page, live_server, terr
     near = page.get_by_label("Près de (commune ou code postal)")
     near.fill("1 place de la liberte valence")
     near.press("Enter")
-    expect(page.locator("#results .count")).to_contain_text("à moins de 2 km")
+    expect(page.locator("#results .count")).to_contain_text("rayon 2 km")
     assert result_names(page) == ["Cantine de Valence"]
     assert len(asked) == 1 and "q=1%20place%20de%20la%20liberte%20valence" in asked[0]
     assert page.get_by_label("Latitude").input_value() == "44.93340"

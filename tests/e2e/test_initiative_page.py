@@ -9,7 +9,6 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests import factories
-from tests.e2e.test_directory import axe_script  # noqa: F401 - the axe-core fixture
 
 
 @pytest.fixture
@@ -88,7 +87,7 @@ def test_actions_share_call_write_and_go(page, live_server, initiative):
     assert page.console_errors == []
 
 
-def test_initiative_page_stays_accessible(page, live_server, initiative, axe_script):  # noqa: F811
+def test_initiative_page_stays_accessible(page, live_server, initiative, axe_script):
     for path in (f"/initiatives/{initiative.slug}/", f"/en/initiatives/{initiative.slug}/"):
         page.goto(live_server.url + path)
         page.wait_for_load_state("networkidle")

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from opendata.models import AlertSubscription, ChangeReport
 from tests import factories
-from tests.e2e.test_directory import assert_clean, axe_script  # noqa: F401  (fixture)
+from tests.e2e.test_directory import assert_clean  # axe_script: tests/e2e/conftest.py
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -109,3 +109,29 @@ def test_templates_have_no_inline_script_or_style():
                 line = text.count("\n", 0, match.start()) + 1
                 found.append(f"{template.relative_to(ROOT)}:{line}: {what}")
     assert found == []
+
+
+def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {  # only what the documented environment sets (nothing inherited from the test run)
+        "PATH": os.environ.get("PATH", ""),
+        "HOME": os.environ.get("HOME", ""),
+        "DJANGO_SETTINGS_MODULE": "essmap.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "ALLOWED_HOSTS": "ess.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6399/0",
+        "TRUSTED_PROXY_COUNT": "1",
+        "SESSIONS_IN_CACHE": "1",
+        "STATIC_ROOT": str(tmp_path / "static"),
+    }
+    done = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr + done.stdout
+    assert "no issues" in done.stdout

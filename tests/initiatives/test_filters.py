@@ -2,8 +2,8 @@
 
 import pytest
 
-from initiatives.filters import resolve_commune
 from initiatives.selectors import initiative_filter
+from intercos.places import PlaceError, find_commune
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -53,13 +53,21 @@ def test_distance_can_be_reordered_by_name(places):
 
 
 def test_near_resolves_a_commune_name_or_postcode(places):
-    assert resolve_commune("crest") == places
-    assert resolve_commune("CREST (26)") == places
-    assert resolve_commune("26400") == places
-    assert resolve_commune("Crest-Voland").name == "Crest-Voland"
-    assert resolve_commune("cre") == places  # most populated prefix match
-    assert resolve_commune("nowhere") is None
+    assert find_commune("crest").commune == places
+    assert find_commune("CREST (26)").commune == places
+    assert find_commune("26400").commune == places
+    assert find_commune("Crest-Voland").commune.name == "Crest-Voland"
+    assert find_commune("cre").commune == places  # most populated prefix match
+    with pytest.raises(PlaceError):
+        find_commune("nowhere")
     assert run(near="Crest", radius=5) == ["A Crest"]
+
+
+def test_distance_ordering_without_a_place_falls_back_to_relevance(places):
+    filterset = initiative_filter(data={"ordering": "distance"})
+    assert filterset.is_valid()
+    assert filterset.notices == ["distance_without_place"]
+    assert len(filterset.qs) == 4  # never an empty page
 
 
 def test_explicit_point_wins_over_near(places):
@@ -80,7 +88,8 @@ def test_bbox_filter(places):
         ({"lat": "90.5", "lon": "1"}, "lat"),
         ({"lat": "1", "lon": "181"}, "lon"),
         ({"lon": "5"}, "lat"),
-        ({"ordering": "distance"}, "ordering"),
+        ({"near": "26"}, "near"),  # a département number is not a place
+        ({"near": "0740"}, "near"),
         ({"ordering": "bogus"}, "ordering"),
         ({"near": "Atlantis"}, "near"),
         ({"near": "x" * 101}, "near"),

@@ -86,7 +86,7 @@ def test_directory_near_a_commune_name_or_postcode(client, directory_data):
     for near in ("crest", "Crest (26)", "26400"):
         response = client.get("/", {"near": near, "radius": 10})
         assert names(response) == ["Énergie Solidaire"], near
-        assert response.context["near_commune"].name == "Crest"
+        assert response.context["place"].commune.name == "Crest"
 
 
 @pytest.mark.parametrize(
@@ -99,7 +99,7 @@ def test_directory_near_a_commune_name_or_postcode(client, directory_data):
         ({"interco": "000000000"}, "interco"),
         ({"near": "Atlantis"}, "near"),
         ({"bbox": "1,2,3"}, "bbox"),
-        ({"ordering": "distance"}, "ordering"),
+        ({"near": "26"}, "near"),
         ({"q": "x" * 500}, "q"),
         ({"q": "a\x00b"}, "q"),
     ],

@@ -5,28 +5,37 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from initiatives.location import initiatives_settle_points
 from initiatives.models import Initiative
 from initiatives.services import initiatives_reindex
+from intercos.geometries import geometries_sync, read_local
 
 FIXTURES = ["territories.json", "article.json"]
 
 
 class Command(BaseCommand):
     help = (
-        "Load the territorial reference and the article's content from fixtures/ "
-        "(idempotent: loading twice changes nothing), then refresh search keys."
+        "Load the territorial reference, its centres and contours (fixtures/geometries: IGN "
+        "Admin Express COG 2018 via france-geojson, Licence Ouverte) and the article's content "
+        "from fixtures/ (idempotent: loading twice changes nothing), then refresh search keys "
+        "and approximate points."
     )
 
     def handle(self, *args, **options):
         folder = settings.BASE_DIR / "fixtures"
         paths = [folder / name for name in FIXTURES]
         with transaction.atomic():
-            call_command("loaddata", *[str(p) for p in paths], verbosity=options["verbosity"])
+            call_command("loaddata", str(paths[0]), verbosity=options["verbosity"])
+            # Centres and contours before the initiatives: approximate points need them.
+            geometries_sync(data=read_local(folder / "geometries"))
+            call_command("loaddata", *[str(p) for p in paths[1:]], verbosity=options["verbosity"])
             pks = [
                 obj["pk"]
                 for path in paths
                 for obj in json.loads(path.read_text(encoding="utf-8"))
                 if obj["model"] == "initiatives.initiative"
             ]
-            count = initiatives_reindex(Initiative.objects.filter(pk__in=pks))
+            loaded = Initiative.objects.filter(pk__in=pks)
+            count = initiatives_reindex(loaded)
+            initiatives_settle_points(loaded)
         self.stdout.write(self.style.SUCCESS(f"fixtures loaded, {count} initiatives indexed"))

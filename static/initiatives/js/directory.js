@@ -1,6 +1,14 @@
 // The directory: the GET form keeps working without JavaScript; with it, the list and the
 // map update together, without reloading, when filters change or the map moves.
-import { FeatureLayer, bboxOf, boundsFromArray, createMap, readConfig } from "./mapcore.js";
+import {
+  FeatureLayer,
+  bboxOf,
+  boundsFromArray,
+  createMap,
+  glyph,
+  placeLayer,
+  readConfig,
+} from "./mapcore.js";
 
 const FRAGMENT_HEADER = "X-Essmap-Fragment";
 // Parameters the map ignores (it sends its own bbox and zoom).
@@ -15,6 +23,7 @@ document.documentElement.classList.add("js");
 
 let map = null;
 let layer = null;
+let placeShown = null;
 let programmaticMove = false;
 let listController = null;
 
@@ -81,6 +90,7 @@ async function loadList(params, { push = true, fit = false, focus = false } = {}
       layer.clear();
       return;
     }
+    showPlace(readPlace());
     layer.setFilters(mapFilters(params));
     const box = results.querySelector(".results-header")?.dataset.bounds;
     if (fit && box) fitTo(boundsFromArray(box.split(",").map(Number)));
@@ -220,17 +230,52 @@ if (near && options) {
   });
 }
 
-// The map: asks the API for what lies in its view; a user's move can narrow the list.
+// The searched place (pin and radius), as the list last described it.
+function readPlace() {
+  const value = results.querySelector(".results-header")?.dataset.place;
+  if (!value) return null;
+  const [lat, lon, radius] = value.split(",").map(Number);
+  const label = form.querySelector("#id_near")?.value || "";
+  return { lat, lon, radius, label };
+}
+
+function showPlace(place) {
+  if (!map) return;
+  if (placeShown) map.removeLayer(placeShown);
+  placeShown = placeLayer(map, place).addTo(map);
+}
+
+// The map's position lives in the URL (#carte=zoom/lat/lon): a shared link opens that view.
+const HASH = /^#carte=(\d+)\/(-?[\d.]+)\/(-?[\d.]+)$/;
+
+function viewFromHash() {
+  const m = window.location.hash.match(HASH);
+  return m ? { zoom: Number(m[1]), center: [Number(m[2]), Number(m[3])] } : null;
+}
+
+function writeHash() {
+  const c = map.getCenter();
+  const hash = `#carte=${map.getZoom()}/${c.lat.toFixed(5)}/${c.lng.toFixed(5)}`;
+  window.history.replaceState(window.history.state, "", `${window.location.search}${hash}`);
+}
+
+// The map: asks the API for what lies in its view. Following the map (narrowing the list to
+// the view) is the visitor's choice, off by default, and shows as a removable chip.
 const mapEl = document.getElementById("map");
 if (config && mapEl && window.L) {
   map = createMap(mapEl, config);
   layer = new FeatureLayer(map, config);
-  if (config.bounds) {
-    programmaticMove = true;
+  const fromHash = viewFromHash();
+  programmaticMove = true;
+  if (fromHash) {
+    map.setView(fromHash.center, fromHash.zoom, { animate: false });
+  } else if (config.bounds) {
     map.fitBounds(boundsFromArray(config.bounds).pad(0.05), { maxZoom: 14, animate: false });
-    programmaticMove = false;
   }
+  programmaticMove = false;
+  showPlace(config.place);
   map.on("moveend", () => {
+    writeHash();
     if (!listIsValid()) return;
     layer.refresh();
     if (programmaticMove || !follow?.checked) return;
@@ -238,5 +283,32 @@ if (config && mapEl && window.L) {
     params.set("bbox", bboxOf(map));
     loadList(params);
   });
+  follow?.addEventListener("change", () => {
+    const params = formParams();
+    if (follow.checked) params.set("bbox", bboxOf(map));
+    loadList(params);
+  });
   if (listIsValid()) layer.refresh();
 }
+
+// The legend shows the same symbols as the markers.
+// (Colours through the CSSOM: the CSP allows no inline style attribute.)
+for (const symbol of document.querySelectorAll(".legend [data-icon]")) {
+  symbol.firstElementChild.textContent = glyph(symbol.dataset.icon);
+  symbol.style.setProperty("--theme", symbol.dataset.colour);
+}
+
+// On a phone: a switch between the filters, the list and the map, at the top of the page.
+const directoryEl = document.querySelector(".directory");
+const switchButtons = document.querySelectorAll("[data-view-switch]");
+function showView(view) {
+  directoryEl?.setAttribute("data-view", view);
+  for (const button of switchButtons) {
+    button.setAttribute("aria-pressed", String(button.dataset.viewSwitch === view));
+  }
+  if (view === "map" && map) setTimeout(() => map.invalidateSize(), 0);
+}
+for (const button of switchButtons) {
+  button.addEventListener("click", () => showView(button.dataset.viewSwitch));
+}
+if (switchButtons.length) showView(viewFromHash() ? "map" : "list");

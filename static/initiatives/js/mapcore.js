@@ -2,6 +2,8 @@
 // asks /api/v1/map/ for what lies in the view (markers or server-side clusters).
 // Popups and labels are built with textContent: no record text ever goes through innerHTML.
 
+import { addSpiderfied } from "./spiderfy.js";
+
 const L = window.L;
 
 export function readConfig(id = "map-config") {
@@ -79,27 +81,38 @@ function popupFor(props) {
   link.href = props.url;
   box.append(link);
   if (props.commune) box.append(text("p", props.commune, "popup-meta"));
+  if (props.approximate) {
+    const note =
+      lang() === "en"
+        ? "Approximate position: centre of the municipality"
+        : "Position approximative : centre de la commune";
+    box.append(text("p", note, "popup-meta"));
+  }
   return box;
 }
 
 function clusterMarker(map, feature, lang) {
   const [lon, lat] = feature.geometry.coordinates;
   const count = feature.properties.count;
-  const size = count < 10 ? 30 : count < 100 ? 38 : count < 1000 ? 46 : 54;
+  const size = count < 10 ? 32 : count < 100 ? 40 : count < 1000 ? 48 : 58;
+  const shown = count.toLocaleString(lang === "en" ? "en" : "fr");
   const label =
     lang === "en"
-      ? `${count} initiatives here, zoom in`
-      : `${count} initiatives ici, zoomer pour les voir`;
+      ? `${shown} initiatives here, zoom in`
+      : `${shown} initiatives ici, zoomer pour les voir`;
   const marker = L.marker([lat, lon], {
     icon: L.divIcon({
       className: "cluster",
       iconSize: [size, size],
-      html: text("span", String(count)),
+      html: text("span", shown),
     }),
     title: label,
     keyboard: true,
   });
   marker.on("add", () => marker.getElement()?.setAttribute("aria-label", label));
+  marker.on("keypress", (e) => {
+    if (e.originalEvent.key === "Enter" || e.originalEvent.key === " ") marker.fire("click");
+  });
   marker.on("click", () => {
     const box = feature.properties.bbox;
     const bounds = boundsFromArray(box);
@@ -112,11 +125,59 @@ function clusterMarker(map, feature, lang) {
   return marker;
 }
 
+// A territory served: the initiatives covering an interco, at the interco's centre. Its popup
+// links to the list of that territory and draws the interco's outline.
+function areaMarker(map, feature, outlines) {
+  const [lon, lat] = feature.geometry.coordinates;
+  const { count, name, siren, url } = feature.properties;
+  const en = lang() === "en";
+  const label = en
+    ? `${count} initiative${count > 1 ? "s" : ""} serving ${name}`
+    : `${count} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
+  const span = text("span", String(count));
+  const marker = L.marker([lat, lon], {
+    icon: L.divIcon({ className: "area", iconSize: [34, 34], html: span }),
+    title: label,
+    keyboard: true,
+    zIndexOffset: -100,
+  });
+  marker.on("add", () => marker.getElement()?.setAttribute("aria-label", label));
+  const box = document.createElement("div");
+  box.append(text("p", label, "popup-title"));
+  const link = text("a", en ? "See the list for this territory" : "Voir la liste de ce territoire");
+  link.href = url;
+  box.append(link);
+  marker.bindPopup(box);
+  marker.on("popupopen", async () => {
+    outlines.clearLayers();
+    try {
+      const response = await fetch(`/api/v1/intercos/${siren}/`, {
+        headers: { Accept: "application/json" },
+      });
+      const contour = response.ok ? (await response.json()).contour : null;
+      if (contour) {
+        outlines.addLayer(
+          L.geoJSON(contour, {
+            style: { color: "#6a4c93", weight: 2, dashArray: "6 4", fillOpacity: 0.08 },
+            interactive: false,
+          }),
+        );
+      }
+    } catch {
+      // No outline: the marker and its list still say which territory it is.
+    }
+  });
+  marker.on("popupclose", () => outlines.clearLayers());
+  return marker;
+}
+
 export class FeatureLayer {
   constructor(map, config) {
     this.map = map;
     this.api = config.api;
     this.filters = config.filters || [];
+    this.config = config;
+    this.outlines = L.layerGroup().addTo(map);
     this.layer = L.layerGroup().addTo(map);
     this.controller = null;
     this.lang = document.documentElement.lang || "fr";
@@ -154,15 +215,102 @@ export class FeatureLayer {
 
   render(data) {
     this.layer.clearLayers();
+    const points = [];
     for (const feature of data.features) {
-      if (feature.properties.kind === "cluster") {
+      const kind = feature.properties.kind;
+      if (kind === "cluster") {
         this.layer.addLayer(clusterMarker(this.map, feature, this.lang));
+      } else if (kind === "area") {
+        this.layer.addLayer(areaMarker(this.map, feature, this.outlines));
       } else {
         const [lon, lat] = feature.geometry.coordinates;
-        const marker = pointMarker([lat, lon], feature.properties.name);
-        marker.bindPopup(popupFor(feature.properties));
-        this.layer.addLayer(marker);
+        points.push({
+          latlng: L.latLng(lat, lon),
+          make: (latlng) => themedMarker(latlng, feature.properties, this.config),
+        });
       }
     }
+    const en = this.lang === "en";
+    addSpiderfied(this.map, this.layer, points, (n) =>
+      en ? `${n} initiatives at the same place, show them` : `${n} initiatives au même endroit, les afficher`,
+    );
   }
+}
+
+// Theme glyphs for the icon names stored with the themes (data: Theme.icon).
+// Plain text symbols (no emoji font needed); decorative: the name is the accessible label.
+const GLYPHS = {
+  basket: "✿", home: "⌂", bolt: "ϟ", car: "➜", handshake: "⚒", coins: "€", recycle: "♻",
+  users: "☺", currency: "¤", palette: "♪", book: "✎", heart: "♥", network: "✱",
+};
+
+export function glyph(icon) {
+  return GLYPHS[icon] || "●";
+}
+
+function themeOf(config, slug) {
+  return (config.themes || []).find((t) => t.slug === slug) || null;
+}
+
+export function themedMarker(latlng, props, config) {
+  const theme = themeOf(config, props.theme);
+  const span = text("span", theme ? glyph(theme.icon) : "");
+  span.setAttribute("aria-hidden", "true");
+  if (theme) span.style.setProperty("--theme", theme.colour);
+  const name = props.approximate
+    ? `${props.name} (${lang() === "en" ? "approximate position" : "position approximative"})`
+    : props.name;
+  const marker = L.marker(latlng, {
+    icon: L.divIcon({
+      className: `pin pin-theme${props.approximate ? " pin-approximate" : ""}`,
+      iconSize: [26, 26],
+      html: span,
+    }),
+    title: name,
+    keyboard: true,
+  });
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el) return;
+    el.setAttribute("aria-label", name);
+    if (theme) el.style.setProperty("--theme", theme.colour);
+  });
+  marker.bindPopup(popupFor(props));
+  return marker;
+}
+
+function lang() {
+  return document.documentElement.lang || "fr";
+}
+
+// The place of a "near" search: a pin and the radius' circle.
+export function placeLayer(map, place) {
+  const group = L.layerGroup();
+  if (!place) return group;
+  const centre = [place.lat, place.lon];
+  group.addLayer(
+    L.circle(centre, {
+      radius: place.radius * 1000,
+      color: "#000091",
+      weight: 2,
+      fillOpacity: 0.04,
+      interactive: false,
+    }),
+  );
+  const label = `${lang() === "en" ? "Searched place" : "Lieu recherché"} : ${place.label || ""}`;
+  const pin = L.marker(centre, {
+    icon: L.divIcon({ className: "place-pin", iconSize: [22, 22], html: text("span", "") }),
+    title: label,
+    keyboard: false,
+    interactive: false,
+  });
+  pin.on("add", () => {
+    const el = pin.getElement();
+    if (el) {
+      el.setAttribute("role", "img");
+      el.setAttribute("aria-label", label);
+    }
+  });
+  group.addLayer(pin);
+  return group;
 }
