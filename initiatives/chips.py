@@ -8,6 +8,10 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
+from essmap.typography import format_number
+
+from .near import DEFAULT_RADIUS_KM
+
 # Removing "near" removes the whole place (its coordinates, radius and kind of match).
 GROUPS = {
     "near": ("near", "lat", "lon", "radius", "match"),
@@ -49,7 +53,7 @@ def _place_label(filterset, data: QueryDict) -> str:
     where = place.label if place is not None else data.get("near") or _("votre position")
     return _("Près de %(place)s (%(radius)s km)") % {
         "place": where,
-        "radius": f"{float(radius):g}" if radius else "20",
+        "radius": format_number(float(radius) if radius else DEFAULT_RADIUS_KM),
     }
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import rules, services
+from . import import_cells, rules, services
 from .import_files import ImportFileError, read_rows
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
@@ -80,6 +80,21 @@ class RowResult:
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[Theme] | None = None
 
+    @property
+    def status_after(self) -> str:
+        """The record's status once the file is saved."""
+        return self.fields.get("status") or (self.existing.status if self.existing else "")
+
+    @property
+    def status_after_label(self) -> str:
+        return str(dict(Initiative.Status.choices).get(self.status_after, ""))
+
+    @property
+    def has_point(self) -> bool:
+        if self.fields.get("latitude") is not None:
+            return True
+        return bool(self.existing and self.existing.has_point)
+
 
 @dataclass
 class ImportReport:
@@ -103,6 +118,16 @@ class ImportReport:
     def updated(self) -> int:
         return sum(1 for r in self.rows if r.action == "update" and not r.errors)
 
+    @property
+    def published(self) -> int:
+        """Rows that will be public as soon as the file is saved (a moderator's import)."""
+        return sum(1 for r in self.rows if not r.errors and r.status_after == "published")
+
+    @property
+    def without_point(self) -> int:
+        """Rows that will have no point of their own on the map."""
+        return sum(1 for r in self.rows if not r.errors and not r.has_point)
+
 
 # --- reading ------------------------------------------------------------------------------
 
@@ -122,7 +147,16 @@ def _cell(value) -> str:
     return text
 
 
-def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
+class Rows(list):
+    """The data rows, with what the report needs to speak the file's language: `lines`, the
+    spreadsheet's own row numbers (blank rows counted), and `headers`, {canonical header:
+    the header as written in the file}."""
+
+    lines: list[int]
+    headers: dict[str, str]
+
+
+def read_table(filename: str, content: bytes) -> Rows:
     """Rows as {canonical header: text}; raises ImportFileError when unreadable."""
     table = read_rows(filename, content, max_rows=MAX_ROWS)  # lazy and bounded
     try:
@@ -131,10 +165,14 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
         raise ImportFileError(_("Le fichier est vide.")) from None
     columns = []
     unknown = []
+    rows = Rows()
+    rows.lines, rows.headers = [], {}
     for text in header:
         key = _header_key(_cell(text))
         column = HEADERS.get(key)
         columns.append(column.header if column else None)
+        if column is not None:
+            rows.headers[column.header] = _cell(text)
         if column is None and key:
             unknown.append(_cell(text))
     if "nom" not in columns:
@@ -144,12 +182,12 @@ def read_table(filename: str, content: bytes) -> list[dict[str, str]]:
             _("Colonnes inconnues : %(cols)s. Colonnes reconnues : %(known)s.")
             % {"cols": ", ".join(unknown), "known": ", ".join(c.header for c in COLUMNS)}
         )
-    rows = []
-    for values in table:
+    for line, values in enumerate(table, start=2):
         cells = [_cell(v) for v in values]
         if not any(cells):
             continue
         rows.append({col: val for col, val in zip(columns, cells, strict=False) if col})
+        rows.lines.append(line)
         if len(rows) > MAX_ROWS:
             raise ImportFileError(
                 _("Trop de lignes : %(max)d au plus par fichier ; découpez-le.") % {"max": MAX_ROWS}
@@ -285,7 +323,8 @@ def _convert(raw: dict[str, str], ctx: _Context, errors: list[str]) -> tuple[dic
         elif name == "siret":
             fields[name] = value.replace(" ", "")
         else:
-            fields[name] = value
+            # What a spreadsheet makes of phones, sites and hours, as the forms accept them.
+            fields[name] = import_cells.normalise(name, value)
     return fields, themes
 
 
@@ -371,8 +410,23 @@ def import_preview(*, user, filename: str, content: bytes) -> ImportReport:
         report.file_errors.append(str(exc))
         return report
     ctx = _Context(user, rows)
-    report.rows = [check_row(raw, line, ctx) for line, raw in enumerate(rows, start=2)]
+    report.rows = [check_row(raw, line, ctx) for line, raw in zip(rows.lines, rows, strict=True)]
+    _in_the_files_words(report, rows.headers)
     return report
+
+
+def _in_the_files_words(report: ImportReport, headers: dict[str, str]) -> None:
+    """Errors name the columns as the file does ("Site web :" as in the file, not "site_web :")."""
+    renames = {f"{canonical} :": f"{own} :" for canonical, own in headers.items() if own}
+    for row in report.rows:
+        row.errors = [_renamed(message, renames) for message in row.errors]
+
+
+def _renamed(message: str, renames: dict[str, str]) -> str:
+    for canonical, own in renames.items():
+        if message.startswith(canonical):
+            return own + message[len(canonical) :]
+    return message
 
 
 def import_apply(*, user, filename: str, content: bytes) -> ImportReport:

@@ -23,6 +23,11 @@ RNA_RE = r"^W[0-9A-Z][0-9]{8}$"
 COLOUR_RE = r"^#[0-9a-fA-F]{6}$"
 
 
+def in_language(french: str, english: str) -> str:
+    """The English text on English pages when there is one, else the French text."""
+    return english if english and translation.get_language() == "en" else french
+
+
 class Source(models.Model):
     """Where a fact comes from. `cited_in` links a figure's source to the text that quotes it."""
 
@@ -91,9 +96,7 @@ class Theme(models.Model):
 
     @property
     def label(self) -> str:
-        if translation.get_language() == "en" and self.name_en:
-            return self.name_en
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class Initiative(models.Model):
@@ -446,15 +449,11 @@ class KeyFigure(models.Model):
 
     @property
     def display_label(self) -> str:
-        if translation.get_language() == "en" and self.label_en:
-            return self.label_en
-        return self.label
+        return in_language(self.label, self.label_en)
 
     @property
     def display_unit(self) -> str:
-        if translation.get_language() == "en" and self.unit_en:
-            return self.unit_en
-        return self.unit
+        return in_language(self.unit, self.unit_en)
 
     @property
     def is_change(self) -> bool:
@@ -463,8 +462,7 @@ class KeyFigure(models.Model):
     @property
     def when(self) -> str:
         """The period the figure covers: '2016-2021', 'sur deux ans', '2023'."""
-        period = self.period_en if translation.get_language() == "en" and self.period_en else ""
-        return period or self.period or (str(self.year) if self.year else "")
+        return in_language(self.period, self.period_en) or (str(self.year) if self.year else "")
 
     @property
     def scope(self):

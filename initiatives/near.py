@@ -13,9 +13,9 @@ How "near" decides (also told to citizens in the README):
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from essmap.typography import format_quantity
 from intercos.models import Commune
 from intercos.places import PlaceError, commune_at, communes_within, find_commune, position
 
@@ -77,8 +77,8 @@ def locate_place(text: str | None, lat: float | None, lon: float | None) -> Plac
 
 
 def distance_text(initiative) -> str:
-    """'3,2 km' (fr) / '3.2 km' (en)."""
-    return f"{number_format(round(initiative.distance_km, 1), 1)}\u00a0km"
+    """'3,2 km' (fr) / '3.2 km' (en), through the one typography helper."""
+    return format_quantity(round(initiative.distance_km, 1), "km")
 
 
 def reason(initiative) -> dict | None:

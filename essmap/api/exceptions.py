@@ -23,7 +23,9 @@ class ErrorSerializer(serializers.Serializer):
             "Vide pour les erreurs qui ne visent aucun paramètre (404, 403, 429…)."
         ),
     )
-    detail = serializers.CharField(help_text="Résumé lisible de l'erreur.")
+    detail = serializers.CharField(
+        help_text="Readable summary of the error (in the request's language)."
+    )
 
 
 def _flatten(detail, prefix: str = "") -> dict[str, list[str]]:

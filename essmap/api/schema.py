@@ -5,11 +5,11 @@ from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 from .exceptions import ErrorSerializer
 
 ERROR_DESCRIPTIONS = {
-    "400": "Paramètre ou champ invalide : `errors` nomme chaque paramètre fautif.",
-    "401": "Jeton absent (écritures) ou invalide.",
-    "403": "Droits insuffisants ou initiative hors de votre territoire.",
-    "404": "Objet inconnu ou non publié, ou page au-delà de la dernière.",
-    "429": "Trop de requêtes : réessayez après le délai indiqué par `Retry-After`.",
+    "400": "Invalid parameter or field: `errors` names each one.",
+    "401": "Missing (writes) or invalid token.",
+    "403": "Not allowed, or initiative outside your territory.",
+    "404": "Unknown or unpublished object, or page past the last one.",
+    "429": "Too many requests: retry after the delay given by `Retry-After`.",
 }
 READ_ERRORS = ("400", "401", "404", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "429")
@@ -41,7 +41,7 @@ class AutoSchema(SpectacularAutoSchema):
             responses[code] = body
         if self.method in ("GET", "HEAD") and "304" not in responses:
             responses["304"] = {
-                "description": "Not Modified : la copie du client (ETag / Last-Modified) "
-                "est à jour."
+                "description": "Not Modified: the client's copy (ETag / Last-Modified) is "
+                "up to date."
             }
         return responses

@@ -215,7 +215,8 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "essmap API",
-    "DESCRIPTION": "Initiatives de l'économie sociale et solidaire (ESS) par intercommunalité.",
+    "DESCRIPTION": "Social and solidarity economy (ESS) initiatives by intercommunalité "
+    "(French intercommunal authority). Field names and values are French where the data is.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -231,19 +232,21 @@ SPECTACULAR_SETTINGS = {
         "InitiativeStatusEnum": "initiatives.models.Initiative.Status",
         "PartnershipKindEnum": "initiatives.models.Partnership.Kind",
         "QualifierEnum": "initiatives.models.KeyFigure.Qualifier",
+        "MeasureEnum": "initiatives.models.KeyFigure.Measure",
+        "PartnershipRoleEnum": "initiatives.models.Partnership.Role",
         "IntercoKindEnum": "intercos.models.Interco.Kind",
         "GeoJSONFeatureCollectionTypeEnum": ["FeatureCollection"],
         "GeoJSONFeatureTypeEnum": ["Feature"],
         "GeoJSONPointTypeEnum": ["Point"],
     },
     "TAGS": [
-        {"name": "initiatives", "description": "Initiatives publiées : filtres, formats."},
-        {"name": "initiatives (écriture)", "description": "Agents d'interco, avec un jeton."},
-        {"name": "territoires", "description": "Intercommunalités et communes."},
-        {"name": "partenariats", "description": "Qui travaille avec qui."},
-        {"name": "chiffres clés", "description": "Chiffres sourcés."},
-        {"name": "sources", "description": "D'où viennent les informations."},
-        {"name": "référentiels", "description": "Thèmes."},
+        {"name": "initiatives", "description": "Published initiatives: filters, formats."},
+        {"name": "initiatives (écriture)", "description": "Interco staff, with a token."},
+        {"name": "territoires", "description": "Intercommunalités and communes."},
+        {"name": "partenariats", "description": "Who works with whom."},
+        {"name": "chiffres clés", "description": "Sourced figures."},
+        {"name": "sources", "description": "Where the information comes from."},
+        {"name": "référentiels", "description": "Themes."},
     ],
 }
 

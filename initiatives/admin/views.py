@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from initiatives import imports, services
 from initiatives.forms import ImportForm, RejectForm
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Theme
 
 from . import export
 
@@ -168,6 +168,7 @@ def import_file(model_admin, request):
         digest=stored["digest"] if report is not None and report.ok and stored else "",
         file_name=stored["name"] if stored else "",
         columns=imports.COLUMNS,
+        themes=Theme.objects.order_by("position", "name"),
         template_url=_url(model_admin, "import_template"),
         changelist_url=_url(model_admin, "changelist"),
     )

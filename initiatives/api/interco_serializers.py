@@ -21,11 +21,11 @@ class IntercoListSerializer(IntercoBriefSerializer):
     )
     seat = serializers.CharField(source="seat_id", read_only=True, allow_null=True, **doc("seat"))
     website = serializers.CharField(
-        read_only=True, help_text="Site web de l'intercommunalité (URL, ou vide)."
+        read_only=True, help_text="Website of the intercommunalité (URL, or empty)."
     )
     initiative_count = serializers.IntegerField(
         source="n_initiatives", read_only=True,
-        help_text="Nombre d'initiatives publiées situées dans l'interco ou qui la couvrent.",
+        help_text="Number of published initiatives located in the interco or serving it.",
     )  # fmt: skip
     url = serializers.SerializerMethodField(
         help_text="Adresse de la page de l'interco sur le site."
@@ -69,14 +69,14 @@ class IntercoFeaturePropertiesSerializer(serializers.Serializer):
     population = serializers.IntegerField(allow_null=True, **doc("population"))
     departements = serializers.ListField(child=serializers.CharField(), **doc("departements"))
     initiative_count = serializers.IntegerField(
-        help_text="Nombre d'initiatives publiées situées dans l'interco ou qui la couvrent."
+        help_text="Number of published initiatives located in the interco or serving it."
     )
     url = serializers.URLField(help_text="Adresse de la page de l'interco sur le site.")
 
 
 class IntercoFeatureSerializer(serializers.Serializer):
     type = serializers.ChoiceField(["Feature"], help_text="Toujours `Feature`.")
-    id = serializers.CharField(help_text="SIREN de l'intercommunalité.")
+    id = serializers.CharField(help_text="SIREN of the intercommunalité.")
     geometry = serializers.SerializerMethodField(**doc("contour"))
     properties = IntercoFeaturePropertiesSerializer(help_text="Attributs de l'interco.")
 
@@ -89,5 +89,5 @@ class IntercoFeatureSerializer(serializers.Serializer):
 class IntercoFeatureCollectionSerializer(serializers.Serializer):
     type = serializers.ChoiceField(["FeatureCollection"], help_text="Toujours `FeatureCollection`.")
     features = IntercoFeatureSerializer(
-        many=True, help_text="Une entité par interco qui a un contour."
+        many=True, help_text="One feature per interco with an outline."
     )

@@ -41,41 +41,41 @@ def _interco_last_modified():
 @extend_schema_view(
     list=extend_schema(
         tags=["territoires"],
-        summary="Intercommunalités (JSON, ou contours en GeoJSON)",
+        summary="Intercommunalités (JSON, or outlines as GeoJSON)",
         parameters=[
             OpenApiParameter(
                 "departement",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
-                description="Code d'un département touché par l'interco (`26`, `07`).",
+                description="Code of a département the interco covers (`26`, `07`).",
                 examples=[OpenApiExample("Ardèche", value="07")],
             ),
             OpenApiParameter(
                 "format",
                 {"type": "string", "enum": ["json", "geojson"]},
                 OpenApiParameter.QUERY,
-                description="`json` (défaut, paginé) ou `geojson` : FeatureCollection des "
-                "contours de toutes les intercos filtrées (sans pagination).",
+                description="`json` (default, paginated) or `geojson`: FeatureCollection of the "
+                "outlines of every filtered interco (no pagination).",
             ),
         ],  # fmt: skip
         responses={
             (200, "application/json"): IntercoListSerializer(many=True),
             (200, "application/geo+json"): OpenApiResponse(
                 IntercoFeatureCollectionSerializer,
-                description="FeatureCollection RFC 7946 des contours (intercos sans contour "
-                "omises).",
+                description="RFC 7946 FeatureCollection of the outlines (intercos without an "
+                "outline left out).",
             ),
         },
     ),
     retrieve=extend_schema(
         tags=["territoires"],
-        summary="Une intercommunalité, avec ses communes et ses chiffres clés",
+        summary="One intercommunalité, with its communes and key figures",
         parameters=[
             OpenApiParameter(
                 "siren",
                 OpenApiTypes.STR,
                 OpenApiParameter.PATH,
-                description="SIREN de l'intercommunalité (9 chiffres).",
+                description="SIREN of the intercommunalité (9 digits).",
                 examples=[OpenApiExample("CC Rhône Crussol", value="200041366")],
             )
         ],  # fmt: skip

@@ -57,28 +57,27 @@ class MapFeaturesView(ApiViewMixin, APIView):
 
     @extend_schema(
         operation_id="map_features",
-        summary="Marqueurs ou agrégats de la carte",
+        summary="Map markers or clusters",
         description=(
-            "Ce que contient l'emprise `bbox` au niveau de zoom `zoom`, avec les mêmes filtres "
-            "que la liste des initiatives. Renvoie une FeatureCollection GeoJSON : des "
-            f"marqueurs (`kind: marker`) quand les points sont peu nombreux, sinon des "
-            f"agrégats calculés en SQL sur une grille (`kind: cluster`, `count`, `bbox`) : "
-            f"chaque cellule touchée par l'emprise est comptée entière, si bien que des vues "
-            f"voisines au même zoom reçoivent les mêmes agrégats. "
-            f"Jamais plus de {MAX_FEATURES} entités."
+            "What the `bbox` box holds at zoom level `zoom`, with the same filters as the "
+            "list of initiatives. Returns a GeoJSON FeatureCollection: markers "
+            "(`kind: marker`) when the points are few, else clusters computed in SQL on a grid "
+            "(`kind: cluster`, `count`, `bbox`): every cell the box touches is counted whole, "
+            "so neighbouring views at the same zoom get the same clusters. "
+            f"Never more than {MAX_FEATURES} features."
         ),
         parameters=[
             OpenApiParameter(
                 "bbox",
                 OpenApiTypes.STR,
                 required=True,
-                description="ouest,sud,est,nord (degrés WGS 84), ex. 4.6,44.5,5.4,45.0",
+                description="west,south,east,north (WGS 84 degrees), e.g. 4.6,44.5,5.4,45.0",
             ),
             OpenApiParameter(
                 "zoom",
                 OpenApiTypes.INT,
                 required=True,
-                description=f"Niveau de zoom de la carte ({MIN_ZOOM} à {MAX_ZOOM}).",
+                description=f"Zoom level of the map ({MIN_ZOOM} to {MAX_ZOOM}).",
             ),
             *FILTER_PARAMETERS,
         ],

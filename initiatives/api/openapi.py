@@ -15,69 +15,69 @@ Q = OpenApiParameter.QUERY
 FILTER_PARAMETERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": MAX_TEXT}, Q,
-        description="Mots recherchés dans le nom, le résumé et la description, sans tenir "
-        "compte des accents ni des majuscules. Chaque mot doit être trouvé.",
+        description="Words searched in the name, summary and description, ignoring accents "
+        "and case. Every word must be found.",
         examples=[OpenApiExample("Énergie", value="énergie solidaire")],
     ),
     OpenApiParameter(
         "theme", {"type": "array", "items": {"type": "string"}}, Q, explode=True,
-        description="Slug d'un thème (voir `/api/v1/themes/`). Répétez le paramètre pour "
-        "plusieurs thèmes : une initiative qui porte l'un d'eux est retenue. Un thème "
-        "inconnu est une erreur 400.",
+        description="Slug of a theme (see `/api/v1/themes/`). Repeat the parameter for "
+        "several themes: an initiative with any of them matches. An unknown theme is a 400 "
+        "error.",
         examples=[OpenApiExample("Énergie", value=["energie"])],
     ),
     OpenApiParameter(
         "legal_form",
         {"type": "array", "items": {"type": "string", "enum": Initiative.LegalForm.values}},
         Q, explode=True,
-        description="Forme juridique ; répétez le paramètre pour en accepter plusieurs.",
+        description="Legal form; repeat the parameter to accept several.",
     ),
     OpenApiParameter(
         "interco", OpenApiTypes.STR, Q,
-        description="SIREN d'une intercommunalité : initiatives situées dans une de ses "
-        "communes ou qui la couvrent.",
+        description="SIREN of an intercommunalité: initiatives located in one of its "
+        "communes or serving it.",
         examples=[OpenApiExample("CC Rhône Crussol", value="200041366")],
     ),
     OpenApiParameter(
         "commune", OpenApiTypes.STR, Q,
-        description="Code INSEE de la commune où l'initiative est située.",
+        description="INSEE code of the commune where the initiative is located.",
         examples=[OpenApiExample("Guilherand-Granges", value="07102")],
     ),
     OpenApiParameter(
         "postcode", {"type": "string", "maxLength": 5}, Q,
-        description="Code postal de la commune de l'initiative.",
+        description="Postcode of the initiative's commune.",
         examples=[OpenApiExample("Guilherand-Granges", value="07500")],
     ),
     OpenApiParameter(
         "departement", OpenApiTypes.STR, Q,
-        description="Code du département de la commune de l'initiative (`26`, `07`).",
+        description="Code of the département of the initiative's commune (`26`, `07`).",
         examples=[OpenApiExample("Ardèche", value="07")],
     ),
     OpenApiParameter(
         "near", {"type": "string", "maxLength": 100}, Q,
-        description="Nom de commune (articles, traits d'union, « St », accents et une faute "
-        "de frappe tolérés) ou code postal à 5 chiffres : équivaut à `lat`/`lon` au centre de "
-        "cette commune (ignoré si `lat`/`lon` sont donnés). Inconnu, ou un numéro de "
-        "département seul : erreur 400. Trouve les initiatives dont le point est dans le rayon "
-        "et celles qui couvrent l'intercommunalité du lieu ou une intercommunalité dont une "
-        "commune a son centre dans le rayon (`match`, `reason`).",
+        description="Commune name (articles, hyphens, « St », accents and one typo are "
+        "tolerated) or a 5-digit postcode: same as `lat`/`lon` at the centre of that commune "
+        "(ignored when `lat`/`lon` are given). Unknown, or a lone département number: 400 "
+        "error. Finds the initiatives whose point is within the radius and those serving the "
+        "place's intercommunalité or an intercommunalité with a commune centre within the "
+        "radius (`match`, `reason`).",
         examples=[OpenApiExample("Crest", value="Crest")],
     ),
     OpenApiParameter(
         "lat", {"type": "number", "minimum": -90, "maximum": 90}, Q,
-        description="Latitude WGS 84 du point de recherche ; va avec `lon`. Active le "
-        "filtre de distance (`radius`) et renseigne `distance_km`.",
+        description="WGS 84 latitude of the search point; goes with `lon`. Turns on the "
+        "distance filter (`radius`) and fills `distance_km`.",
         examples=[OpenApiExample("Valence", value=44.9334)],
     ),
     OpenApiParameter(
         "lon", {"type": "number", "minimum": -180, "maximum": 180}, Q,
-        description="Longitude WGS 84 du point de recherche ; va avec `lat`.",
+        description="WGS 84 longitude of the search point; goes with `lat`.",
         examples=[OpenApiExample("Valence", value=4.8924)],
     ),
     OpenApiParameter(
         "radius", {"type": "number", "minimum": 0, "maximum": MAX_RADIUS_KM}, Q,
-        description=f"Rayon de recherche autour de `lat`/`lon` en kilomètres (20 par "
-        f"défaut, {MAX_RADIUS_KM} au plus).",
+        description=f"Search radius around `lat`/`lon` in kilometres (20 by default, "
+        f"{MAX_RADIUS_KM} at most).",
         examples=[OpenApiExample("10 km", value=10)],
     ),
     OpenApiParameter(
@@ -87,32 +87,31 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "bbox", OpenApiTypes.STR, Q,
-        description="Emprise `ouest,sud,est,nord` en degrés WGS 84 (ordre de la RFC 7946). "
-        "Une boîte inversée ou hors limites est une erreur 400.",
+        description="Box `west,south,east,north` in WGS 84 degrees (RFC 7946 order). An "
+        "inverted or out-of-range box is a 400 error.",
         examples=[OpenApiExample("Valence et Guilherand-Granges", value="4.80,44.88,4.95,44.98")],
     ),
     OpenApiParameter(
         "updated_since", OpenApiTypes.DATETIME, Q,
-        description="Seulement les fiches modifiées depuis cette date (ISO 8601), pour une "
-        "synchronisation incrémentale.",
+        description="Only records changed since this date (ISO 8601), for incremental "
+        "synchronisation.",
         examples=[OpenApiExample("Depuis 2026", value="2026-01-01T00:00:00Z")],
     ),
     OpenApiParameter(
         "ordering",
         {"type": "string", "enum": ["relevance", "distance", "name", "-updated"]}, Q,
-        description="Tri : `name` (nom), `distance` (avec un lieu : points dans le rayon du "
-        "plus proche au plus loin, puis les initiatives qui couvrent l'intercommunalité du "
-        "lieu, puis celles qui couvrent une intercommunalité dans le rayon ; sans lieu : "
-        "pertinence), `-updated` (plus récentes d'abord), `relevance` (pertinence des mots de "
-        "`q`). Par défaut : pertinence avec `q`, distance avec un lieu, sinon nom. Interdit en "
-        "mode curseur.",
+        description="Order: `name` (French alphabetical order), `distance` (with a place: "
+        "points within the radius nearest first, then initiatives serving the place's "
+        "intercommunalité, then those serving an intercommunalité within the radius; without "
+        "a place: relevance), `-updated` (most recent first), `relevance` (of the words of "
+        "`q`). Default: relevance with `q`, distance with a place, else name. Not allowed with "
+        "the cursor.",
     ),
     OpenApiParameter(
         "format", {"type": "string", "enum": ["json", "geojson", "csv"]}, Q,
-        description="`json` (défaut, paginé), `geojson` (FeatureCollection RFC 7946 de tout "
-        "le jeu filtré, initiatives placées seulement, coordonnées [lon, lat]) ou `csv` "
-        "(tout le jeu filtré, UTF-8 avec BOM, séparateur `;`). Les exports ignorent la "
-        "pagination.",
+        description="`json` (default, paginated), `geojson` (RFC 7946 FeatureCollection of the "
+        "whole filtered set, located initiatives only, [lon, lat] coordinates) or `csv` (the "
+        "whole filtered set, UTF-8 with BOM, `;` separator). Exports ignore pagination.",
     ),
 ]  # fmt: skip
 
@@ -236,7 +235,7 @@ class PointGeometrySerializer(serializers.Serializer):
     type = serializers.ChoiceField(["Point"], help_text="Toujours `Point`.")
     coordinates = serializers.ListField(
         child=serializers.FloatField(), min_length=2, max_length=2,
-        help_text="[longitude, latitude] en degrés WGS 84 (RFC 7946 §3.1.1).",
+        help_text="[longitude, latitude] in WGS 84 degrees (RFC 7946 §3.1.1).",
     )  # fmt: skip
 
 
@@ -246,7 +245,7 @@ class InitiativeFeaturePropertiesSerializer(serializers.Serializer):
     summary = serializers.CharField(**doc("summary"))
     kind = serializers.CharField(**doc("kind"))
     legal_form = serializers.CharField(**doc("legal_form"))
-    themes = serializers.ListField(child=serializers.CharField(), help_text="Slugs des thèmes.")
+    themes = serializers.ListField(child=serializers.CharField(), help_text="Slugs of the themes.")
     commune_insee = serializers.CharField(allow_null=True, **doc("insee"))
     commune = serializers.CharField(allow_null=True, **doc("commune_name"))
     interco_siren = serializers.CharField(allow_null=True, **doc("siren"))
@@ -263,12 +262,14 @@ class InitiativeFeaturePropertiesSerializer(serializers.Serializer):
 
 class InitiativeFeatureSerializer(serializers.Serializer):
     type = serializers.ChoiceField(["Feature"], help_text="Toujours `Feature`.")
-    id = serializers.CharField(help_text="Slug de l'initiative.")
+    id = serializers.CharField(help_text="Slug of the initiative.")
     geometry = PointGeometrySerializer(help_text="Point de l'initiative.")
     properties = InitiativeFeaturePropertiesSerializer(help_text="Attributs de l'initiative.")
 
 
 @extend_schema_serializer(many=False)
 class InitiativeFeatureCollectionSerializer(serializers.Serializer):
-    type = serializers.ChoiceField(["FeatureCollection"], help_text="Toujours `FeatureCollection`.")
-    features = InitiativeFeatureSerializer(many=True, help_text="Une entité par initiative placée.")
+    type = serializers.ChoiceField(["FeatureCollection"], help_text="Always `FeatureCollection`.")
+    features = InitiativeFeatureSerializer(
+        many=True, help_text="One feature per located initiative."
+    )

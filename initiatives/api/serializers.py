@@ -88,12 +88,13 @@ class PartnershipSerializer(serializers.ModelSerializer):
     class Meta:
         model = Partnership
         fields = [
-            "id", "kind", "initiative", "partner_type", "partner_interco", "partner_initiative",
-            "start_year", "end_year", "description", "source",
+            "id", "kind", "role", "initiative", "partner_type", "partner_interco",
+            "partner_initiative", "start_year", "end_year", "description", "source",
         ]  # fmt: skip
         extra_kwargs = described(
-            "start_year", "end_year", id="partnership_id", description="partnership_description"
-        )
+            "start_year", "end_year", id="partnership_id", description="partnership_description",
+            role="partnership_role",
+        )  # fmt: skip
 
     @extend_schema_field({"type": "string", "enum": ["interco", "initiative"]})
     def get_partner_type(self, obj) -> str:
@@ -117,12 +118,14 @@ class KeyFigureSerializer(serializers.ModelSerializer):
     class Meta:
         model = KeyFigure
         fields = [
-            "id", "label", "value", "qualifier", "unit", "year", "period", "scope",
-            "initiative", "interco", "departement", "source", "note",
+            "id", "label", "label_en", "measure", "value", "qualifier", "unit", "unit_en",
+            "year", "period", "period_en", "scope", "initiative", "interco", "departement",
+            "source", "note",
         ]  # fmt: skip
         extra_kwargs = described(
-            "qualifier", "unit", "year", "period", "note", id="figure_id", label="figure_label"
-        )
+            "qualifier", "unit", "year", "period", "note", "label_en", "unit_en", "period_en",
+            "measure", id="figure_id", label="figure_label",
+        )  # fmt: skip
 
     @extend_schema_field(
         {"type": "string", "enum": ["initiative", "interco", "departement", "territory"]}
@@ -240,23 +243,23 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
 
     themes = serializers.SlugRelatedField(
         slug_field="slug", queryset=Theme.objects.all(), many=True, required=False,
-        help_text="Slugs des thèmes (voir `/api/v1/themes/`).",
+        help_text="Slugs of the themes (see `/api/v1/themes/`).",
     )  # fmt: skip
     coverage = serializers.PrimaryKeyRelatedField(
         queryset=Interco.objects.all(), many=True, required=False,
-        help_text="SIREN des intercommunalités couvertes.",
+        help_text="SIRENs of the intercommunalités served.",
     )  # fmt: skip
     commune = serializers.PrimaryKeyRelatedField(
         queryset=Commune.objects.all(), required=False, allow_null=True,
-        help_text="Code INSEE de la commune où l'initiative est située.",
+        help_text="INSEE code of the commune where the initiative is located.",
     )  # fmt: skip
     carried_by = LinkableInitiativeField(
         slug_field="slug", queryset=Initiative.objects.all(), required=False, allow_null=True,
-        help_text="Slug de la structure qui porte ce projet ou ce service.",
+        help_text="Slug of the organisation that runs (porte) this project or service.",
     )  # fmt: skip
     carried_by_interco = serializers.PrimaryKeyRelatedField(
         queryset=Interco.objects.all(), required=False, allow_null=True,
-        help_text="SIREN de l'intercommunalité qui porte ce projet ou ce service.",
+        help_text="SIREN of the intercommunalité that runs (porte) this project or service.",
     )  # fmt: skip
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True,

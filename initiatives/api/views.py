@@ -56,7 +56,7 @@ from .subfilters import KeyFigureFilterSet, PartnershipFilterSet
 
 SLUG = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH,
-    description="Slug de l'initiative.", examples=[],
+    description="Slug of the initiative.", examples=[],
 )  # fmt: skip
 LIST_RESPONSES = {
     (200, "application/json"): InitiativeListSerializer(many=True),
@@ -64,7 +64,7 @@ LIST_RESPONSES = {
         InitiativeFeatureCollectionSerializer, description="FeatureCollection RFC 7946."
     ),
     (200, "text/csv"): OpenApiResponse(
-        OpenApiTypes.STR, description="CSV UTF-8 avec BOM, séparateur `;`, ligne d'en-tête."
+        OpenApiTypes.STR, description="CSV, UTF-8 with BOM, `;` separator, header line."
     ),
 }
 
@@ -97,14 +97,14 @@ def _write_schema(summary: str, **kwargs):
 @extend_schema_view(
     list=extend_schema(
         tags=["initiatives"],
-        summary="Initiatives publiées (filtres, pagination, JSON/GeoJSON/CSV)",
+        summary="Published initiatives (filters, pagination, JSON/GeoJSON/CSV)",
         parameters=FILTER_PARAMETERS,
         responses=LIST_RESPONSES,
         examples=[LIST_EXAMPLE],
     ),
     retrieve=extend_schema(
         tags=["initiatives"],
-        summary="Une initiative publiée, avec partenaires et chiffres clés",
+        summary="One published initiative, with partners and key figures",
         parameters=[SLUG],
         responses=InitiativeDetailSerializer,
         examples=[DETAIL_EXAMPLE],
@@ -282,7 +282,7 @@ class _ReadOnlyListViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        tags=["référentiels"], summary="Thèmes (avec le nombre d'initiatives publiées)"
+        tags=["référentiels"], summary="Themes (with the number of published initiatives)"
     )
 )
 class ThemeViewSet(_ReadOnlyListViewSet):
@@ -295,7 +295,7 @@ class ThemeViewSet(_ReadOnlyListViewSet):
 
 @extend_schema_view(
     list=extend_schema(
-        tags=["partenariats"], summary="Partenariats entre initiatives publiées et intercos"
+        tags=["partenariats"], summary="Partnerships between published initiatives and intercos"
     )
 )
 class PartnershipViewSet(_ReadOnlyListViewSet):
@@ -306,7 +306,7 @@ class PartnershipViewSet(_ReadOnlyListViewSet):
         return partnership_public_list()
 
 
-@extend_schema_view(list=extend_schema(tags=["chiffres clés"], summary="Chiffres clés sourcés"))
+@extend_schema_view(list=extend_schema(tags=["chiffres clés"], summary="Sourced key figures"))
 class KeyFigureViewSet(_ReadOnlyListViewSet):
     serializer_class = KeyFigureSerializer
     filterset_class = KeyFigureFilterSet
@@ -316,16 +316,16 @@ class KeyFigureViewSet(_ReadOnlyListViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(tags=["sources"], summary="Sources des informations et des chiffres"),
+    list=extend_schema(tags=["sources"], summary="Sources of the information and figures"),
     retrieve=extend_schema(
         tags=["sources"],
-        summary="Une source",
+        summary="One source",
         parameters=[
             OpenApiParameter(
                 "id",
                 OpenApiTypes.INT,
                 OpenApiParameter.PATH,
-                description="Identifiant de la source.",
+                description="Identifier of the source.",
             )
         ],
     ),

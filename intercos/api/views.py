@@ -24,15 +24,14 @@ from .serializers import (
 @extend_schema_view(
     list=extend_schema(
         tags=["territoires"],
-        summary="Communes : recherche par nom ou code postal (autocomplétion)",
+        summary="Communes: search by name or postcode (autocomplete)",
         parameters=[
             OpenApiParameter(
                 "q",
                 {"type": "string", "maxLength": 100},
                 OpenApiParameter.QUERY,
-                description="Partie du nom sans tenir compte des accents (les noms qui "
-                "commencent par le terme d'abord, puis les plus peuplées), ou début du code "
-                "postal.",
+                description="Part of the name, accents ignored (names starting with the term "
+                "first, then the most populated), or the start of a postcode.",
                 examples=[
                     OpenApiExample("Nom", value="guilherand"),
                     OpenApiExample("Code postal", value="075"),
@@ -42,13 +41,13 @@ from .serializers import (
                 "departement",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
-                description="Code du département.",
+                description="Code of the département.",
             ),
             OpenApiParameter(
                 "interco",
                 OpenApiTypes.STR,
                 OpenApiParameter.QUERY,
-                description="SIREN de l'intercommunalité.",
+                description="SIREN of the intercommunalité.",
                 examples=[OpenApiExample("CC Rhône Crussol", value="200041366")],
             ),
         ],  # fmt: skip

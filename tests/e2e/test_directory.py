@@ -61,7 +61,7 @@ def test_near_crest_within_20_km_shows_distances_in_order(page, live_server, ter
         "els => els.map(e => e.dataset.km)"
     )]  # fmt: skip
     assert distances == sorted(distances) and distances[-1] <= 20
-    expect(page.locator("#results .reason-point").first).to_contain_text("à 0,0\xa0km")
+    expect(page.locator("#results .reason-point").first).to_contain_text("à 0\xa0km")
     # The searched place and its radius are on the map.
     expect(page.locator("#map .place-pin")).to_have_count(1)
     expect(page.locator("#map path.leaflet-interactive, #map path")).not_to_have_count(0)
