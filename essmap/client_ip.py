@@ -19,6 +19,7 @@ from functools import lru_cache
 from django.conf import settings
 
 ATTRIBUTE = "_essmap_client_ip"
+UNKNOWN = "unknown"
 
 
 def _valid(value: str) -> str | None:
@@ -45,8 +46,8 @@ def _trusted(address: str, networks) -> bool:
 
 def derive(remote_addr: str, forwarded_for: str, *, count: int, trusted: tuple[str, ...]) -> str:
     """The client address from the socket peer and the X-Forwarded-For header (pure)."""
-    remote = _valid(remote_addr or "") or "unknown"
-    if remote == "unknown" or not (count or trusted):
+    remote = _valid(remote_addr or "") or UNKNOWN
+    if remote == UNKNOWN or not (count or trusted):
         return remote
     hops = [part for part in (forwarded_for or "").split(",") if part.strip()]
     chain = [*hops, remote]  # left: farthest from us; right: the socket peer
@@ -85,3 +86,11 @@ def client_ip(request) -> str:
         )
         setattr(request, ATTRIBUTE, value)
     return value
+
+
+def axes_client_ip(request) -> str | None:
+    """The same address for django-axes, None when unknown: its columns hold IP addresses only
+    (PostgreSQL's inet refuses "unknown"; a request built without REMOTE_ADDR, as by the test
+    client's login, has none)."""
+    value = client_ip(request)
+    return None if value == UNKNOWN else value

@@ -160,7 +160,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "essmap.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "essmap.client_ip.axes_client_ip"
 
 # Map: tiles are a setting (OpenStreetMap by default; IGN Plan documented in README).
 MAP_TILES_URL = env_str("MAP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

@@ -2,7 +2,9 @@
 
 import pytest
 
-from essmap.client_ip import derive
+from django.test import RequestFactory
+
+from essmap.client_ip import axes_client_ip, derive
 from tests import factories
 
 PROXY = "10.0.0.5"
@@ -84,3 +86,11 @@ def test_login_lockout_keys_on_the_client_behind_the_proxy(client, settings):
     assert attempt("203.0.113.66", "correct-horse-battery").status_code == 429
     # The attacker's failures do not lock alice out from her own address behind the same proxy.
     assert attempt("198.51.100.20", "correct-horse-battery").status_code == 302
+
+
+def test_axes_gets_no_address_rather_than_unknown():
+    # axes stores the address in an IP column (inet on PostgreSQL): "unknown" would crash a login.
+    request = RequestFactory().get("/")
+    del request.META["REMOTE_ADDR"]
+    assert axes_client_ip(request) is None
+    assert axes_client_ip(RequestFactory().get("/", REMOTE_ADDR="192.0.2.7")) == "192.0.2.7"
