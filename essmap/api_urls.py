@@ -15,7 +15,7 @@ urlpatterns = [
     path("", include("initiatives.api.urls")),
     path("", include("initiatives.api.interco_urls")),
     path("", include("intercos.api.urls")),
-    path("", include("opendata.api.urls")),
+    path("", include("initiatives.opendata.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "docs/",

@@ -21,7 +21,7 @@ urlpatterns = [
 # Pages: French at /, English at /en/ (a link carries its language).
 urlpatterns += i18n_patterns(
     path("", include("initiatives.suggest_urls")),
-    path("", include("opendata.urls")),
+    path("", include("initiatives.opendata.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),

@@ -31,7 +31,7 @@ INSTALLED_APPS = [
     "essmap.apps.EssmapConfig",
     "intercos",
     "initiatives",
-    "opendata",
+    "initiatives.opendata",
 ]
 
 MIDDLEWARE = [

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from playwright.sync_api import expect
 
-from opendata.models import AlertSubscription, ChangeReport
+from initiatives.opendata.models import AlertSubscription, ChangeReport
 from tests import factories
 from tests.e2e.test_directory import assert_clean  # axe_script: tests/e2e/conftest.py
 

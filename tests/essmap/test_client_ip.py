@@ -1,7 +1,6 @@
 """One client-address rule (essmap.client_ip) used by throttles, the suggestion limit and axes."""
 
 import pytest
-
 from django.test import RequestFactory
 
 from essmap.client_ip import axes_client_ip, derive

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from initiatives.models import Initiative
-from opendata.alerts import alerts_send, last_period
-from opendata.models import AlertDelivery, AlertSubscription
+from initiatives.opendata.alerts import alerts_send, last_period
+from initiatives.opendata.models import AlertDelivery, AlertSubscription
 from tests import factories
 
 pytestmark = pytest.mark.django_db

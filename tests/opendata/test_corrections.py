@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from initiatives import suggest_views
 from initiatives.models import Initiative
-from opendata.models import ChangeReport
+from initiatives.opendata.models import ChangeReport
 from tests import factories
 
 pytestmark = pytest.mark.django_db

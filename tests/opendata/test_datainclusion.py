@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from bench.generate_synthetic import Command as GenerateSynthetic
 from initiatives.models import Initiative
-from opendata import datainclusion, files
+from initiatives.opendata import datainclusion, files
 from tests import factories
 
 pytestmark = pytest.mark.django_db

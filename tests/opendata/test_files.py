@@ -10,8 +10,8 @@ from django.core.management import call_command
 from frictionless import Resource, Schema, validate
 
 from initiatives.models import Initiative, KeyFigure
-from opendata import files
-from opendata.catalogue import table_schema
+from initiatives.opendata import files
+from initiatives.opendata.catalogue import table_schema
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from initiatives import services
-from opendata.freshness import freshness_digest_send
-from opendata.models import FreshnessDigestLog
+from initiatives.opendata.freshness import freshness_digest_send
+from initiatives.opendata.models import FreshnessDigestLog
 from tests import factories
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata.alerts import alerts_send
-from opendata.models import AlertSubscription
+from initiatives.opendata.alerts import alerts_send
+from initiatives.opendata.models import AlertSubscription
 
 
 class Command(BaseCommand):

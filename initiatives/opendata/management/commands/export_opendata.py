@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from opendata.files import opendata_build, opendata_dir
+from initiatives.opendata.files import opendata_build, opendata_dir
 
 
 class Command(BaseCommand):

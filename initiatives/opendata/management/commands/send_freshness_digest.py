@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from opendata.freshness import freshness_digest_send
+from initiatives.opendata.freshness import freshness_digest_send
 
 
 class Command(BaseCommand):

@@ -6,5 +6,6 @@ class OpendataConfig(AppConfig):
     """Open data files, the data·inclusion export, feeds and e-mail alerts."""
 
     default_auto_field = "django.db.models.BigAutoField"
-    name = "opendata"
+    name = "initiatives.opendata"
+    label = "opendata"
     verbose_name = _("Données ouvertes, alertes et signalements")
