@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from essmap.text import normalize
 from intercos.models import Commune
 
-from . import import_cells, rules, services
+from . import import_cells, location, rules, services
 from .import_files import ImportFileError, read_rows
 from .models import Initiative, Theme
 from .selectors import initiatives_for_user
@@ -79,6 +79,7 @@ class RowResult:
     existing: Initiative | None = None
     fields: dict[str, Any] = field(default_factory=dict)
     themes: list[Theme] | None = None
+    point: str = ""  # once saved: exact | approximate (the commune's centre) | "" (no point)
 
     @property
     def status_after(self) -> str:
@@ -90,10 +91,8 @@ class RowResult:
         return str(dict(Initiative.Status.choices).get(self.status_after, ""))
 
     @property
-    def has_point(self) -> bool:
-        if self.fields.get("latitude") is not None:
-            return True
-        return bool(self.existing and self.existing.has_point)
+    def approximate_point(self) -> bool:
+        return self.point == "approximate"
 
 
 @dataclass
@@ -124,9 +123,14 @@ class ImportReport:
         return sum(1 for r in self.rows if not r.errors and r.status_after == "published")
 
     @property
+    def approximate_points(self) -> int:
+        """Rows that will be placed at their commune's centre (no coordinates of their own)."""
+        return sum(1 for r in self.rows if not r.errors and r.point == "approximate")
+
+    @property
     def without_point(self) -> int:
-        """Rows that will have no point of their own on the map."""
-        return sum(1 for r in self.rows if not r.errors and not r.has_point)
+        """Rows that will have no point at all on the map."""
+        return sum(1 for r in self.rows if not r.errors and not r.point)
 
 
 # --- reading ------------------------------------------------------------------------------
@@ -223,6 +227,9 @@ class _Context:
         self.communes_by_name: dict[str, list[Commune]] = {}
         for commune in communes.filter(search_name__in=names):
             self.communes_by_name.setdefault(commune.search_name, []).append(commune)
+        self.communes = dict(self.communes_by_code)
+        for commune in (c for found in self.communes_by_name.values() for c in found):
+            self.communes[commune.pk] = commune
         sirets = {r["siret"].replace(" ", "") for r in rows if r.get("siret")}
         keys = {normalize(r["nom"]) for r in rows if r.get("nom")}
         # Only records the user may edit are matched: another territory's record is, for
@@ -234,6 +241,13 @@ class _Context:
         self.by_name: dict[tuple, Initiative] = {}
         for obj in editable.filter(search_name__in=keys).order_by("-pk"):
             self.by_name[(obj.commune_id, obj.search_name)] = obj
+
+    def centre_of(self, commune_id: str | None) -> tuple[float, float] | None:
+        """location.commune_centre, answered from the communes loaded for this file."""
+        commune = self.communes.get(commune_id) if commune_id else None
+        if commune is None or commune.centre_lat is None or commune.centre_lon is None:
+            return None
+        return (commune.centre_lat, commune.centre_lon)
 
     def moderates(self, commune: Commune) -> bool:
         key = commune.interco_id
@@ -369,6 +383,7 @@ def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
     candidate = copy.copy(existing) if existing else Initiative(slug="import")
     for key, value in fields.items():
         setattr(candidate, key, value)
+    _settle_point(candidate, existing, ctx, result)
     invalid: set[str] = set()
     try:
         # The commune comes from the database and the slug is not imported; the unique
@@ -387,6 +402,16 @@ def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
     result.fields = fields
     result.themes = themes
     return result
+
+
+def _settle_point(candidate: Initiative, existing, ctx: _Context, result: RowResult) -> None:
+    """Where the row will be on the map, by the rule every write applies (location.py)."""
+    previous = None
+    if existing is not None and existing.approximate_point and existing.has_point:
+        previous = (existing.latitude, existing.longitude)  # = stored_approximate_point()
+    location.settle_point(candidate, previous=previous, centre_of=ctx.centre_of)
+    if candidate.latitude is not None and candidate.longitude is not None:
+        result.point = "approximate" if candidate.approximate_point else "exact"
 
 
 def _row_keys(fields: dict, commune, existing) -> Iterable[tuple]:

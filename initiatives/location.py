@@ -13,6 +13,8 @@ An approximate point nobody changed follows the commune: change the commune and 
 moves to the new centre.
 """
 
+from collections.abc import Callable
+
 from django.db import transaction
 
 from intercos.models import Commune
@@ -43,8 +45,16 @@ def stored_approximate_point(initiative: Initiative) -> tuple[float, float] | No
     return row
 
 
-def settle_point(initiative: Initiative, *, previous: tuple[float, float] | None) -> None:
-    """Apply the rule above; `previous` is `stored_approximate_point()` read before the write."""
+def settle_point(
+    initiative: Initiative,
+    *,
+    previous: tuple[float, float] | None,
+    centre_of: Callable[[str | None], tuple[float, float] | None] = commune_centre,
+) -> None:
+    """Apply the rule above; `previous` is `stored_approximate_point()` read before the write.
+
+    `centre_of` looks up a commune's centre (the import's preview passes the communes it has
+    already loaded, so that checking a file costs no query per row)."""
     point = (initiative.latitude, initiative.longitude)
     if previous is not None and point == tuple(previous):
         point = (None, None)  # the approximate point sent back unchanged: not an address
@@ -53,7 +63,7 @@ def settle_point(initiative: Initiative, *, previous: tuple[float, float] | None
         return
     if point[0] is not None or point[1] is not None:
         return  # half a point: left for validation to refuse
-    centre = commune_centre(initiative.commune_id)
+    centre = centre_of(initiative.commune_id)
     initiative.latitude, initiative.longitude = centre if centre else (None, None)
     initiative.approximate_point = centre is not None
 

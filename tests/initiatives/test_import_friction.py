@@ -85,4 +85,39 @@ def test_import_page_lists_themes_and_says_what_will_be_published(client, staff)
     # A moderator's import publishes at once: the preview says so, row by row too.
     assert "1 fiche sera publiée dès l’enregistrement" in html
     assert "<td>Publiée</td>" in html
-    assert "1 fiche n’aura pas de point à elle sur la carte" in html
+    # No coordinates but a commune with a centre: placed approximately, and the preview says so.
+    assert "1 fiche sera placée approximativement, au centre de sa commune" in html
+    assert "<td>approximatif (centre de la commune)</td>" in html
+
+
+def test_preview_says_which_rows_get_an_approximate_point_as_the_write_will(staff):
+    crest = Initiative._meta.get_field("commune").related_model.objects.get(pk="26108")
+    factories.commune(name="Sans Centre", insee="26999", postcodes="26400",
+                      departement=crest.departement, interco=crest.interco)  # fmt: skip
+    placed = factories.initiative(name="Déjà placée", commune=crest, latitude=44.75, longitude=5.1)
+    content = xlsx(
+        ("Nom", "Commune INSEE", "Latitude", "Longitude"),
+        ("Avec coordonnées", "26108", "44.73", "5.03"),
+        ("Commune seule", "26108", "", ""),
+        ("Commune sans centre", "26999", "", ""),
+        ("Déjà placée", "26108", "", ""),  # an update keeps its exact point
+    )
+    preview = import_preview(user=staff, filename="liste.xlsx", content=content)
+    assert preview.ok, [r.errors for r in preview.rows]
+    points = {row.name: row.point for row in preview.rows}
+    assert points == {
+        "Avec coordonnées": "exact",
+        "Commune seule": "approximate",
+        "Commune sans centre": "",
+        "Déjà placée": "exact",
+    }
+    assert (preview.approximate_points, preview.without_point) == (1, 1)
+    # What the preview announced is what the write (services._apply → location) does.
+    assert import_apply(user=staff, filename="liste.xlsx", content=content).applied
+    saved = {i.name: i for i in Initiative.objects.all()}
+    for name, point in points.items():
+        record = saved[name]
+        assert record.approximate_point is (point == "approximate"), name
+        assert record.has_point is bool(point), name
+    placed.refresh_from_db()
+    assert (placed.latitude, placed.longitude) == (44.75, 5.1)
