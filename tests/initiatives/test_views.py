@@ -263,3 +263,33 @@ def test_a_shared_map_view_reopens_on_the_same_box(client, directory_data):
     assert names(response) == ["Énergie Solidaire"]
     assert response.context["map_config"]["bounds"] == [4.9, 44.6, 5.1, 44.8]
     assert 'name="bbox" value="4.9,44.6,5.1,44.8"' in response.content.decode()
+
+
+def test_printed_count_matches_the_list_and_the_map_and_says_how_many_have_no_point(client):
+    """Same filters for page and map: 3 results, one serving its interco without a point."""
+    ic = factories.interco(name="CC du Crestois", centre_lat=44.75, centre_lon=5.1)
+    crest = factories.commune(name="Crest", interco=ic, centre_lat=CREST[0], centre_lon=CREST[1])
+    energie = factories.theme("energie", "Énergie")
+    food = factories.theme("alimentation", "Alimentation")
+    factories.initiative(name="Exacte", commune=crest, latitude=44.73, longitude=5.03,
+                         themes=[energie])  # fmt: skip
+    factories.initiative(name="Approximative", commune=crest, themes=[energie])  # centre
+    factories.initiative(name="Territoire", coverage=[ic], themes=[energie])  # no point
+    factories.initiative(name="Autre thème", commune=crest, themes=[food])  # filtered out
+    filters = {"theme": "energie"}
+
+    html = client.get(reverse("initiatives:directory"), filters).content.decode()
+    count = re.search(r'<p class="count" id="results-count">(.*?)</p>', html, re.S).group(1)
+    printed = int(re.match(r"(\d+) initiatives", count).group(1))
+    without_point = re.search(r"dont (\d+) sans point sur la carte", count)
+    assert without_point, count
+    listed = re.findall(r'<li class="card">', html)
+
+    features = client.get(
+        "/api/v1/map/", {**filters, "bbox": "4.5,44.5,5.5,45.0", "zoom": "10"}
+    ).json()["features"]
+    markers = [f for f in features if f["properties"]["kind"] == "marker"]
+    served = sum(f["properties"]["count"] for f in features if f["properties"]["kind"] == "area")
+
+    assert printed == len(listed) == len(markers) + served == 3
+    assert int(without_point.group(1)) == served == 1
