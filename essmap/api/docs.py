@@ -91,7 +91,7 @@ FIELDS = {
     "figure_id": "Identifier of the key figure.",
     "figure_label": "Label of the figure (French).",
     "value": "Numeric value.",
-    "qualifier": "Qualifier: empty (exact), `more_than` (plus de), `about` (environ).",
+    "qualifier": "Qualifier: empty (exact), `more_than` (« plus de »), `about` (« environ »).",
     "unit": "Unit (€, emplois, foyers, %…), in French.",
     "period": "Period covered (free text, e.g. « 2022-2023 »).",
     "label_en": "Label of the figure in English (empty when not translated).",

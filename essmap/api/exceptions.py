@@ -18,9 +18,9 @@ class ErrorSerializer(serializers.Serializer):
     errors = serializers.DictField(
         child=serializers.ListField(child=serializers.CharField()),
         help_text=(
-            "Messages par paramètre ou champ fautif (`page`, `bbox`, `theme`…). "
-            "`non_field_errors` regroupe les erreurs qui ne visent pas un champ. "
-            "Vide pour les erreurs qui ne visent aucun paramètre (404, 403, 429…)."
+            "Messages by faulty parameter or field (`page`, `bbox`, `theme`…). "
+            "`non_field_errors` holds the errors about no single field. "
+            "Empty for errors about no parameter (404, 403, 429…)."
         ),
     )
     detail = serializers.CharField(

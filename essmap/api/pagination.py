@@ -50,25 +50,25 @@ def _envelope_schema(schema, next_example: str, previous_example: str) -> dict:
         "properties": {
             "count": {
                 "type": "integer",
-                "description": "Nombre total de résultats pour ces filtres.",
+                "description": "Total number of results for these filters.",
                 "example": 42,
             },
             "next": {
                 "type": "string",
                 "nullable": True,
                 "format": "uri",
-                "description": "Adresse de la page suivante, `null` sur la dernière page.",
+                "description": "Address of the next page, `null` on the last page.",
                 "example": next_example,
             },
             "previous": {
                 "type": "string",
                 "nullable": True,
                 "format": "uri",
-                "description": "Adresse de la page précédente, `null` sur la première page.",
+                "description": "Address of the previous page, `null` on the first page.",
                 "example": previous_example,
             },
             "results": (
-                {**schema, "description": "Les résultats de cette page."}
+                {**schema, "description": "The results of this page."}
                 if isinstance(schema, dict)
                 else schema  # drf-spectacular's sentinel when it builds examples
             ),
@@ -153,9 +153,9 @@ class EnvelopePagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "`page` (défaut) : pages numérotées avec `page` et `page_size`. "
-                    "`cursor` : liens opaques `next` triés par identifiant interne, stables "
-                    "pendant un parcours complet du jeu de données."
+                    "`page` (default): numbered pages with `page` and `page_size`. "
+                    "`cursor`: opaque `next` links ordered by internal identifier, stable "
+                    "through a complete walk of the data set."
                 ),
                 "schema": {"type": "string", "enum": list(MODES)},
             },
@@ -164,8 +164,8 @@ class EnvelopePagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Numéro de page (à partir de 1). Une page au-delà de la dernière "
-                    "renvoie 404 avec `errors.page`."
+                    "Page number (from 1). A page beyond the last one answers 404 with "
+                    "`errors.page`."
                 ),
                 "schema": {"type": "integer", "minimum": 1},
             },
@@ -173,8 +173,8 @@ class EnvelopePagination(PageNumberPagination):
                 "name": "page_size",
                 "required": False,
                 "in": "query",
-                "description": f"Résultats par page, de 1 à {MAX_PAGE_SIZE} "
-                f"({DEFAULT_PAGE_SIZE} par défaut).",
+                "description": f"Results per page, 1 to {MAX_PAGE_SIZE} "
+                f"({DEFAULT_PAGE_SIZE} by default).",
                 "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE},
             },
             {
@@ -182,8 +182,8 @@ class EnvelopePagination(PageNumberPagination):
                 "required": False,
                 "in": "query",
                 "description": (
-                    "Curseur opaque (mode `pagination=cursor`) : reprenez tel quel le lien "
-                    "`next` de la réponse précédente."
+                    "Opaque cursor (`pagination=cursor` mode): follow the previous answer's "
+                    "`next` link as it is."
                 ),
                 "schema": {"type": "string"},
             },

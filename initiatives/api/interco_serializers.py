@@ -28,7 +28,7 @@ class IntercoListSerializer(IntercoBriefSerializer):
         help_text="Number of published initiatives located in the interco or serving it.",
     )  # fmt: skip
     url = serializers.SerializerMethodField(
-        help_text="Adresse de la page de l'interco sur le site."
+        help_text="Address of the interco's page on the site."
     )
 
     class Meta(IntercoBriefSerializer.Meta):
@@ -71,14 +71,14 @@ class IntercoFeaturePropertiesSerializer(serializers.Serializer):
     initiative_count = serializers.IntegerField(
         help_text="Number of published initiatives located in the interco or serving it."
     )
-    url = serializers.URLField(help_text="Adresse de la page de l'interco sur le site.")
+    url = serializers.URLField(help_text="Address of the interco's page on the site.")
 
 
 class IntercoFeatureSerializer(serializers.Serializer):
     type = serializers.ChoiceField(["Feature"], help_text="Toujours `Feature`.")
     id = serializers.CharField(help_text="SIREN of the intercommunalité.")
     geometry = serializers.SerializerMethodField(**doc("contour"))
-    properties = IntercoFeaturePropertiesSerializer(help_text="Attributs de l'interco.")
+    properties = IntercoFeaturePropertiesSerializer(help_text="The interco's attributes.")
 
     @extend_schema_field({**GEOMETRY_SCHEMA, "nullable": False})
     def get_geometry(self, obj):  # pragma: no cover - documentation only

@@ -14,6 +14,7 @@ from essmap.api.views import ApiViewMixin
 from ..filters import BBoxField, InitiativeFilterSet
 from ..map import MAX_FEATURES, MAX_ZOOM, MIN_ZOOM, MapView, map_features
 from ..selectors import initiative_filter
+from .openapi import FILTER_PARAMETERS as LIST_FILTER_PARAMETERS
 
 
 class MapViewForm(forms.Form):
@@ -21,11 +22,13 @@ class MapViewForm(forms.Form):
     zoom = forms.IntegerField(min_value=MIN_ZOOM, max_value=MAX_ZOOM)
 
 
+# The same English descriptions as the list endpoint (the filters' labels are French UI text).
+LIST_DESCRIPTIONS = {p.name: p.description for p in LIST_FILTER_PARAMETERS}
 FILTER_PARAMETERS = [
     OpenApiParameter(
         name,
         OpenApiTypes.STR,
-        description=str(f.label or name),
+        description=LIST_DESCRIPTIONS.get(name) or str(f.label or name),
         many=name in ("theme", "legal_form"),
     )
     for name, f in InitiativeFilterSet.base_filters.items()

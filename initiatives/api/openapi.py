@@ -82,8 +82,8 @@ FILTER_PARAMETERS = [
     ),
     OpenApiParameter(
         "match", {"type": "string", "enum": ["point", "territory"]}, Q,
-        description="Avec un lieu : `point` (seulement les initiatives dont le point est dans "
-        "le rayon) ou `territory` (seulement celles qui couvrent le territoire).",
+        description="With a place: `point` (only initiatives whose point is within the "
+        "radius) or `territory` (only those that cover the place's territory).",
     ),
     OpenApiParameter(
         "bbox", OpenApiTypes.STR, Q,
@@ -263,8 +263,8 @@ class InitiativeFeaturePropertiesSerializer(serializers.Serializer):
 class InitiativeFeatureSerializer(serializers.Serializer):
     type = serializers.ChoiceField(["Feature"], help_text="Toujours `Feature`.")
     id = serializers.CharField(help_text="Slug of the initiative.")
-    geometry = PointGeometrySerializer(help_text="Point de l'initiative.")
-    properties = InitiativeFeaturePropertiesSerializer(help_text="Attributs de l'initiative.")
+    geometry = PointGeometrySerializer(help_text="The initiative's point.")
+    properties = InitiativeFeaturePropertiesSerializer(help_text="The initiative's attributes.")
 
 
 @extend_schema_serializer(many=False)

@@ -40,7 +40,7 @@ class ThemeSerializer(ThemeBriefSerializer):
 
 def _blank_or(kind: str, name: str) -> serializers.CharField:
     """A URL or e-mail that may be the empty string (documented as a plain string)."""
-    return serializers.CharField(read_only=True, help_text=f"{FIELDS[name]} ({kind}, ou vide)")
+    return serializers.CharField(read_only=True, help_text=f"{FIELDS[name]} ({kind}, or empty)")
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -143,7 +143,7 @@ class KeyFigureSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="Initiative")
 class InitiativeListSerializer(serializers.ModelSerializer):
     website = _blank_or("URL", "website")
-    email = _blank_or("courriel", "email")
+    email = _blank_or("e-mail", "email")
     themes = ThemeBriefSerializer(many=True, read_only=True, **doc("themes"))
     commune = CommuneBriefSerializer(read_only=True, allow_null=True, **doc("commune"))
     interco = IntercoBriefSerializer(
@@ -263,7 +263,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
     )  # fmt: skip
     source = serializers.PrimaryKeyRelatedField(
         queryset=Source.objects.all(), required=False, allow_null=True,
-        help_text="Identifiant de la source principale (voir `/api/v1/sources/`).",
+        help_text="Identifier of the main source (see `/api/v1/sources/`).",
     )  # fmt: skip
     latitude = serializers.FloatField(
         min_value=-90, max_value=90, required=False, allow_null=True, **doc("latitude")

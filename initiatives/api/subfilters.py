@@ -20,15 +20,21 @@ SCOPES = [
 class PartnershipFilterSet(filters.FilterSet):
     initiative = SafeCharFilter(
         label=_("Slug d'une initiative, d'un côté ou de l'autre du partenariat"),
+        help_text="Slug of an initiative, on either side of the partnership.",
         max_length=220,
         method="filter_initiative",
     )
     interco = filters.ModelChoiceFilter(
         label=_("SIREN de l'interco partenaire"),
+        help_text="SIREN of the partner interco.",
         queryset=Interco.objects.all(),
         field_name="partner_interco",
     )
-    kind = filters.ChoiceFilter(label=_("Nature du partenariat"), choices=Partnership.Kind.choices)
+    kind = filters.ChoiceFilter(
+        label=_("Nature du partenariat"),
+        help_text="Kind of partnership.",
+        choices=Partnership.Kind.choices,
+    )
 
     class Meta:
         model = Partnership
@@ -39,15 +45,26 @@ class PartnershipFilterSet(filters.FilterSet):
 
 
 class KeyFigureFilterSet(filters.FilterSet):
-    scope = filters.ChoiceFilter(label=_("Portée"), choices=SCOPES, method="filter_scope")
+    scope = filters.ChoiceFilter(
+        label=_("Portée"), help_text="Scope.", choices=SCOPES, method="filter_scope"
+    )
     initiative = SafeCharFilter(
-        label=_("Slug de l'initiative"), max_length=220, field_name="initiative__slug"
+        label=_("Slug de l'initiative"),
+        help_text="Slug of the initiative.",
+        max_length=220,
+        field_name="initiative__slug",
     )
     interco = filters.ModelChoiceFilter(
-        label=_("SIREN de l'interco"), queryset=Interco.objects.all(), field_name="interco"
+        label=_("SIREN de l'interco"),
+        help_text="SIREN of the interco.",
+        queryset=Interco.objects.all(),
+        field_name="interco",
     )
     departement = filters.ModelChoiceFilter(
-        label=_("Code du département"), queryset=Departement.objects.all(), field_name="departement"
+        label=_("Code du département"),
+        help_text="Code of the département (`26`, `07`).",
+        queryset=Departement.objects.all(),
+        field_name="departement",
     )
 
     class Meta:

@@ -69,18 +69,17 @@ LIST_RESPONSES = {
 }
 
 WRITE_RULES = (
-    "Les règles de l'administration s'appliquent (une seule autorité d'écriture). "
-    "L'initiative doit rester dans votre territoire (commune de votre interco, ou interco "
-    "couverte) ; communes, intercos et structure porteuse se choisissent dans votre "
-    "territoire, ou parmi celles déjà liées à la fiche (porteuse : aussi toute initiative "
-    "publiée) : sinon 403, `errors` nomme le champ. La fiche d'un autre territoire répond "
-    "404, exactement comme une fiche inexistante. Code postal et point cohérents avec la "
-    "commune, site web en http(s) : sinon 400. Statut : les agents mettent en brouillon ou "
-    "en relecture, les modérateurs du territoire publient et archivent ; une nouvelle fiche "
-    "n'est jamais archivée ; un refus (relecture → archivée) demande `rejection_reason`. "
-    "Concurrence : envoyez `If-Match` avec l'ETag lu (GET du détail, ou réponse de la "
-    "dernière écriture) ; si la fiche a changé entre-temps, la réponse est 412 et rien "
-    "n'est écrit."
+    "The admin site's rules apply (one write authority). The initiative must stay in your "
+    "territory (a commune of your interco, or a covered interco); `commune`, `coverage` "
+    "and `carried_by` are chosen in your territory or among those already linked to the "
+    "record (`carried_by`: also any published initiative): else 403, and `errors` names "
+    "the field. Another territory's record answers 404, exactly like a missing one. "
+    "Postcode and point consistent with the commune, website in http(s): else 400. "
+    "`status`: editors set `draft` or `pending`, the territory's moderators publish and "
+    "archive; a new record is never archived; a rejection (`pending` → `archived`) needs "
+    "`rejection_reason`. Concurrency: send `If-Match` with the ETag you read (GET of the "
+    "record, or the answer to your last write); if the record changed meanwhile, the "
+    "answer is 412 and nothing is written."
 )
 
 
@@ -110,17 +109,17 @@ def _write_schema(summary: str, **kwargs):
         examples=[DETAIL_EXAMPLE],
     ),
     create=_write_schema(
-        "Créer une initiative de son territoire (jeton d'agent d'interco)",
+        "Create an initiative in your territory (interco staff token)",
         responses={201: InitiativeDetailSerializer},
         examples=[WRITE_EXAMPLE],
     ),
     update=_write_schema(
-        "Remplacer une initiative de son territoire",
+        "Replace an initiative of your territory",
         parameters=[SLUG],
         responses=InitiativeDetailSerializer,
     ),
     partial_update=_write_schema(
-        "Modifier une initiative de son territoire",
+        "Update part of an initiative of your territory",
         parameters=[SLUG],
         responses=InitiativeDetailSerializer,
     ),

@@ -141,3 +141,52 @@ def test_no_code_docstring_leaks_into_operation_descriptions():
     for text in descriptions:
         assert "Mixed into" not in text and "DRF view" not in text, text
         assert "shared cache" not in text and "staff write" not in text, text
+
+
+# Words French prose cannot do without and English never uses (as whole words).
+FRENCH_WORDS = re.compile(
+    r"\b(le|la|les|des|du|de|une|est|sont|pour|dans|avec|aux|au|sur|qui|et|ou|par)\b", re.I
+)
+NOT_PROSE = [
+    re.compile(r"^\s*\* `[^`]*` - .*$", re.M),  # enum lines: "* `code` - Label" (data values)
+    re.compile(r"`[^`]*`"),  # field names and values
+    re.compile(r"«[^»]*»"),  # quoted French words
+    re.compile(r"\]\([^)]*\)"),  # link targets
+]
+
+
+def french_prose(schema) -> list[tuple[str, str]]:
+    """Every description or summary (examples apart: they are data) still written in French."""
+    found = []
+
+    def walk(node, path):
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "examples" or key == "example":
+                    continue
+                if key in ("description", "summary") and isinstance(value, str):
+                    text = value
+                    for pattern in NOT_PROSE:
+                        text = pattern.sub(" ", text)
+                    if FRENCH_WORDS.search(text):
+                        found.append((f"{path}/{key}", value))
+                else:
+                    walk(value, f"{path}/{key}")
+        elif isinstance(node, list):
+            for i, item in enumerate(node):
+                walk(item, f"{path}[{i}]")
+
+    walk(schema, "")
+    return found
+
+
+def test_descriptions_are_english_with_french_only_for_names_and_values(schema):
+    assert french_prose(schema) == []
+
+
+def test_the_french_prose_check_catches_french():
+    schema = {"paths": {"/x/": {"get": {"description": "Numéro de page (à partir de 1).",
+              "summary": "Modifier une initiative de son territoire"}}}}  # fmt: skip
+    assert len(french_prose(schema)) == 2
+    ok = {"description": "Kind.\n\n* `cc` - Communauté de communes", "summary": "`le` « de »"}
+    assert french_prose(ok) == []

@@ -33,7 +33,22 @@ def _convert(node: Any, defs: dict) -> Any:
     return result
 
 
-def openapi_schema(model) -> dict:
-    """One record of `model` (a data·inclusion pydantic model) as an OpenAPI 3.0 schema."""
+def _without_descriptions(node: Any) -> Any:
+    if isinstance(node, list):
+        return [_without_descriptions(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    return {k: _without_descriptions(v) for k, v in node.items() if k != "description"}
+
+
+def openapi_schema(model, descriptions: dict[str, str]) -> dict:
+    """One record of `model` (a data·inclusion pydantic model) as an OpenAPI 3.0 schema.
+
+    The package's own (French) prose is replaced by `descriptions`, in English, by field.
+    """
     schema = model.model_json_schema(mode="serialization")
-    return _convert(schema, schema.get("$defs", {}))
+    converted = _without_descriptions(_convert(schema, schema.get("$defs", {})))
+    for name, field in converted.get("properties", {}).items():
+        if name in descriptions:
+            field["description"] = descriptions[name]
+    return converted

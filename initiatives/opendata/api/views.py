@@ -17,27 +17,28 @@ from initiatives.selectors import initiatives_last_modified
 
 from .. import datainclusion, selectors
 from ..files import Context
+from . import descriptions
 from .openapi import openapi_schema
 
 TAGS = ["data·inclusion"]
 DESCRIPTION = (
-    "Les initiatives publiées au schéma data·inclusion v1 (paquet Python "
-    "`data-inclusion-schema`), une page à la fois ; le jeu complet est un fichier de la page "
-    "« Données ouvertes » (`/donnees/`). Chaque initiative est un service ; les structures "
-    "sont les initiatives qui les portent. `zone_eligibilite` : SIREN des intercommunalités "
-    "desservies (code du département quand toutes ses intercommunalités le sont), sinon code "
-    "INSEE de la commune."
+    "Published initiatives in the data·inclusion v1 schema (Python package "
+    "`data-inclusion-schema`), one page at a time; the full data set is a file on the open "
+    "data page (« Données ouvertes », `/donnees/`). Each initiative is a service; the "
+    "structures are the initiatives that run them. `zone_eligibilite`: SIREN of the "
+    "intercommunalities served (the département's code when all of its intercommunalities "
+    "are), else the commune's INSEE code."
 )
 
 
 @cache
 def structure_schema() -> dict:
-    return openapi_schema(v1.Structure)
+    return openapi_schema(v1.Structure, descriptions.STRUCTURE)
 
 
 @cache
 def service_schema() -> dict:
-    return openapi_schema(v1.Service)
+    return openapi_schema(v1.Service, descriptions.SERVICE)
 
 
 class _DataInclusionList(
@@ -61,7 +62,7 @@ class StructureList(_DataInclusionList):
 
     @extend_schema(
         tags=TAGS,
-        summary="Structures au schéma data·inclusion v1",
+        summary="Structures in the data·inclusion v1 schema",
         description=DESCRIPTION,
         responses={200: structure_schema()},
     )
@@ -82,7 +83,7 @@ class ServiceList(_DataInclusionList):
 
     @extend_schema(
         tags=TAGS,
-        summary="Services au schéma data·inclusion v1",
+        summary="Services in the data·inclusion v1 schema",
         description=DESCRIPTION,
         responses={200: service_schema()},
     )
