@@ -27,9 +27,7 @@ class IntercoListSerializer(IntercoBriefSerializer):
         source="n_initiatives", read_only=True,
         help_text="Number of published initiatives located in the interco or serving it.",
     )  # fmt: skip
-    url = serializers.SerializerMethodField(
-        help_text="Address of the interco's page on the site."
-    )
+    url = serializers.SerializerMethodField(help_text="Address of the interco's page on the site.")
 
     class Meta(IntercoBriefSerializer.Meta):
         fields = [

@@ -45,8 +45,7 @@ SERVICE = {
     "modes_mobilisation": "Ways to request or use the service.",
     "mobilisable_par": "Who may request the service: users, professionals or both.",
     "mobilisation_precisions": "Details about the ways to request the service.",
-    "volume_horaire_hebdomadaire": "Hours of service per week; empty when not relevant or "
-    "unknown.",
+    "volume_horaire_hebdomadaire": "Hours of service per week; empty when not relevant or unknown.",
     "nombre_semaines": "Number of weeks the service lasts (at least 1); empty when not "
     "relevant or unknown.",
     "horaires_accueil": "Opening hours of the service (the structure's apply when empty). "
@@ -61,8 +60,7 @@ STRUCTURE = {
     "date_maj": _COMMON["date_maj"],
     "description": "Description of the structure.",
     "lien_source": "Link to the structure on the producer's website.",
-    "siret": "A SIRET number of the structure (the establishment's own, else its head "
-    "office's).",
+    "siret": "A SIRET number of the structure (the establishment's own, else its head office's).",
     "telephone": "Phone number for more information about the structure. "
     + _COMMON["telephone_format"],
     "courriel": "E-mail address for more information about the structure, in RFC 5322 format.",
