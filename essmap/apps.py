@@ -13,6 +13,13 @@ class EssmapConfig(AppConfig):
     name = "essmap"
     verbose_name = "essmap"
 
+    def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .login_guard import login_failed
+
+        user_login_failed.connect(login_failed, dispatch_uid="essmap.login_guard")
+
 
 class EssmapAdminConfig(SimpleAdminConfig):
     """Django's admin with autodiscovery that skips the apps above."""

@@ -76,3 +76,26 @@ def test_admin_requires_login(client):
     response = client.get(reverse("admin:initiatives_initiative_changelist"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_the_lockout_itself_is_rate_limited_per_address(client, settings):
+    # One address trying many usernames (or locking many users out) is stopped as a whole,
+    # while another address still logs in.
+    settings.LOGIN_FAILURES_PER_ADDRESS = 6
+    factories.user(username="carol", password="correct-horse-battery")
+    for n in range(settings.LOGIN_FAILURES_PER_ADDRESS):
+        assert attempt(client, f"user{n}", "wrong").status_code == 200
+    response = attempt(client, "carol", "correct-horse-battery")
+    assert response.status_code == 429
+    assert response["Retry-After"] == str(settings.LOGIN_FAILURE_WINDOW)
+    assert "_auth_user_id" not in client.session
+    assert attempt(client, "carol", "correct-horse-battery", ip="198.51.100.30").status_code == 302
+
+
+def test_failed_logins_per_address_fail_open_without_the_cache(client, settings):
+    # The counter lives in the cache: with Redis down, logins are not refused by it.
+    settings.LOGIN_FAILURES_PER_ADDRESS = 1
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    factories.user(username="dave", password="correct-horse-battery")
+    attempt(client, "someone", "wrong")
+    assert attempt(client, "dave", "correct-horse-battery").status_code == 302
