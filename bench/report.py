@@ -207,7 +207,8 @@ def main() -> None:
         for name, peaks in results["peak_memory_mb"].items():
             out.append(f"- {name}: {', '.join(map(str, peaks))}")
         out.append("")
-    for extra in ("ANALYSIS.md", "NOTES.md"):  # hand-written reading of the run; equivalence
+    # Hand-written reading of the run, equivalence notes, and the last `make soak` table.
+    for extra in ("ANALYSIS.md", "NOTES.md", "SOAK.md"):
         path = Path(__file__).with_name(extra)
         if path.exists():
             out += [path.read_text().strip(), ""]
