@@ -78,21 +78,25 @@ def locate_place(text: str | None, lat: float | None, lon: float | None) -> Plac
 
 def distance_text(initiative) -> str:
     """'3,2 km' (fr) / '3.2 km' (en), through the one typography helper."""
-    return format_quantity(round(initiative.distance_km, 1), "km")
+    return km_text(initiative.distance_km)
 
 
-def reason(initiative) -> dict | None:
+def km_text(distance_km: float) -> str:
+    return format_quantity(round(distance_km, 1), "km")
+
+
+def reason(match_rank: int | None, distance_km: float | None = None, served_interco=None):
     """Why a result of a "near" search is there: {"match": "point"|"territory", "text": …}.
 
-    None outside a "near" search (no `match_rank` annotation).
+    From the annotations of InitiativeQuerySet.near_or_serving; None outside a "near"
+    search (no `match_rank`).
     """
-    rank = getattr(initiative, "match_rank", None)
-    if rank is None:
+    if match_rank is None:
         return None
-    if rank == 0:
-        return {"match": "point", "text": _("à %(km)s") % {"km": distance_text(initiative)}}
-    interco = getattr(initiative, "served_interco", None) or ""
-    if rank == 1:
+    if match_rank == 0:
+        return {"match": "point", "text": _("à %(km)s") % {"km": km_text(distance_km)}}
+    interco = served_interco or ""
+    if match_rank == 1:
         text = _("couvre votre intercommunalité (%(interco)s)") % {"interco": interco}
     else:
         text = _("couvre %(interco)s, dans le rayon") % {"interco": interco}

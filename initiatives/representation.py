@@ -65,67 +65,170 @@ class PageLinks:
         return self.absolute(obj.get_absolute_url())
 
 
-def rounded_distance(initiative) -> float | None:
+# The columns of a public row, read with values() by every list (API pages, exports): no
+# model instance per row. `row_of()` gives the same mapping for one loaded instance.
+ROW_VALUES = (
+    "pk", "slug", "name", "summary", "kind", "legal_form", "address", "postcode", "latitude",
+    "longitude", "approximate_point", "website", "email", "phone", "opening_hours", "siret",
+    "rna", "founded_year", "employees", "verified_at", "updated_at", "commune_id",
+    "commune__name", "commune__postcodes", "commune__departement_id", "commune__interco_id",
+    "commune__interco__name", "commune__interco__slug", "commune__interco__kind",
+)  # fmt: skip
+# The annotations of a "near" search (InitiativeQuerySet.near_or_serving), when present.
+NEAR_VALUES = ("distance_km", "match_rank", "served_interco")
+# Theme fields nested in rows (row["themes"]: a list of such mappings, in theme order).
+THEME_VALUES = ("slug", "name", "name_en", "icon", "colour")
+
+
+def row_values(queryset) -> tuple[str, ...]:
+    """The values() columns for this queryset: the row's, and the near annotations it has."""
+    annotations = queryset.query.annotations
+    return ROW_VALUES + tuple(name for name in NEAR_VALUES if name in annotations)
+
+
+def row_of(initiative) -> dict:
+    """The row of one loaded initiative (commune and interco selected, themes prefetched)."""
+    commune = initiative.commune
+    interco = commune.interco if commune is not None else None
+    row = {name: getattr(initiative, name) for name in ROW_VALUES if "__" not in name}
+    row.update(
+        {
+            "commune__name": commune.name if commune else None,
+            "commune__postcodes": commune.postcodes if commune else None,
+            "commune__departement_id": commune.departement_id if commune else None,
+            "commune__interco_id": interco.siren if interco else None,
+            "commune__interco__name": interco.name if interco else None,
+            "commune__interco__slug": interco.slug if interco else None,
+            "commune__interco__kind": interco.kind if interco else None,
+            "themes": [
+                {name: getattr(t, name) for name in THEME_VALUES} for t in initiative.themes.all()
+            ],
+        }
+    )
+    for name in NEAR_VALUES:
+        if hasattr(initiative, name):
+            row[name] = getattr(initiative, name)
+    return row
+
+
+def iso_datetime(value) -> str:
+    """A timestamp in local time, ISO 8601 (as DRF writes it: 'Z' for UTC)."""
+    text = timezone.localtime(value).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def rounded_distance(row) -> float | None:
     """The `distance_km` annotation of a "near" search, to the metre; None without one."""
-    distance = getattr(initiative, "distance_km", None)
+    distance = row.get("distance_km")
     return None if distance is None else round(distance, 3)
 
 
-def near_field(initiative, key: str):
+def near_field(row, key: str):
     """Why a result of a "near" search is there (initiatives.near.reason), else None."""
-    found = reason(initiative)
+    found = reason(row.get("match_rank"), row.get("distance_km"), row.get("served_interco"))
     return found[key] if found else None
 
 
-def postal_code(initiative) -> str:
+def postcodes_of(row) -> list[str]:
+    return (row["commune__postcodes"] or "").split()
+
+
+def postal_code(row) -> str:
     """The address's postcode, else the commune's first one (CSV, JSON-LD), else ''."""
-    commune = initiative.commune
-    if initiative.postcode:
-        return initiative.postcode
-    if commune is not None and commune.postcode_list:
-        return commune.postcode_list[0]
-    return ""
+    if row["postcode"]:
+        return row["postcode"]
+    postcodes = postcodes_of(row)
+    return postcodes[0] if postcodes else ""
 
 
 def public_fields(initiative, links: PageLinks) -> dict:
     """Every public field of an initiative, as JSON values (None when unknown).
 
-    Needs `commune__interco` selected and `themes` prefetched (initiative_public_list()).
+    Takes a row (values() with ROW_VALUES and "themes") or a loaded instance (`row_of`).
     """
-    i = initiative
-    commune = i.commune
-    interco = commune.interco if commune is not None else None
+    row = initiative if isinstance(initiative, dict) else row_of(initiative)
+    has_commune = row["commune_id"] is not None
     return {
-        "slug": i.slug,
-        "name": i.name,
-        "summary": i.summary,
-        "kind": i.kind,
-        "legal_form": i.legal_form,
-        "themes": [t.slug for t in i.themes.all()],
-        "commune_insee": commune.insee if commune else None,
-        "commune": commune.name if commune else None,
-        "postcode": i.postcode,
-        "postal_code": postal_code(i),
-        "interco_siren": interco.siren if interco else None,
-        "interco": interco.name if interco else None,
-        "address": i.address,
-        "latitude": i.latitude,
-        "longitude": i.longitude,
-        "approximate_point": i.approximate_point,
-        "distance_km": rounded_distance(i),
-        "match": near_field(i, "match"),
-        "reason": near_field(i, "text"),
-        "website": i.website,
-        "email": i.email,
-        "phone": i.phone,
-        "opening_hours": i.opening_hours,
-        "siret": i.siret,
-        "rna": i.rna,
-        "founded_year": i.founded_year,
-        "employees": i.employees,
-        "verified_at": i.verified_at.isoformat() if i.verified_at else None,
-        "updated_at": timezone.localtime(i.updated_at).isoformat(),
-        "url": links.initiative(i.slug),
+        "slug": row["slug"],
+        "name": row["name"],
+        "summary": row["summary"],
+        "kind": row["kind"],
+        "legal_form": row["legal_form"],
+        "themes": [t["slug"] for t in row["themes"]],
+        "commune_insee": row["commune_id"],
+        "commune": row["commune__name"] if has_commune else None,
+        "postcode": row["postcode"],
+        "postal_code": postal_code(row),
+        "interco_siren": row["commune__interco_id"],
+        "interco": row["commune__interco__name"],
+        "address": row["address"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "approximate_point": row["approximate_point"],
+        "distance_km": rounded_distance(row),
+        "match": near_field(row, "match"),
+        "reason": near_field(row, "text"),
+        "website": row["website"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "opening_hours": row["opening_hours"],
+        "siret": row["siret"],
+        "rna": row["rna"],
+        "founded_year": row["founded_year"],
+        "employees": row["employees"],
+        "verified_at": row["verified_at"].isoformat() if row["verified_at"] else None,
+        "updated_at": timezone.localtime(row["updated_at"]).isoformat(),
+        "url": links.initiative(row["slug"]),
+    }
+
+
+def api_item(row, links: PageLinks) -> dict:
+    """One result of the API's list, exactly as InitiativeListSerializer documents it."""
+    commune = interco = None
+    if row["commune_id"] is not None:
+        commune = {
+            "insee": row["commune_id"],
+            "name": row["commune__name"],
+            "postcodes": postcodes_of(row),
+            "departement": row["commune__departement_id"],
+        }
+    if row["commune__interco_id"] is not None:
+        interco = {
+            "siren": row["commune__interco_id"],
+            "name": row["commune__interco__name"],
+            "slug": row["commune__interco__slug"],
+            "kind": row["commune__interco__kind"],
+        }
+    verified = row["verified_at"]
+    return {
+        "slug": row["slug"],
+        "name": row["name"],
+        "summary": row["summary"],
+        "kind": row["kind"],
+        "legal_form": row["legal_form"],
+        "themes": [dict(t) for t in row["themes"]],
+        "commune": commune,
+        "interco": interco,
+        "address": row["address"],
+        "postcode": row["postcode"],
+        "latitude": row["latitude"],
+        "longitude": row["longitude"],
+        "approximate_point": row["approximate_point"],
+        "distance_km": rounded_distance(row),
+        "match": near_field(row, "match"),
+        "reason": near_field(row, "text"),
+        "website": row["website"],
+        "email": row["email"],
+        "phone": row["phone"],
+        "opening_hours": row["opening_hours"],
+        "siret": row["siret"],
+        "rna": row["rna"],
+        "founded_year": row["founded_year"],
+        "employees": row["employees"],
+        "verified_at": verified.isoformat() if verified else None,
+        "updated_at": iso_datetime(row["updated_at"]),
+        "url": links.initiative(row["slug"]),
+        "api_url": links.initiative_api(row["slug"]),
     }
 
 
@@ -213,7 +316,7 @@ def jsonld(initiative, links: PageLinks) -> dict:
     if fields["commune"]:
         address["addressLocality"] = fields["commune"]
     data["address"] = address
-    if initiative.has_point:
+    if fields["latitude"] is not None and fields["longitude"] is not None:
         data["geo"] = {
             "@type": "GeoCoordinates",
             "latitude": fields["latitude"],

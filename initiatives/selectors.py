@@ -21,6 +21,7 @@ from intercos.models import Commune, Interco
 
 from .filters import InitiativeFilterSet
 from .models import Initiative, KeyFigure, Partnership, Source, Theme
+from .representation import NEAR_VALUES, ROW_VALUES, THEME_VALUES, row_values
 
 # Never loaded with lists, exports or maps: GeoJSON contours (kB each, parsed per row) and
 # long texts no list shows (search keys, description, moderation notes). At 250,000 rows,
@@ -39,6 +40,51 @@ def initiative_public_list() -> QuerySet[Initiative]:
         .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
     )
+
+
+def initiative_rows(queryset) -> QuerySet:
+    """The public rows of a filtered queryset (values(): no model instance per row).
+
+    Slice it, then `with_themes()`; the representation turns rows into every format.
+    """
+    return queryset.prefetch_related(None).values(*row_values(queryset))
+
+
+def initiative_keys(queryset) -> QuerySet:
+    """The filtered, ordered queryset reduced to its keys (and a "near" search's annotations).
+
+    Ordering a large match set reads only the columns the filters and the order need (often
+    an index alone); `rows_for_keys()` then reads the full rows of one page.
+    """
+    annotations = queryset.query.annotations
+    near = [name for name in NEAR_VALUES if name in annotations]
+    return queryset.prefetch_related(None).select_related(None).values("pk", *near)
+
+
+def rows_for_keys(keys: list[dict]) -> list[dict]:
+    """The public rows of one page of keys (initiative_keys), in the keys' order, themed."""
+    found = {
+        row["pk"]: row
+        for row in Initiative.objects.filter(pk__in=[k["pk"] for k in keys]).values(*ROW_VALUES)
+    }
+    rows = [{**found[k["pk"]], **k} for k in keys if k["pk"] in found]
+    return with_themes(rows)
+
+
+def with_themes(rows: list[dict]) -> list[dict]:
+    """Add each row's themes (theme order), in one query for the whole page."""
+    by_id: dict[int, list] = {row["pk"]: [] for row in rows}
+    if by_id:
+        links = (
+            Initiative.themes.through.objects.filter(initiative_id__in=by_id)
+            .order_by("theme__position", "theme__name", "theme_id")
+            .values_list("initiative_id", *(f"theme__{name}" for name in THEME_VALUES))
+        )
+        for pk, *values in links:
+            by_id[pk].append(dict(zip(THEME_VALUES, values, strict=True)))
+    for row in rows:
+        row["themes"] = by_id[row["pk"]]
+    return rows
 
 
 def initiative_filter(*, data, request=None) -> InitiativeFilterSet:

@@ -70,7 +70,11 @@ def directory_context(request) -> dict:
     page = _page(results, request.GET.get("page"))
     place = filterset.place if valid else None
     for initiative in page.object_list:
-        initiative.reason = reason(initiative)
+        initiative.reason = reason(
+            getattr(initiative, "match_rank", None),
+            getattr(initiative, "distance_km", None),
+            getattr(initiative, "served_interco", None),
+        )
     point = bounds = None
     nearest = []
     if place is not None:

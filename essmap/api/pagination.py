@@ -1,5 +1,10 @@
 """Pagination with one envelope: {"count", "next", "previous", "results"}.
 
+Counts are capped: counting every match of a broad filter at national scale costs more than
+the page itself, so `count` is exact up to COUNT_CAP results and `count_is_exact` says so;
+beyond, `count` is COUNT_CAP and means "more than" (pages go on past it: `next` is there while
+results remain). `?count=exact` asks for the exact total (kept in the shared cache).
+
 Two modes, chosen with `?pagination=page|cursor`:
 - page (default): `page` (≥ 1) and `page_size` (1–100). A page past the end is a 404 with
   the JSON error body naming `page`; a malformed page or page size is a 400.
@@ -11,7 +16,6 @@ import base64
 
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.paginator import EmptyPage
 from django.core.paginator import Paginator as DjangoPaginator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -21,6 +25,7 @@ from rest_framework.response import Response
 
 from essmap.cache import cached
 
+COUNT_CAP = 1000
 DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 MODES = ("page", "cursor")
@@ -46,12 +51,21 @@ def _strict_positive_int(request, name: str, default: int, maximum: int | None =
 def _envelope_schema(schema, next_example: str, previous_example: str) -> dict:
     return {
         "type": "object",
-        "required": ["count", "next", "previous", "results"],
+        "required": ["count", "count_is_exact", "next", "previous", "results"],
         "properties": {
             "count": {
                 "type": "integer",
-                "description": "Total number of results for these filters.",
+                "description": (
+                    f"Number of results for these filters: exact up to {COUNT_CAP}; beyond, "
+                    f"{COUNT_CAP} and `count_is_exact` is false (send `count=exact` for the "
+                    "exact total)."
+                ),
                 "example": 42,
+            },
+            "count_is_exact": {
+                "type": "boolean",
+                "description": f"False when there are more than {COUNT_CAP} results.",
+                "example": True,
             },
             "next": {
                 "type": "string",
@@ -76,29 +90,62 @@ def _envelope_schema(schema, next_example: str, previous_example: str) -> dict:
     }
 
 
-class CachedCountPaginator(DjangoPaginator):
-    """Django's paginator, its COUNT(*) kept in the shared cache (essmap.cache).
+def wants_exact_count(request) -> bool:
+    """`?count=exact`: the exact total instead of the capped count (any other value: 400)."""
+    raw = request.query_params.get("count")
+    if raw in (None, ""):
+        return False
+    if raw != "exact":
+        raise exceptions.ValidationError({"count": [_("Valeur possible : exact.")]})
+    return True
 
-    The count of a filtered set is the costly part of a page at national scale (tens to
-    hundreds of milliseconds, against a few for the page itself), and the same filters come
-    back often. The key is the count query's SQL and parameters, so it stays exact; every
-    write invalidates it (the cache's generation).
+
+def capped_count(queryset, cap: int | None) -> tuple[int, bool]:
+    """(count, exact): the exact count up to `cap` (None: no cap), else (cap, False).
+
+    Counts at most cap + 1 keys (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`), kept
+    in the shared cache under the count query's SQL, so it stays right for any filter.
     """
+    counted = queryset.order_by().values("pk")
+    if cap is not None:
+        counted = counted[: cap + 1]
+    try:
+        sql, params = counted.query.sql_with_params()
+    except EmptyResultSet:
+        return 0, True
+    found = cached("count", {"sql": sql, "params": repr(params)}, counted.count)
+    if cap is not None and found > cap:
+        return cap, False
+    return found, True
+
+
+class CachedCountPaginator(DjangoPaginator):
+    """Django's paginator for the HTML pages, its exact COUNT(*) kept in the shared cache."""
 
     @cached_property
     def count(self):
-        query = getattr(self.object_list, "query", None)
-        if query is None:  # a list, not a queryset
+        if getattr(self.object_list, "query", None) is None:  # a list, not a queryset
             return super().count
-        try:
-            sql, params = query.sql_with_params()
-        except EmptyResultSet:
-            return 0
-        return cached(
-            "count",
-            {"sql": sql, "params": repr(params)},
-            lambda: super(CachedCountPaginator, self).count,
-        )
+        return capped_count(self.object_list, None)[0]
+
+
+class _Page:
+    """One page of results: what DRF's page-number links need, without a total count."""
+
+    def __init__(self, rows: list, number: int, has_next: bool):
+        self.rows, self.number, self._has_next = rows, number, has_next
+
+    def has_next(self) -> bool:
+        return self._has_next
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
 
 
 class EnvelopePagination(PageNumberPagination):
@@ -115,29 +162,37 @@ class EnvelopePagination(PageNumberPagination):
         self.request = request
         size = self.get_page_size(request)
         number = _strict_positive_int(request, self.page_query_param, 1)
-        paginator = CachedCountPaginator(queryset, size)
-        try:
-            self.page = paginator.page(number)
-        except EmptyPage:
-            raise exceptions.NotFound(
-                {
-                    "page": [
-                        _("La page %(page)d n'existe pas (dernière page : %(last)d).")
-                        % {"page": number, "last": paginator.num_pages}
-                    ]
-                }
-            ) from None
-        return list(self.page)
+        cap = None if wants_exact_count(request) else COUNT_CAP
+        self.count, self.count_is_exact = capped_count(queryset, cap)
+        bottom = (number - 1) * size
+        if self.count_is_exact:
+            last = max(1, -(-self.count // size))
+            if number > last:
+                raise self._no_such_page(number, last)
+            rows = list(queryset[bottom : bottom + size])
+            has_next = number < last
+        else:  # past the cap: one more row tells whether a next page exists
+            rows = list(queryset[bottom : bottom + size + 1])
+            if not rows and number > 1:
+                raise self._no_such_page(number, None)
+            has_next = len(rows) > size
+            rows = rows[:size]
+        self.page = _Page(rows, number, has_next)
+        return rows
+
+    @staticmethod
+    def _no_such_page(number: int, last: int | None) -> exceptions.NotFound:
+        if last is None:
+            message = _("La page %(page)d n'existe pas.") % {"page": number}
+        else:
+            message = _("La page %(page)d n'existe pas (dernière page : %(last)d).") % {
+                "page": number,
+                "last": last,
+            }
+        return exceptions.NotFound({"page": [message]})
 
     def get_paginated_response(self, data):
-        return Response(
-            {
-                "count": self.page.paginator.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return Response(envelope(self, data))
 
     def get_paginated_response_schema(self, schema):
         return _envelope_schema(
@@ -229,18 +284,23 @@ class EnvelopeCursorPagination(CursorPagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self._model = queryset.model
-        self.count = queryset.count()
+        cap = None if wants_exact_count(request) else COUNT_CAP
+        self.count, self.count_is_exact = capped_count(queryset, cap)
         return super().paginate_queryset(queryset, request, view)
 
     def get_paginated_response(self, data):
-        return Response(
-            {
-                "count": self.count,
-                "next": self.get_next_link(),
-                "previous": self.get_previous_link(),
-                "results": data,
-            }
-        )
+        return Response(envelope(self, data))
+
+
+def envelope(paginator, data) -> dict:
+    """The one list envelope of the API (both pagination modes)."""
+    return {
+        "count": paginator.count,
+        "count_is_exact": paginator.count_is_exact,
+        "next": paginator.get_next_link(),
+        "previous": paginator.get_previous_link(),
+        "results": data,
+    }
 
 
 class SwitchablePaginationMixin:

@@ -10,7 +10,11 @@ from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
-from ..representation import PageLinks, near_field, rounded_distance
+from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
+
+
+def _near(obj) -> dict:
+    return {name: getattr(obj, name, None) for name in NEAR_VALUES}
 
 
 def page_links(serializer) -> PageLinks:
@@ -168,15 +172,15 @@ class InitiativeListSerializer(serializers.ModelSerializer):
 
     @extend_schema_field({"type": "number", "format": "double", "nullable": True})
     def get_distance_km(self, obj) -> float | None:
-        return rounded_distance(obj)
+        return rounded_distance(_near(obj))
 
     @extend_schema_field({"type": "string", "enum": ["point", "territory"], "nullable": True})
     def get_match(self, obj) -> str | None:
-        return near_field(obj, "match")
+        return near_field(_near(obj), "match")
 
     @extend_schema_field({"type": "string", "nullable": True})
     def get_reason(self, obj) -> str | None:
-        return near_field(obj, "text")
+        return near_field(_near(obj), "text")
 
     def get_url(self, obj) -> str:
         return page_links(self).initiative(obj.slug)

@@ -25,13 +25,16 @@ from essmap.cache import cached
 from .. import rules, services
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Source
+from ..representation import PageLinks, api_item
 from ..selectors import (
+    initiative_keys,
     initiative_public_detail,
     initiative_public_list,
     initiatives_for_user,
     initiatives_last_modified,
     key_figure_public_list,
     partnership_public_list,
+    rows_for_keys,
     theme_public_list,
 )
 from . import exports
@@ -174,16 +177,26 @@ class InitiativeViewSet(
 
     # --- reads ----------------------------------------------------------------------------
     def list(self, request, *args, **kwargs):
-        queryset = self.filter_queryset(self.get_queryset())
         self.last_modified = initiatives_last_modified()
         fmt = request.accepted_renderer.format
         if fmt == "csv":
-            return exports.initiatives_csv(request, queryset)
+            return exports.initiatives_csv(request, self.filter_queryset(self.get_queryset()))
         if fmt == "geojson":
-            return exports.initiatives_geojson(request, queryset)
-        page = self.paginate_queryset(queryset)
-        serializer = self.get_serializer(page, many=True)
-        return self.get_paginated_response(serializer.data)
+            return exports.initiatives_geojson(request, self.filter_queryset(self.get_queryset()))
+        # One page of JSON, kept in the shared cache (every write invalidates it): the same
+        # question from any client is answered with no query but the freshness probe. Only
+        # answers are kept: invalid parameters raise (400) before anything is stored.
+        key = {"url": request.get_full_path(), "base": request.build_absolute_uri("/"),
+               "lang": get_language()}  # fmt: skip
+        return Response(cached("initiative-page", key, self._page_data))
+
+    def _page_data(self) -> dict:
+        """The page's envelope: keys ordered first, then the page's rows (no model instance);
+        the representation writes what InitiativeListSerializer documents."""
+        queryset = self.filter_queryset(self.get_queryset())
+        rows = rows_for_keys(self.paginate_queryset(initiative_keys(queryset)))
+        links = PageLinks(self.request)
+        return self.get_paginated_response([api_item(row, links) for row in rows]).data
 
     def retrieve(self, request, *args, **kwargs):
         """Served from the shared cache (invalidated by every write) once serialised."""
