@@ -100,7 +100,11 @@ def test_page_beyond_the_end_is_a_json_404_naming_page(api, world):
 def test_first_page_of_an_empty_result_is_a_200(api, world):
     body = api.get(LIST, {"q": "introuvable"}).json()
     assert body == {
-        "count": 0, "count_is_exact": True, "next": None, "previous": None, "results": []
+        "count": 0,
+        "count_is_exact": True,
+        "next": None,
+        "previous": None,
+        "results": [],
     }
 
 
