@@ -17,6 +17,7 @@ from intercos.places import PlaceError
 
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
+from .near_results import NearResults
 
 
 class BBoxField(forms.CharField):
@@ -163,6 +164,25 @@ class InitiativeFilterSet(filters.FilterSet):
             )
             if len(found) >= limit or radius >= MAX_RADIUS_KM:
                 return found
+
+    def ordered_by_distance(self) -> bool:
+        """Results near a place, in the "near" order (as order() decides it)."""
+        ordering = self.form.cleaned_data.get("ordering") or ""
+        words = bool(self.form.cleaned_data.get("q"))
+        return self.place is not None and (ordering == "distance" or (not ordering and not words))
+
+    def near_results(self) -> NearResults:
+        """The keys of a search ordered by distance, read from indexes (near_results.py)."""
+        place = self.place
+        return NearResults(
+            super().filter_queryset(self.queryset),  # every filter but the place
+            place.lat,
+            place.lon,
+            place.radius,
+            home=place.home_interco,
+            reach=place.reach_intercos(),
+            match=self.form.cleaned_data.get("match") or None,
+        )
 
     # --- filters ------------------------------------------------------------------------
     def filter_noop(self, qs, name, value):

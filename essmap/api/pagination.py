@@ -104,8 +104,11 @@ def capped_count(queryset, cap: int | None) -> tuple[int, bool]:
     """(count, exact): the exact count up to `cap` (None: no cap), else (cap, False).
 
     Counts at most cap + 1 keys (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`), kept
-    in the shared cache under the count query's SQL, so it stays right for any filter.
+    in the shared cache under the count query's SQL, so it stays right for any filter. A
+    sequence of keys already read (initiatives.near_results) is counted exactly.
     """
+    if not hasattr(queryset, "query"):  # a sequence that knows its length (NearResults)
+        return len(queryset), True
     counted = queryset.order_by().values("pk")
     if cap is not None:
         counted = counted[: cap + 1]

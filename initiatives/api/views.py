@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -16,7 +17,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from essmap.api.conditional import etag_for
-from essmap.api.pagination import SwitchablePaginationMixin
+from essmap.api.pagination import EnvelopePagination, SwitchablePaginationMixin
 from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
 from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
@@ -193,8 +194,16 @@ class InitiativeViewSet(
     def _page_data(self) -> dict:
         """The page's envelope: keys ordered first, then the page's rows (no model instance);
         the representation writes what InitiativeListSerializer documents."""
-        queryset = self.filter_queryset(self.get_queryset())
-        rows = rows_for_keys(self.paginate_queryset(initiative_keys(queryset)))
+        filterset = self.filter_backends[0]().get_filterset(
+            self.request, self.get_queryset(), self
+        )
+        if not filterset.is_valid():
+            raise translate_validation(filterset.errors)
+        if filterset.ordered_by_distance() and isinstance(self.paginator, EnvelopePagination):
+            keys = filterset.near_results()  # read from indexes, in the same order
+        else:
+            keys = initiative_keys(filterset.qs)
+        rows = rows_for_keys(self.paginate_queryset(keys))
         links = PageLinks(self.request)
         return self.get_paginated_response([api_item(row, links) for row in rows]).data
 
@@ -204,7 +213,7 @@ class InitiativeViewSet(
 
         def serialised():
             try:
-                initiative = initiative_public_detail(slug=slug)
+                initiative = initiative_public_detail(slug=slug, page=False)
             except Initiative.DoesNotExist:
                 return None  # not cached: a 404 costs one indexed query
             return {

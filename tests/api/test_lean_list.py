@@ -8,6 +8,7 @@
 - a page is served from the shared cache and a write invalidates it.
 """
 
+import re
 from urllib.parse import urlencode
 
 import pytest
@@ -121,6 +122,15 @@ def test_first_pages_follow_the_documented_near_order(api, grid):
         LIST, {"lat": 45.0, "lon": 5.0, "radius": 10, "page_size": 20, "page": 2}
     ).json()
     assert [r["slug"] for r in first["results"] + second["results"]] == expected
+
+
+def test_the_directory_page_follows_the_same_near_order(client, grid):
+    """The HTML page sorts with the queryset (InitiativeFilterSet.order), the API's pages
+    with initiatives.near_results: one documented rule, checked on both."""
+    expected = reference_near(45.0, 5.0, 10)
+    html = client.get("/", {"lat": 45.0, "lon": 5.0, "radius": 10}).content.decode()
+    results = html.split('<ol class="results"', 1)[1].split("</ol>", 1)[0]
+    assert re.findall(r'<h3><a href="/initiatives/([^/"]+)/">', results) == expected[:20]
 
 
 def test_first_page_by_name_is_the_names_order(api, grid):
