@@ -15,6 +15,7 @@ from essmap.geo import map_config
 from intercos.models import Interco
 from intercos.selectors import interco_communes, interco_public_detail
 
+from .models import Initiative
 from .selectors import (
     interco_directory,
     interco_figures,
@@ -49,7 +50,20 @@ def interco_detail(request, slug: str):
 
     # Counts over the whole territory (hundreds of ms for a large interco): in the shared
     # cache, invalidated by every write; labels are translated, hence the language.
-    stats = cached("interco-summary", {"siren": interco.siren, "lang": get_language()}, summary)
+    key = {"siren": interco.siren, "lang": get_language()}
+    stats = cached("interco-summary", key, summary)
+    # The first names in alphabetical order: tens of ms to sort thousands of rows, so kept
+    # in the shared cache too (page addresses depend on the language).
+    shown = cached(
+        "interco-initiatives",
+        key,
+        lambda: [
+            {"url": Initiative.path_for(slug), "name": name, "commune": commune}
+            for slug, name, commune in initiatives.values_list("slug", "name", "commune__name")[
+                :INITIATIVES_SHOWN
+            ]
+        ],
+    )
     query = urlencode({"interco": interco.siren})
     embed_url = request.build_absolute_uri(reverse("initiatives:embed"))
     centre = (
@@ -64,7 +78,7 @@ def interco_detail(request, slug: str):
         {
             "interco": interco,
             "communes": list(interco_communes(interco)),
-            "initiatives": initiatives[:INITIATIVES_SHOWN],
+            "initiatives": shown,
             "initiatives_total": stats["total"],
             "directory_url": f"{reverse('initiatives:directory')}?{query}",
             "partnerships": interco_partnerships(interco),

@@ -194,9 +194,7 @@ class InitiativeViewSet(
     def _page_data(self) -> dict:
         """The page's envelope: keys ordered first, then the page's rows (no model instance);
         the representation writes what InitiativeListSerializer documents."""
-        filterset = self.filter_backends[0]().get_filterset(
-            self.request, self.get_queryset(), self
-        )
+        filterset = self.filter_backends[0]().get_filterset(self.request, self.get_queryset(), self)
         if not filterset.is_valid():
             raise translate_validation(filterset.errors)
         if filterset.ordered_by_distance() and isinstance(self.paginator, EnvelopePagination):

@@ -5,9 +5,11 @@ import json
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from essmap import typography
+from essmap.cache import cached
 from initiatives.managers import stale_cutoff
 
 register = template.Library()
@@ -88,3 +90,22 @@ def bar_chart(rows, title: str, chart_id: str = "chart"):
         "chart_id": chart_id,
         "empty_text": _("Aucune donnée."),
     }
+
+
+@register.simple_tag
+def cached_widget(field) -> str:
+    """A form field's widget, rendered once per value, language and data generation.
+
+    The directory's filter form renders hundreds of options (intercos, themes, legal forms)
+    through Django's widget templates: most of a page's time at national scale. The same
+    field with the same value renders the same HTML until the data changes (every write
+    starts a new generation of the shared cache).
+    """
+    widget = field.field.widget
+    key = {
+        "form": type(field.form).__name__, "name": field.html_name, "id": field.auto_id,
+        "value": field.value(), "invalid": bool(field.errors), "lang": get_language(),
+        "attrs": sorted((k, str(v)) for k, v in widget.attrs.items()),
+        "type": getattr(widget, "input_type", None), "widget": type(widget).__name__,
+    }  # fmt: skip
+    return mark_safe(cached("widget", key, lambda: str(field)))  # noqa: S308 (a widget's HTML)

@@ -293,3 +293,19 @@ def test_printed_count_matches_the_list_and_the_map_and_says_how_many_have_no_po
 
     assert printed == len(listed) == len(markers) + served == 3
     assert int(without_point.group(1)) == served == 1
+
+
+def test_cached_filter_widgets_follow_the_value_and_the_language(client, directory_data):
+    """The filter form's widgets come from the shared cache (essmap_tags.cached_widget): the
+    cached HTML must still mark the chosen option, and be English under /en/."""
+    siren = directory_data["interco"].siren
+    selected = f'<option value="{siren}" selected>'
+    assert selected not in client.get("/").content.decode()
+    assert selected in client.get("/", {"interco": siren}).content.decode()
+    assert selected not in client.get("/").content.decode()
+    ticked = re.compile(r'<input[^>]*value="energie"[^>]*checked')
+    assert not ticked.search(client.get("/").content.decode())
+    assert ticked.search(client.get("/", {"theme": "energie"}).content.decode())
+    french = client.get("/").content.decode()
+    english = client.get("/en/").content.decode()
+    assert "Toutes" in french and ">All<" in english
