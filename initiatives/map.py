@@ -113,6 +113,36 @@ def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS)
     ]  # fmt: skip
 
 
+def every_area() -> list[dict]:
+    """Every interco the published initiatives serve, with how many: the whole set's areas.
+
+    One grouped join over the coverage table, kept in the shared cache (invalidated by every
+    write): the map without filters (most views) then picks the intercos in view in Python.
+    """
+    return list(
+        Initiative.coverage.through.objects.filter(
+            initiative__status=Initiative.Status.PUBLISHED, interco__centre_lat__isnull=False
+        )
+        .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
+        .annotate(n=Count("*"))
+        .order_by("-n", "interco")
+    )
+
+
+def areas_in_view(rows: list[dict], view: MapView, limit: int = MAX_AREAS) -> list:
+    """The whole set's areas (every_area) whose interco centre is in view, as areas() gives."""
+    box = view.box
+    return [
+        area_feature(
+            siren=row["interco"], name=row["interco__name"], count=row["n"],
+            lat=row["interco__centre_lat"], lon=row["interco__centre_lon"],
+        )
+        for row in rows
+        if box.south <= row["interco__centre_lat"] <= box.north
+        and box.west <= row["interco__centre_lon"] <= box.east
+    ][:limit]  # fmt: skip
+
+
 def snapped(view: MapView, cell: float) -> MapView:
     """The view widened to whole grid cells: every point of a cell it touches is counted.
 
@@ -180,7 +210,11 @@ def map_features(
     """
     if _in_view_at_most(queryset, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
         features, mode = markers(queryset, view, limit=MARKER_LIMIT), "markers"
-        served = areas(queryset, view)
+        served = (
+            areas_in_view(cached("map-areas-all", None, every_area), view)
+            if filters == {}  # no filter at all: the whole set's areas, those in view
+            else areas(queryset, view)
+        )
     elif filters is None:  # the caller does not vouch for the queryset: no cache
         features, mode = clusters(queryset, view), "clusters"
         served = areas(queryset, view)
@@ -189,7 +223,10 @@ def map_features(
         box = snapped(view, cell)
         key = cluster_cache_key(view, filters)
         features = cached("map-clusters", key, lambda: clusters(queryset, box, cell))
-        served = cached("map-areas", key, lambda: areas(queryset, box))
+        if filters:
+            served = cached("map-areas", key, lambda: areas(queryset, box))
+        else:  # the whole set: its areas once, then those in view
+            served = areas_in_view(cached("map-areas-all", None, every_area), box)
         mode = "clusters"
     # Served territories first: never dropped for points; never more than MAX_FEATURES.
     return {

@@ -212,3 +212,25 @@ def test_map_errors_use_the_api_error_body(client):
     assert body["detail"] == "Paramètre(s) invalide(s)\u00a0: bbox, zoom."
     nul = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9, "q": "a\x00b"})
     assert nul.status_code == 400 and "q" in nul.json()["errors"]
+
+
+def test_whole_set_areas_agree_with_the_indexed_areas(client, monkeypatch):
+    """Without filters the map takes the served territories from the whole set's list
+    (map.every_area, cached): the same features as the per-view query (map.areas), drafts
+    left out, in every mode."""
+    home, away = (factories.interco(centre_lat=44.7 + d, centre_lon=5.0) for d in (0, 0.3))
+    elsewhere = factories.interco(centre_lat=48.8, centre_lon=2.3)
+    for n, served in enumerate([[home], [home, away], [away], [elsewhere], [home]]):
+        factories.initiative(name=f"Réseau {n}", coverage=served)
+    factories.initiative(name="Brouillon", coverage=[home, away], status="draft")
+    grid(30)
+    view = MapView(box=BBox.parse(DROME), zoom=9)
+    published = Initiative.objects.published()
+    expected = map_module.areas(published, view)
+    assert [f["properties"]["count"] for f in expected] == [3, 2]
+    assert map_module.areas_in_view(map_module.every_area(), view) == expected
+    for limit in (1000, 5):  # markers, then clusters
+        monkeypatch.setattr(map_module, "MARKER_LIMIT", limit)
+        body = client.get("/api/v1/map/", {"bbox": DROME, "zoom": 9}).json()
+        served = [f for f in body["features"] if f["properties"]["kind"] == "area"]
+        assert served == expected
