@@ -3,7 +3,7 @@
 
 Served by the same gunicorn on the same database as essmap, it measures what HTTP, the
 database and JSON encoding cost on their own. Same filters, same ordering, same counts as the
-essmap API; fewer fields. Run: gunicorn bench.floor:app (FLOOR_DSN=postgres://...).
+essmap API (capped at 1,000 in lists, exact in pages); fewer fields. Run: gunicorn bench.floor:app (FLOOR_DSN=postgres://...).
 """
 
 import csv
@@ -52,10 +52,20 @@ def item(row):
     return out
 
 
-def page(where, params, order="i.name, i.id", extra="", limit=20):
-    count = rows(f"SELECT count(*) FROM {FROM} {where}", params)[0][0]
+# The API's lists count up to this many results (essmap.api.pagination.COUNT_CAP); the HTML
+# pages count exactly.
+COUNT_CAP = 1000
+
+
+def page(where, params, order="i.name, i.id", extra="", limit=20, cap=COUNT_CAP, order_params=()):
+    if cap is None:
+        count = rows(f"SELECT count(*) FROM {FROM} {where}", params)[0][0]
+    else:
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM {FROM} {where} LIMIT {cap + 1}) AS capped"
+        count = min(rows(sql, params)[0][0], cap)
     found = rows(
-        f"SELECT {COLUMNS}{extra} FROM {FROM} {where} ORDER BY {order} LIMIT {limit}", params
+        f"SELECT {COLUMNS}{extra} FROM {FROM} {where} ORDER BY {order} LIMIT {limit}",
+        [*params, *order_params],
     )
     return count, found
 
@@ -84,10 +94,10 @@ THEME = (
     "AND EXISTS (SELECT 1 FROM initiatives_initiative_themes it JOIN initiatives_theme t "
     "ON t.id = it.theme_id WHERE it.initiative_id = i.id AND t.slug = %s)"
 )
-FTS = (
-    "AND to_tsvector('french'::regconfig, i.search_text) "
-    "@@ plainto_tsquery('french'::regconfig, %s)"
-)
+# The stored, weighted vector and its GIN index (essmap's migration 0003), ranked as essmap
+# ranks (name words first).
+FTS = "AND i.search_vector @@ plainto_tsquery('french'::regconfig, %s)"
+RANK = "ts_rank_cd(i.search_vector, plainto_tsquery('french'::regconfig, %s)) DESC, i.name, i.id"
 
 
 def view_list(q):
@@ -96,9 +106,12 @@ def view_list(q):
         where, params = where + THEME, [*params, q["theme"]]
     if "departement" in q:
         where, params = where + " AND c.departement_id = %s", [*params, q["departement"]]
+    order, order_params = "i.name, i.id", []
     if "q" in q:
         where, params = where + " " + FTS, [*params, words(q["q"])]
-    count, found = page(where, params)
+        order, order_params = RANK, [words(q["q"])]
+    cap = None if q.get("count") == "exact" else COUNT_CAP
+    count, found = page(where, params, order=order, cap=cap, order_params=order_params)
     return {"count": count, "results": [item(r) for r in found]}
 
 
@@ -214,7 +227,7 @@ def app(environ, start_response):
         return [body]
     if path in ("/home", "/interco"):
         where, params = ("", ()) if path == "/home" else (IN_INTERCO, (q["interco"],) * 2)
-        count, found = page(where, params)
+        count, found = page(where, params, cap=None)
         body = html_page("Initiatives", count, found).encode()
         start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
         return [body]

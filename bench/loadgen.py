@@ -143,7 +143,7 @@ def essmap_url(name: str, v: dict) -> str:
         "near_territory": lambda: f"{api}?{urlencode({**v, 'radius': 5, 'ordering': 'distance'})}",
         "search": lambda: f"{api}?{urlencode({**v, 'page_size': 20})}",
         "detail": lambda: f"{api}{v['slug']}/",
-        "first_page": lambda: f"{api}?page_size=20",
+        "first_page": lambda: f"{api}?page_size=20&count=exact",  # the total is the point
         "map": lambda: f"/api/v1/map/?bbox={bbox}&zoom={v.get('zoom')}",
         "home_html": lambda: "/",
         "interco_html": lambda: f"/intercos/{v.get('slug')}/",
@@ -160,7 +160,7 @@ def floor_url(name: str, v: dict) -> str:
         "near_territory": lambda: f"/near?{urlencode({**v, 'radius': 5})}",
         "search": lambda: f"/list?{urlencode(v)}",
         "detail": lambda: f"/detail?slug={v.get('slug')}",
-        "first_page": lambda: "/list",
+        "first_page": lambda: "/list?count=exact",
         "map": lambda: f"/map?bbox={bbox}&zoom={v.get('zoom')}",
         "home_html": lambda: "/home",
         "interco_html": lambda: f"/interco?interco={v.get('siren')}",
