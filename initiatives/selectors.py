@@ -117,23 +117,14 @@ def initiative_intercos(initiative: Initiative) -> set[str]:
 
 
 # --- public pages ---------------------------------------------------------------------------
-def initiative_public_detail(*, slug: str, page: bool = True) -> Initiative:
+def initiative_public_detail(*, slug: str) -> Initiative:
     """One published initiative with everything its page shows, in a bounded number of queries.
 
     Partners are limited to published initiatives both ways, so a draft never leaks.
-    `page=False` (the API): without what only the HTML page shows (former names of the
-    intercos, projects carried), four queries fewer. Raises Initiative.DoesNotExist.
+    Raises Initiative.DoesNotExist. (The API reads its detail as rows: initiatives/detail.py.)
     """
     published = Initiative.objects.published()
     brief = ("search_text", "search_name", "description")  # related initiatives: names only
-    page_only = []
-    if page:
-        page_only = [
-            "coverage__predecessors",
-            "carried_by_interco__predecessors",
-            "commune__interco__predecessors",
-            Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
-        ]
     return (
         published.select_related(
             "commune",
@@ -154,7 +145,10 @@ def initiative_public_detail(*, slug: str, page: bool = True) -> Initiative:
         .prefetch_related(
             Prefetch("themes", queryset=Theme.objects.order_by("position", "name")),
             Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("name")),
-            *page_only,
+            "coverage__predecessors",
+            "carried_by_interco__predecessors",
+            "commune__interco__predecessors",
+            Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
             Prefetch(
                 "partnerships",
                 queryset=Partnership.objects.filter(

@@ -24,12 +24,12 @@ from essmap.api.views import ApiViewMixin
 from essmap.cache import cached
 
 from .. import rules, services
+from ..detail import initiative_detail_data
 from ..filters import InitiativeFilterSet
 from ..models import Initiative, Source
 from ..representation import PageLinks, api_item
 from ..selectors import (
     initiative_keys,
-    initiative_public_detail,
     initiative_public_list,
     initiatives_for_user,
     initiatives_last_modified,
@@ -210,14 +210,9 @@ class InitiativeViewSet(
         slug = kwargs["slug"]
 
         def serialised():
-            try:
-                initiative = initiative_public_detail(slug=slug, page=False)
-            except Initiative.DoesNotExist:
-                return None  # not cached: a 404 costs one indexed query
-            return {
-                "data": dict(self.get_serializer(initiative).data),
-                "updated_at": initiative.updated_at,
-            }
+            # Rows, not instances (initiatives/detail.py); None for a missing slug is not
+            # cached: a 404 costs one indexed query.
+            return initiative_detail_data(slug=slug, links=PageLinks(request))
 
         # Absolute URLs depend on the host and scheme, and answers may on the language.
         key = {"slug": slug, "base": request.build_absolute_uri("/"), "lang": get_language()}
@@ -229,10 +224,11 @@ class InitiativeViewSet(
 
     # --- writes: decided by the write authority (initiatives.rules) -----------------------
     def _written(self, initiative, status):
-        try:
-            initiative = initiative_public_detail(slug=initiative.slug)
-        except Initiative.DoesNotExist:
-            pass  # a draft: answered as written, without the public relations
+        """The record as a detail GET answers it (same bytes, so the same ETag); a draft,
+        which no GET serves, as written, without the public relations."""
+        answer = initiative_detail_data(slug=initiative.slug, links=PageLinks(self.request))
+        if answer is not None:
+            return Response(answer["data"], status=status)
         return Response(
             InitiativeDetailSerializer(initiative, context=self.get_serializer_context()).data,
             status=status,
