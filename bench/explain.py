@@ -1,7 +1,8 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the SQL essmap runs for the benchmark's queries.
 
-The querysets come from the same code as the API (initiative_filter, i.e. InitiativeFilterSet
-over initiative_public_list), so the plans are the ones the benchmark measured.
+Each case runs the API's own read path (the FilterSet, then the keys of a page, the capped
+count and the page's rows, or the detail's rows) with its statements captured; each captured
+statement is then explained. So the plans are those of the code the benchmark measured.
 Usage (DATABASE_URL set): python bench/explain.py > plans.txt
 """
 
@@ -19,8 +20,13 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 from django.http import QueryDict  # noqa: E402
+from django.test import RequestFactory  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 
-from initiatives.selectors import initiative_filter  # noqa: E402
+from essmap.api.pagination import COUNT_CAP, capped_count  # noqa: E402
+from initiatives.detail import initiative_detail_data  # noqa: E402
+from initiatives.representation import PageLinks  # noqa: E402
+from initiatives.selectors import initiative_filter, initiative_keys, rows_for_keys  # noqa: E402
 
 CASES = {
     "filtered_list": {"theme": "alimentation", "departement": "69"},
@@ -50,26 +56,47 @@ def covered_edge_case() -> dict:
     return {"lat": str(row[0]), "lon": str(row[1]), "radius": "5", "ordering": "distance"}
 
 
-def explain(sql: str, params) -> str:
+def explain(sql: str) -> str:
     with connection.cursor() as cur:
-        cur.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", params)
+        cur.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
         return "\n".join(row[0] for row in cur.fetchall())
 
 
+def list_page(data: dict) -> None:
+    """What the API's list does for one page (initiatives/api/views.py, _page_data)."""
+    filterset = initiative_filter(data=QueryDict(urlencode(data)))
+    assert filterset.is_valid(), filterset.errors
+    if filterset.ordered_by_distance():
+        keys = filterset.near_results()
+    else:
+        keys = initiative_keys(filterset.qs)
+    capped_count(keys, COUNT_CAP)
+    rows_for_keys(list(keys[0:20]))
+
+
+def first_slug() -> str:
+    with connection.cursor() as cur:
+        cur.execute("SELECT slug FROM initiatives_initiative WHERE status = 'published' "
+                    "ORDER BY md5(slug) LIMIT 1")  # fmt: skip
+        return cur.fetchone()[0]
+
+
+def detail_page(slug: str) -> None:
+    initiative_detail_data(slug=slug, links=PageLinks(RequestFactory(SERVER_NAME="localhost").get("/")))
+
+
 def main() -> None:
-    cases = {**CASES, "near_territory": covered_edge_case()}
-    for name, data in cases.items():
-        filterset = initiative_filter(data=QueryDict(urlencode(data)))
-        assert filterset.is_valid(), filterset.errors
-        qs = filterset.qs
-        for label, query in (("page", qs[:20]), ("count", None)):
-            if query is None:
-                sql, params = qs.order_by().values("pk").query.sql_with_params()
-                sql = f"SELECT count(*) FROM ({sql}) AS sub"  # noqa: S608
-            else:
-                sql, params = query.query.sql_with_params()
-            print(f"===== {name} ({label})\n{sql % tuple(repr(p) for p in params)}\n")
-            print(explain(sql, params), "\n")
+    cases = {name: (list_page, data) for name, data in CASES.items()}
+    cases["near_territory"] = (list_page, covered_edge_case())
+    cases["detail"] = (detail_page, first_slug())
+    for name, (run, data) in cases.items():
+        with CaptureQueriesContext(connection) as captured:
+            run(data)
+        for number, query in enumerate(captured.captured_queries, 1):
+            sql = query["sql"]
+            print(f"===== {name} (statement {number}, {query['time']} s)\n{sql[:3000]}\n")
+            if sql.lstrip().upper().startswith("SELECT"):
+                print(explain(sql), "\n")
 
 
 if __name__ == "__main__":
