@@ -82,7 +82,8 @@ def first_slug() -> str:
 
 
 def detail_page(slug: str) -> None:
-    initiative_detail_data(slug=slug, links=PageLinks(RequestFactory(SERVER_NAME="localhost").get("/")))
+    request = RequestFactory(SERVER_NAME="localhost").get("/")
+    initiative_detail_data(slug=slug, links=PageLinks(request))
 
 
 def main() -> None:
