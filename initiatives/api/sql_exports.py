@@ -72,9 +72,12 @@ def literal(text: str) -> str:
 
 
 # safe_cell (essmap/api/renderers.py) in SQL; ascii() is the first character's code point.
-SAFE_CELL = (
-    "CASE WHEN ascii({0}) IN (61, 64, 9, 13) OR (ascii({0}) IN (43, 45)"
-    " AND substr({0}, 2) !~ '^[ .]*[0-9][0-9 .]*$') THEN '''' || {0} ELSE NULLIF({0}, '') END"
+# After "+" or "-": escaped unless the rest is digits, spaces and dots (one digit at least).
+SIGNED = "CASE WHEN substr({0}, 2) ~ '^[ .]*[0-9][0-9 .]*$' THEN {0} ELSE '''' || {0} END"
+SAFE_CELL = (  # a simple CASE: ascii() is computed once per cell
+    "CASE ascii({0}) WHEN 61 THEN '''' || {0} WHEN 64 THEN '''' || {0} WHEN 9 THEN '''' || {0}"
+    f" WHEN 13 THEN '''' || {{0}} WHEN 43 THEN {SIGNED} WHEN 45 THEN {SIGNED}"
+    " ELSE NULLIF({0}, '') END"
 )
 # str(float): shortest round-trip digits, and ".0" for whole values.
 FLOAT_TEXT = "CASE WHEN {0} = trunc({0}) THEN {0}::text || '.0' ELSE {0}::text END"
