@@ -55,6 +55,7 @@ class InitiativeFilterSet(filters.FilterSet):
     legal_form = filters.MultipleChoiceFilter(
         label=_("Forme juridique"),
         choices=Initiative.LegalForm.choices,
+        distinct=False,  # a column of the row: no duplicates, so no DISTINCT over every column
         widget=forms.CheckboxSelectMultiple,
     )
     interco = filters.ModelChoiceFilter(

@@ -31,6 +31,8 @@ LIST_DEFERRED = (
     "description", "search_text", "search_name", "article_note", "proposer_name",
     "proposer_email", "rejection_reason", *CONTOURS,
 )  # fmt: skip
+# An initiative's themes, in one total order (the SQL exports sort alike: sql_exports.Themes).
+THEME_ORDER = ("position", "name", "pk")
 
 
 def initiative_public_list() -> QuerySet[Initiative]:
@@ -38,7 +40,7 @@ def initiative_public_list() -> QuerySet[Initiative]:
         Initiative.objects.published()
         .select_related("commune", "commune__interco")
         .defer(*LIST_DEFERRED)
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by(*THEME_ORDER)))
     )
 
 
@@ -315,7 +317,7 @@ def interco_initiatives(interco: Interco) -> QuerySet[Initiative]:
         Initiative.objects.published()
         .in_interco(interco)
         .select_related("commune")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by("position")))
+        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by(*THEME_ORDER)))
         .order_by("search_name", "name")
     )
 
