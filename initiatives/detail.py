@@ -114,10 +114,7 @@ def _figure(row: dict, links: PageLinks) -> dict:
 def initiative_detail_data(*, slug: str, links: PageLinks) -> dict | None:
     """The published initiative's detail as the API answers it; None when there is none."""
     row = (
-        Initiative.objects.published()
-        .filter(slug=slug)
-        .values(*ROW_VALUES, *DETAIL_VALUES)
-        .first()
+        Initiative.objects.published().filter(slug=slug).values(*ROW_VALUES, *DETAIL_VALUES).first()
     )
     if row is None:
         return None
