@@ -182,54 +182,41 @@ def public_fields(initiative, links: PageLinks) -> dict:
     }
 
 
+# The fields of one result of the API's list, in InitiativeListSerializer's order.
+API_ITEM_FIELDS = (
+    "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco", "address",
+    "postcode", "latitude", "longitude", "approximate_point", "distance_km", "match", "reason",
+    "website", "email", "phone", "opening_hours", "siret", "rna", "founded_year", "employees",
+    "verified_at", "updated_at", "url", "api_url",
+)  # fmt: skip
+
+
 def api_item(row, links: PageLinks) -> dict:
-    """One result of the API's list, exactly as InitiativeListSerializer documents it."""
-    commune = interco = None
+    """One result of the API's list, exactly as InitiativeListSerializer documents it: the
+    public fields, with the commune, the interco and the themes as nested objects."""
+    fields = public_fields(row, links)
+    nested = {
+        "themes": [dict(t) for t in row["themes"]],
+        "commune": None,
+        "interco": None,
+        "updated_at": iso_datetime(row["updated_at"]),
+        "api_url": links.initiative_api(row["slug"]),
+    }
     if row["commune_id"] is not None:
-        commune = {
+        nested["commune"] = {
             "insee": row["commune_id"],
             "name": row["commune__name"],
             "postcodes": postcodes_of(row),
             "departement": row["commune__departement_id"],
         }
     if row["commune__interco_id"] is not None:
-        interco = {
+        nested["interco"] = {
             "siren": row["commune__interco_id"],
             "name": row["commune__interco__name"],
             "slug": row["commune__interco__slug"],
             "kind": row["commune__interco__kind"],
         }
-    verified = row["verified_at"]
-    return {
-        "slug": row["slug"],
-        "name": row["name"],
-        "summary": row["summary"],
-        "kind": row["kind"],
-        "legal_form": row["legal_form"],
-        "themes": [dict(t) for t in row["themes"]],
-        "commune": commune,
-        "interco": interco,
-        "address": row["address"],
-        "postcode": row["postcode"],
-        "latitude": row["latitude"],
-        "longitude": row["longitude"],
-        "approximate_point": row["approximate_point"],
-        "distance_km": rounded_distance(row),
-        "match": near_field(row, "match"),
-        "reason": near_field(row, "text"),
-        "website": row["website"],
-        "email": row["email"],
-        "phone": row["phone"],
-        "opening_hours": row["opening_hours"],
-        "siret": row["siret"],
-        "rna": row["rna"],
-        "founded_year": row["founded_year"],
-        "employees": row["employees"],
-        "verified_at": verified.isoformat() if verified else None,
-        "updated_at": iso_datetime(row["updated_at"]),
-        "url": links.initiative(row["slug"]),
-        "api_url": links.initiative_api(row["slug"]),
-    }
+    return {name: nested[name] if name in nested else fields[name] for name in API_ITEM_FIELDS}
 
 
 def csv_row(initiative, links: PageLinks) -> list:
