@@ -112,6 +112,12 @@ step "query mix (loopback, separate process)"
     --levels "${BENCH_LEVELS:-1,8,32}" --csv-levels "${BENCH_CSV_LEVELS:-1}" \
     ${BENCH_QUERIES:+--queries "$BENCH_QUERIES"}
 
+step "whole-set exports against PostgreSQL's COPY (bench/export_timing.py)"
+# The servers are still up but idle; the interco of the GeoJSON query with the most rows.
+INTERCO=$(psql -qtA "$DSN" -c "SELECT ic.siren FROM initiatives_initiative i JOIN intercos_commune c ON c.insee = i.commune_id JOIN intercos_interco ic ON ic.siren = c.interco_id WHERE i.status = 'published' GROUP BY ic.siren HAVING count(*) BETWEEN 200 AND 900 ORDER BY count(*) DESC, ic.siren LIMIT 1")
+ALLOWED_HOSTS=testserver "$PY" -m bench.export_timing --runs 3 ${INTERCO:+--interco "$INTERCO"} \
+    >"$WORK/exports.txt" 2>"$LOGS/export_timing.log" || echo "export timing failed: see $LOGS/export_timing.log"
+
 step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
@@ -120,6 +126,6 @@ step "report"
 RESULTS=${BENCH_RESULTS:-bench/last-results.json}
 cp "$WORK/results.json" "$RESULTS"
 "$PY" bench/report.py "$RESULTS" "$OUT" --rows "$COUNT" --seed "$SEED" \
-    --workers "$WORKERS" --generate-seconds "$GEN_SECONDS" \
+    --workers "$WORKERS" --generate-seconds "$GEN_SECONDS" --exports "$WORK/exports.txt" \
     --datasette-version "$("$WORK/venv-ref/bin/datasette" --version)"
 step "wrote $OUT"
