@@ -19,8 +19,10 @@ from django.utils import timezone
 from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
-# "Near": up to this many matching keys are passed as a list (then read by primary key).
-INLINE_IDS = 100_000
+# "Near": up to this many matching keys are passed as a list (then read by primary key): one
+# array parameter on PostgreSQL, one placeholder per key elsewhere (SQLite caps them).
+INLINE_IDS = {"postgresql": 100_000}
+INLINE_IDS_DEFAULT = 10_000
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
 
@@ -220,9 +222,10 @@ class InitiativeQuerySet(models.QuerySet):
             ids = within.union(covering) if intercos else within
         # The matching keys first (both branches indexed), then the rows by primary key: as
         # a sub-select, PostgreSQL joined it by hash against every published row for counts.
-        found = list(ids[: INLINE_IDS + 1])
+        inline = INLINE_IDS.get(connections[self.db].vendor, INLINE_IDS_DEFAULT)
+        found = list(ids[: inline + 1])
         covers_home = Exists(through.filter(initiative=OuterRef("pk"), interco=home or ""))
-        if len(found) <= INLINE_IDS:
+        if len(found) <= inline:
             qs = self.filter(KeyIn(F("pk"), found))
         else:
             qs = self.filter(pk__in=ids)

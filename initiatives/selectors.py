@@ -15,11 +15,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from essmap.api import pagination
 from essmap.geo import BBox
 from essmap.text import sort_key
 from intercos.models import Commune, Interco
 
 from .filters import InitiativeFilterSet
+from .managers import KeyIn
 from .models import Initiative, KeyFigure, Partnership, Source, Theme
 from .representation import NEAR_VALUES, ROW_VALUES, THEME_VALUES, row_values
 
@@ -57,10 +59,25 @@ def initiative_keys(queryset) -> QuerySet:
 
     Ordering a large match set reads only the columns the filters and the order need (often
     an index alone); `rows_for_keys()` then reads the full rows of one page.
+
+    The keys are first probed, unordered, up to the count cap: the probe is the capped count
+    (the paginator takes it, `known_count`, instead of counting again), and a set within the
+    cap is then sorted by key. PostgreSQL orders a filtered list by walking the
+    (status, search_name) index until 20 rows pass the filters: fast when matches are many,
+    most of the table when they are a few hundred spread over 250,000 rows (600 ms for a
+    theme in a small département). Sorting those few hundred keys gives the same order and
+    the same rows in a few milliseconds.
     """
     annotations = queryset.query.annotations
     near = [name for name in NEAR_VALUES if name in annotations]
-    return queryset.prefetch_related(None).select_related(None).values("pk", *near)
+    keys = queryset.prefetch_related(None).select_related(None)
+    cap = pagination.COUNT_CAP
+    found = list(keys.order_by().values_list("pk", flat=True)[: cap + 1])
+    if len(found) <= cap:
+        keys = keys.filter(KeyIn(F("pk"), found))
+    keys = keys.values("pk", *near)
+    keys.known_count = pagination.KnownCount(cap=cap, found=len(found))
+    return keys
 
 
 def rows_for_keys(keys: list[dict]) -> list[dict]:

@@ -13,6 +13,7 @@ Two modes, chosen with `?pagination=page|cursor`:
 """
 
 import base64
+from typing import NamedTuple
 
 from django.core.exceptions import EmptyResultSet
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -100,15 +101,27 @@ def wants_exact_count(request) -> bool:
     return True
 
 
+class KnownCount(NamedTuple):
+    """Keys already counted up to `cap` (`found` is at most cap + 1)."""
+
+    cap: int
+    found: int
+
+
 def capped_count(queryset, cap: int | None) -> tuple[int, bool]:
     """(count, exact): the exact count up to `cap` (None: no cap), else (cap, False).
 
     Counts at most cap + 1 keys (`SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)`), kept
     in the shared cache under the count query's SQL, so it stays right for any filter. A
-    sequence of keys already read (initiatives.near_results) is counted exactly.
+    sequence of keys already read (initiatives.near_results) is counted exactly; a queryset
+    whose keys were probed up to the cap (initiatives.selectors.initiative_keys) carries its
+    capped count as `known_count`.
     """
     if not hasattr(queryset, "query"):  # a sequence that knows its length (NearResults)
         return len(queryset), True
+    known = getattr(queryset, "known_count", None)  # counted while reading the keys
+    if known is not None and known.cap == cap:
+        return (known.found, True) if known.found <= cap else (cap, False)
     counted = queryset.order_by().values("pk")
     if cap is not None:
         counted = counted[: cap + 1]
