@@ -85,7 +85,9 @@ export API_THROTTLE_ANON=100000000/minute API_THROTTLE_EXPORT=100000000/minute
 "$PY" -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
 
 GUNICORN_OPTS=(--workers "$WORKERS" --timeout 600 --backlog 2048 --log-level warning)
-"$GUNICORN" essmap.wsgi:application --bind "127.0.0.1:$PORT" "${GUNICORN_OPTS[@]}" \
+# essmap as deployed (docs/deployment.md): its gunicorn settings warm each worker at boot.
+"$GUNICORN" essmap.wsgi:application -c essmap/gunicorn_conf.py --bind "127.0.0.1:$PORT" \
+    "${GUNICORN_OPTS[@]}" \
     >"$LOGS/essmap.log" 2>&1 &
 ESSMAP_PID=$!
 PIDS+=("$ESSMAP_PID")
@@ -102,6 +104,8 @@ for p in "$PORT" "$((PORT + 1))" "$((PORT + 2))"; do
         sleep 1
     done
 done
+
+sleep 10  # every worker done with its boot (essmap's warm themselves)
 
 step "query mix (loopback, separate process)"
 "$PY" bench/loadgen.py --dsn "$DSN" --out "$WORK/results.json" \
