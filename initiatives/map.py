@@ -225,8 +225,12 @@ def map_features(
         features = cached("map-clusters", key, lambda: clusters(queryset, box, cell))
         if filters:
             served = cached("map-areas", key, lambda: areas(queryset, box))
-        else:  # the whole set: its areas once, then those in view
-            served = areas_in_view(cached("map-areas-all", None, every_area), box)
+        else:  # the whole set: its areas once, then those in view (features kept per view)
+            served = cached(
+                "map-areas",
+                key,
+                lambda: areas_in_view(cached("map-areas-all", None, every_area), box),
+            )
         mode = "clusters"
     # Served territories first: never dropped for points; never more than MAX_FEATURES.
     return {
