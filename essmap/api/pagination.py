@@ -148,8 +148,8 @@ class CachedCountPaginator(DjangoPaginator):
 class _Page:
     """One page of results: what DRF's page-number links need, without a total count."""
 
-    def __init__(self, rows: list, number: int, has_next: bool):
-        self.rows, self.number, self._has_next = rows, number, has_next
+    def __init__(self, number: int, has_next: bool):
+        self.number, self._has_next = number, has_next
 
     def has_next(self) -> bool:
         return self._has_next
@@ -193,7 +193,7 @@ class EnvelopePagination(PageNumberPagination):
                 raise self._no_such_page(number, None)
             has_next = len(rows) > size
             rows = rows[:size]
-        self.page = _Page(rows, number, has_next)
+        self.page = _Page(number, has_next)
         return rows
 
     @staticmethod
