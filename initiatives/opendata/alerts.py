@@ -239,7 +239,7 @@ def last_period(frequency: str, today: date) -> Period:
 
 
 def digest_items(subscription: AlertSubscription, period: Period) -> list[Initiative]:
-    filterset = initiative_filter(data=QueryDict(subscription.query))
+    filterset = initiative_filter(data=QueryDict(canonical_query(subscription.query)))
     if not filterset.is_valid():
         return []
     return list(
