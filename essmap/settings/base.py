@@ -128,9 +128,10 @@ OPENDATA_DIR = env_str("OPENDATA_DIR", str(BASE_DIR / "var" / "opendata"))
 ALERT_RATE_LIMIT = env_int("ALERT_RATE_LIMIT", 10)
 ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 60 * 60)
 # Per recipient, whoever asks (kept in the database: holds with the cache down): at most
-# ALERT_MAILS_PER_ADDRESS confirmation mails per address and day, and none again for the
-# same pending alert within ALERT_RESEND_WINDOW seconds.
-ALERT_MAILS_PER_ADDRESS = env_int("ALERT_MAILS_PER_ADDRESS", 3)
+# MAILS_PER_UNCONFIRMED_ADDRESS mails a day to an address typed in a public form (alert
+# confirmations, error report acknowledgements), and no second confirmation for the same
+# pending alert within ALERT_RESEND_WINDOW seconds.
+MAILS_PER_UNCONFIRMED_ADDRESS = env_int("MAILS_PER_UNCONFIRMED_ADDRESS", 3)
 ALERT_RESEND_WINDOW = env_int("ALERT_RESEND_WINDOW", 60 * 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

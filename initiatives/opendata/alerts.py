@@ -13,9 +13,9 @@ text, a link, or many mails, of a stranger's choosing:
   site whose query is fully percent-encoded (no scheme, domain or address of the sender's
   stays readable, so a mail client links nothing but this site);
 - a re-post for an alert still pending sends nothing within ALERT_RESEND_WINDOW;
-- each address receives at most ALERT_MAILS_PER_ADDRESS confirmation mails a day, whoever
-  asks and from wherever: counted atomically in the database (`AlertMailQuota`, keyed by a
-  hash of the address), so the limit holds when the cache is down.
+- each address receives at most MAILS_PER_UNCONFIRMED_ADDRESS such mails a day, whoever
+  asks and from wherever (`recipients.quota_take`: in the database, so the limit holds
+  when the cache is down).
 """
 
 import logging
@@ -27,12 +27,11 @@ from urllib.parse import quote, urlencode
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from essmap.mailsafe import defang
@@ -41,7 +40,8 @@ from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter
 
 from .feeds import search_params
-from .models import AlertDelivery, AlertMailQuota, AlertSubscription
+from .models import AlertDelivery, AlertSubscription
+from .recipients import quota_forget_old, quota_take
 
 logger = logging.getLogger(__name__)
 UNCONFIRMED_DAYS = 7
@@ -117,42 +117,15 @@ def search_summary(query: str) -> str:
         if not shown:
             shown = ", ".join(v for k, v in items if k == name)
         label = InitiativeFilterSet.base_filters[name].label or name
-        parts.append(f"{label} : {defang(shown, limit=SUMMARY_VALUE_MAX)}")
+        value = defang(shown, limit=SUMMARY_VALUE_MAX)
+        parts.append(_("%(label)s : %(value)s") % {"label": label, "value": value})
     summary = " · ".join(parts)
     if len(summary) > SUMMARY_MAX:
         summary = summary[: SUMMARY_MAX - 1].rstrip() + "…"
     return summary
 
 
-# --- per recipient ---------------------------------------------------------------------------
-def recipient_key(email: str) -> str:
-    """A keyed hash of the address, "+tag" dropped (one mailbox, one quota)."""
-    local, _at, domain = email.strip().lower().rpartition("@")
-    mailbox = f"{local.split('+', 1)[0]}@{domain}"
-    return salted_hmac("essmap.alerts.recipient", mailbox, algorithm="sha256").hexdigest()
-
-
-def _take_quota(email: str, day: date) -> bool:
-    """Count one confirmation mail for this address today; False once over the limit."""
-    limit = settings.ALERT_MAILS_PER_ADDRESS
-    if limit < 1:
-        return False
-    key = recipient_key(email)
-    rows = AlertMailQuota.objects.filter(recipient=key, day=day)
-    for _attempt in range(3):
-        if rows.filter(count__lt=limit).update(count=F("count") + 1):
-            return True
-        if rows.exists():
-            return False
-        try:
-            with transaction.atomic():  # a savepoint: a concurrent first mail wins the row
-                AlertMailQuota.objects.create(recipient=key, day=day, count=1)
-            return True
-        except IntegrityError:
-            continue
-    return False
-
-
+# --- per pending alert ------------------------------------------------------------------
 def _claim_confirmation(subscription: AlertSubscription, now: datetime) -> bool:
     """True for the one request that may send this pending alert's confirmation now."""
     since = now - timedelta(seconds=settings.ALERT_RESEND_WINDOW)
@@ -169,7 +142,7 @@ def alert_subscribe(*, email: str, query: str, frequency: str) -> AlertSubscript
 
     Nothing is sent for an address already confirmed for this search, for one whose
     confirmation was sent less than ALERT_RESEND_WINDOW ago, nor to an address that had its
-    ALERT_MAILS_PER_ADDRESS confirmations today: the page answers the same either way, so
+    MAILS_PER_UNCONFIRMED_ADDRESS mails today: the page answers the same either way, so
     it tells no one which addresses are subscribed.
     """
     email = email.strip().lower()
@@ -180,7 +153,7 @@ def alert_subscribe(*, email: str, query: str, frequency: str) -> AlertSubscript
     if (
         subscription.confirmed_at is None
         and _claim_confirmation(subscription, now)
-        and _take_quota(email, timezone.localdate(now))
+        and quota_take(email, day=timezone.localdate(now))
     ):
         transaction.on_commit(lambda: _send_confirmation(subscription), robust=True)
     return subscription
@@ -206,7 +179,7 @@ def alert_unsubscribe(*, token: str) -> bool:
 
 def alerts_forget_unconfirmed(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
-    AlertMailQuota.objects.filter(day__lt=timezone.localdate(now) - timedelta(days=1)).delete()
+    quota_forget_old(today=timezone.localdate(now))
     limit = now - timedelta(days=UNCONFIRMED_DAYS)
     deleted, _counts = AlertSubscription.objects.filter(
         confirmed_at__isnull=True, created_at__lt=limit

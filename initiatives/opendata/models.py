@@ -49,12 +49,11 @@ class AlertSubscription(models.Model):
         return f"{self.email} · {self.query or '*'}"
 
 
-class AlertMailQuota(models.Model):
-    """Confirmation mails sent to one address on one day, whoever asked for them.
+class RecipientQuota(models.Model):
+    """Mails sent to one unconfirmed address on one day, whoever asked (see recipients.py).
 
-    The per-recipient limit lives in the database (not the cache) so that it holds during a
-    cache outage. The address itself is not stored, only a keyed hash of it
-    (`alerts.recipient_key`); rows older than a day are deleted by `send_alerts`.
+    In the database, not the cache, so that the limit holds during a cache outage. The
+    address itself is not stored, only a keyed hash of it; old rows are deleted daily.
     """
 
     recipient = models.CharField(max_length=64)
@@ -63,7 +62,7 @@ class AlertMailQuota(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["recipient", "day"], name="alert_quota_per_day"),
+            models.UniqueConstraint(fields=["recipient", "day"], name="recipient_quota_per_day"),
         ]
 
     def __str__(self) -> str:
