@@ -266,3 +266,30 @@ def test_a_valid_unknown_token_is_still_404_and_unsubscribe_still_answers(client
     assert client.post(f"/alertes/confirmer/{token}/").status_code == 404
     assert client.get(f"/alertes/desinscrire/{token}/").status_code == 200
     assert client.post(f"/alertes/desinscrire/{token}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"query": "theme=%00"},
+        {"query": "theme=alimentation\x00"},
+        {"query": "q=a\x00b&theme=alimentation"},
+        {"query": "\x00=1"},
+        {"email": "victim@example.org\x00"},
+        {"frequency": "weekly\x00"},
+    ],
+)
+def test_nul_bytes_in_the_form_never_500(food, data):
+    client = Client(raise_request_exception=False)
+    post = {"email": VICTIM, "frequency": "weekly", "query": "theme=alimentation", **data}
+    response = client.post("/alertes/", post, REMOTE_ADDR="198.51.100.1")
+    assert response.status_code in (302, 400)
+    for query in AlertSubscription.objects.values_list("query", flat=True):
+        assert "\x00" not in query and "%00" not in query
+
+
+def test_the_not_found_page_is_a_page(client):
+    response = client.get("/alertes/desinscrire/%00/")
+    assert response.status_code == 404
+    assert "text/html" in response["Content-Type"]
+    assert "<h1" in response.content.decode()
