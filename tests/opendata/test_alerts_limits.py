@@ -143,6 +143,26 @@ def test_hostile_search_reaches_the_digest_defanged(food):
     assert_nothing_clickable(message)
 
 
+def test_the_digest_of_a_hostile_search_is_sent_and_defanged(client, food):
+    # Through the form and the sending command: the stored search still finds its matches.
+    _post(client, "q=evil.example&theme=alimentation")
+    sub = AlertSubscription.objects.get()
+    item = factories.initiative(name="Épicerie evil.example", themes=[food])
+    today = timezone.localdate()
+    period = alerts.last_period("weekly", today)
+    AlertSubscription.objects.update(confirmed_at=period.start - timedelta(days=1))
+    type(item).objects.filter(pk=item.pk).update(updated_at=period.start + timedelta(hours=12))
+    mail.outbox.clear()
+    assert alerts.alerts_send(frequency="weekly", today=today)["sent"] == 1
+    (message,) = mail.outbox
+    assert message.to == [sub.email]
+    assert f"{SITE}/?q=evil%2Eexample&theme=alimentation" in message.body
+    # The initiative's own (published) name is the directory's text, not the stranger's.
+    body = message.body.replace("Épicerie evil.example", "Épicerie")
+    message.body = body
+    assert_nothing_clickable(message)
+
+
 def test_a_repost_sends_nothing_within_the_window(
     client, food, settings, django_capture_on_commit_callbacks
 ):
