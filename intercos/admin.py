@@ -18,6 +18,7 @@ from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -79,7 +80,7 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
         ]
         if not rows:
             return _("aucun membre")
-        return format_html_join(format_html("<br>"), "{} ({}) — {}", rows)
+        return format_html_join(mark_safe("<br>"), "{} ({}) — {}", rows)  # noqa: S308
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.staff_add_view)
@@ -134,9 +135,12 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
 def _staff_added_message(result) -> str:
     who = result.user.email or result.user.get_username()
     if result.changes:
-        text = _("%(who)s : %(changes)s.") % {"who": who, "changes": ", ".join(result.changes)}
+        text = _("Membre de l'équipe %(who)s : %(changes)s.") % {
+            "who": who,
+            "changes": ", ".join(result.changes),
+        }
     else:
-        text = _("%(who)s était déjà membre de l'équipe ainsi : rien n'a changé.") % {"who": who}
+        text = _("Membre de l'équipe %(who)s : déjà ainsi, rien n'a changé.") % {"who": who}
     if result.link:
         text += " " + _(
             "Un lien pour choisir son mot de passe lui a été envoyé par e-mail (il ne sert "
