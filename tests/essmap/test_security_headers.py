@@ -79,6 +79,7 @@ def test_production_sets_hsts_and_https_redirect(monkeypatch):
     import importlib
 
     monkeypatch.setenv("ALLOW_INSECURE_KEY", "1")
+    monkeypatch.setenv("SITE_URL", "https://ess.example.org")
     from essmap.settings import production
 
     production = importlib.reload(production)

@@ -55,9 +55,7 @@ def test_right_password_on_an_inactive_account_says_so(client, interco):
 
 
 @pytest.mark.parametrize("username", ["edith", "nora", "ines", "nobody"])
-def test_a_wrong_password_gets_the_generic_message_whatever_the_account(
-    client, interco, username
-):
+def test_a_wrong_password_gets_the_generic_message_whatever_the_account(client, interco, username):
     edith = factories.user(username="edith", intercos=[interco])
     edith.is_staff = False
     edith.save()
