@@ -5,10 +5,12 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from intercos.models import IntercoMembership
+from intercos.services import staff_member_add
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -46,6 +48,7 @@ def choose_password_and_sign_in(client, link: str, username: str) -> None:
         "/admin/login/", {"username": username, "password": NEW_PASSWORD, "next": "/admin/"}
     )
     assert login.status_code == 302, login.content.decode()
+    assert client.get(path, follow=True).context["validlink"] is False  # the link works once
 
 
 def assert_sees_only_crestois(client):
@@ -227,9 +230,32 @@ def test_the_django_add_user_form_requires_an_email(client, world):
     client.force_login(root)
     page = client.get(reverse("admin:auth_user_add")).content.decode()
     assert 'name="email"' in page
-    response = client.post(
-        reverse("admin:auth_user_add"),
-        {"username": "nomail", "usable_password": "false", "email": ""},
-    )
+    inline = {"interco_memberships-TOTAL_FORMS": "0", "interco_memberships-INITIAL_FORMS": "0"}
+    data = {"username": "nomail", "usable_password": "false", **inline}
+    response = client.post(reverse("admin:auth_user_add"), {**data, "email": ""})
     assert response.status_code == 200
+    assert "email" in response.context["adminform"].form.errors
     assert not get_user_model().objects.filter(username="nomail").exists()
+    response = client.post(reverse("admin:auth_user_add"), {**data, "email": "n@example.org"})
+    assert response.status_code == 302
+    assert get_user_model().objects.get(username="nomail").email == "n@example.org"
+
+
+def test_the_service_refuses_a_moderator_another_territory(world):
+    crestois, privas, _ = world
+    moderator = factories.user(intercos=[crestois], role="moderator")
+    with pytest.raises(ValidationError, match="intercos dont vous êtes modérateur"):
+        staff_member_add(by=moderator, email="i@example.org", intercos=[privas], role="editor")
+    editor = factories.user(intercos=[crestois], role="editor")
+    with pytest.raises(ValidationError):
+        staff_member_add(by=editor, email="i@example.org", intercos=[crestois], role="editor")
+    assert not get_user_model().objects.filter(email="i@example.org").exists()
+
+
+def test_a_role_given_again_is_updated_not_duplicated(world):
+    crestois, _, _ = world
+    staff_member_add(by=None, email="j@example.org", intercos=[crestois], role="editor")
+    result = staff_member_add(by=None, email="J@Example.org", intercos=[crestois], role="moderator")
+    assert not result.created
+    assert result.user.interco_memberships.get().role == "moderator"
+    assert get_user_model().objects.filter(email__iexact="j@example.org").count() == 1
