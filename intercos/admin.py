@@ -61,7 +61,7 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
     search_fields = ("name", "siren", "slug")
     exclude = ("contour",)
     raw_id_fields = ("seat",)
-    readonly_fields = ("updated_at", "team")
+    readonly_fields = ("updated_at",)
     inlines = (PredecessorInline,)
 
     @admin.display(boolean=True, description="contour")
@@ -82,6 +82,11 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
             return _("aucun membre")
         return format_html_join(mark_safe("<br>"), "{} ({}) — {}", rows)  # noqa: S308
 
+    def get_readonly_fields(self, request, obj=None):
+        # The team (names, addresses) is shown to the interco's own staff and to superusers.
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "team") if obj and _sees_team(request, obj.pk) else fields
+
     def get_urls(self):
         view = self.admin_site.admin_view(self.staff_add_view)
         return [path("equipe/ajouter/", view, name="intercos_staff_add"), *super().get_urls()]
@@ -91,7 +96,8 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
-        _warn_moderators_without_email(request, interco_ids=[object_id])
+        if request.method == "GET" and _sees_team(request, object_id):
+            _warn_moderators_without_email(request, interco_ids=[object_id])
         can_add = selectors.intercos_moderated_by(request.user).filter(pk=object_id).exists()
         extra = {"can_add_staff": can_add}
         return super().change_view(request, object_id, form_url, {**(extra_context or {}), **extra})
@@ -130,6 +136,11 @@ class IntercoAdmin(ReadOnlyForStaffMixin, admin.ModelAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/intercos/interco/staff_add.html", context)
+
+
+def _sees_team(request, interco_pk) -> bool:
+    user = request.user
+    return user.is_superuser or user.interco_memberships.filter(interco_id=interco_pk).exists()
 
 
 def _staff_added_message(result) -> str:

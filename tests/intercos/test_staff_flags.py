@@ -100,3 +100,13 @@ def test_the_freshness_digest_logs_who_was_skipped(diois, caplog):
     assert any(
         "silent" in r.getMessage() and "without an e-mail" in r.getMessage() for r in caplog.records
     )
+
+
+def test_another_territorys_team_is_not_shown(client, diois):
+    ic, _, _, _ = diois
+    outsider = factories.user(intercos=[factories.interco(name="CA Privas")], role="moderator")
+    client.force_login(outsider)
+    text = page(client, reverse("admin:intercos_interco_change", args=[ic.pk]))
+    assert "CC du Diois" in text  # the reference data stays readable
+    assert "told@cc.fr" not in text
+    assert "silent" not in text
