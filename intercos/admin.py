@@ -243,6 +243,17 @@ class StaffUserAdmin(UserAdmin):
         problems = selectors.staff_access_problems(obj)
         return format_html("⚠ {}", ", ".join(problems)) if problems else ""
 
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        user = self.get_object(request, object_id) if request.method == "GET" else None
+        problems = selectors.staff_access_problems(user) if user else []
+        if problems and self.has_view_permission(request, user):
+            messages.warning(
+                request,
+                _("Ce compte ne peut pas travailler dans l'espace des intercos : %(problems)s.")
+                % {"problems": ", ".join(problems)},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def changelist_view(self, request, extra_context=None):
         if self.has_view_permission(request):
             _warn_moderators_without_email(request)

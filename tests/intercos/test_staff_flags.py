@@ -110,3 +110,16 @@ def test_another_territorys_team_is_not_shown(client, diois):
     assert "CC du Diois" in text  # the reference data stays readable
     assert "told@cc.fr" not in text
     assert "silent" not in text
+
+
+def test_the_user_page_says_why_the_account_cannot_work(client, diois):
+    ic, _, _, _ = diois
+    no_staff = factories.user(username="nostaff", intercos=[ic])
+    no_staff.is_staff = False
+    no_staff.save()
+    client.force_login(factories.user(superuser=True, username="root"))
+    text = page(client, reverse("admin:auth_user_change", args=[no_staff.pk]))
+    assert "Ce compte ne peut pas travailler dans l'espace des intercos : pas de statut" in text
+    fine = factories.user(intercos=[ic], email="fine@example.org")
+    text = page(client, reverse("admin:auth_user_change", args=[fine.pk]))
+    assert "ne peut pas travailler" not in text
