@@ -288,7 +288,12 @@ def _send_welcome(user, link: str, intercos: list[Interco]) -> None:
         subject = _("Votre accès à l'espace des intercommunalités d'essmap")
         body = render_to_string(
             "intercos/emails/staff_welcome.txt",
-            {"user": user, "link": link, "intercos": intercos, "days": days},
+            {
+                "user": user,
+                "link": link,
+                "interco_names": ", ".join(ic.name for ic in intercos),
+                "days": days,
+            },
         )
     try:
         send_mail(subject, body, None, [user.email], fail_silently=False)
