@@ -239,6 +239,14 @@ def staff_member_add(
             fields.append("is_staff")
             result.changes.append(_("statut équipe ajouté"))
         if not user.email:
+            if by is not None and not by.is_superuser:
+                # The password-set link goes to this address: only an administrator sets it.
+                raise ValidationError(
+                    _(
+                        "Ce compte n'a pas d'adresse e-mail : seul·e un·e administrateur·rice "
+                        "peut la renseigner."
+                    )
+                )
             user.email = email
             fields.append("email")
             result.changes.append(_("adresse e-mail ajoutée"))

@@ -261,3 +261,16 @@ def test_a_role_given_again_is_updated_not_duplicated(world):
     assert not result.created
     assert result.user.interco_memberships.get().role == "moderator"
     assert get_user_model().objects.filter(email__iexact="j@example.org").count() == 1
+
+
+def test_a_moderator_cannot_give_an_existing_account_its_address(world):
+    crestois, _, _ = world
+    moderator = factories.user(intercos=[crestois], role="moderator")
+    factories.user(username="k@example.org", email="")
+    with pytest.raises(ValidationError, match="administrateur"):
+        staff_member_add(
+            by=moderator, email="k@example.org", intercos=[crestois], role="editor", send_link=True
+        )
+    account = get_user_model().objects.get(username="k@example.org")
+    assert account.email == "" and not account.interco_memberships.exists()
+    assert mail.outbox == []
