@@ -170,7 +170,7 @@ def di_structures(context: Context) -> Iterator[dict]:
 
 def di_services(context: Context) -> Iterator[dict]:
     return datainclusion.services(
-        selectors.export_queryset().iterator(chunk_size=1000),
+        selectors.service_queryset().iterator(chunk_size=1000),
         fields_of=context.fields,
         departement_intercos=selectors.departement_intercos(),
     )
