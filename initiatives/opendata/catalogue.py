@@ -118,7 +118,8 @@ def _file_distribution(name: str, entry: dict, *, base_url: str, manifest: dict)
     url = base_url + reverse("opendata:file", args=[name])
     generated = manifest["generated_at"]
     distribution = {
-        "@id": url,
+        # The distribution is not the file itself: its own IRI, on the dataset's page.
+        "@id": f"{base_url}{reverse('opendata:page')}#distribution-{name}",
         "@type": "dcat:Distribution",
         "dct:title": entry["title"],
         "dcat:downloadURL": {"@id": url},
@@ -158,7 +159,7 @@ def dcat_catalogue(*, base_url: str, manifest: dict | None) -> dict:
     issued = (manifest or {}).get("issued_at") or (manifest or {}).get("generated_at")
     modified = max(file_dates) if file_dates else None
     api = {
-        "@id": base_url + "/api/v1/",
+        "@id": f"{page}#distribution-api",
         "@type": "dcat:Distribution",
         "dct:title": "API JSON, GeoJSON et CSV (documentation OpenAPI)",
         "dcat:accessURL": {"@id": base_url + "/api/v1/docs/"},

@@ -92,6 +92,7 @@ def test_every_file_is_a_distribution_with_what_a_portal_harvests(client, built)
         assert _one(graph, dist, DCAT.accessURL) == URIRef(url)
         media_type = _one(graph, dist, DCAT.mediaType)
         assert media_type == URIRef(IANA + entry["media_type"]), name
+        assert str(dist) == f"{BASE}/donnees/#distribution-{name}"
         assert isinstance(_one(graph, dist, DCTERMS.title), Literal)
         assert _one(graph, dist, DCTERMS.license) == LICENCE
         assert int(_one(graph, dist, DCAT.byteSize)) == entry["size"]
