@@ -180,7 +180,8 @@ def test_every_quoted_phrase_is_the_articles_own_words(loaded):
             assert " ".join(piece.split()) in article, piece
 
 
-def test_the_quote_check_fails_on_a_paraphrase(loaded):
+def test_the_article_never_says_capca_includes_the_ex_cc(loaded):
+    """The label "intègre l’ex-CC…" is ours, from the reference: no note may quote it."""
     article = _article_text()
     paraphrase = "L’article dit « la CA Privas Centre Ardèche intègre l’ex-CC du Pays de Vernoux »"
     assert QUOTED.findall(paraphrase)[0] not in article
@@ -268,7 +269,8 @@ def test_no_fact_from_outside_the_article(loaded):
     ]
     texts += [s.publisher for s in Source.objects.all()]
     everything = " ".join(texts)
-    for outside in ("Banque", "rue Henri Dunant", "Agence locale", "Énergie Environnement"):
+    outsiders = ("Banque", "rue Henri Dunant", "Agence locale", "Énergie Environnement", "Isère")
+    for outside in outsiders:
         assert outside not in everything, outside
     credit = Initiative.objects.get(slug="credit-cooperatif")
     assert credit.legal_form == Initiative.LegalForm.OTHER  # the article gives no legal form
