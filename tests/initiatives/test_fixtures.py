@@ -243,6 +243,29 @@ def test_points_placed_at_a_town_centre_are_flagged_approximate(loaded):
         assert (initiative.latitude, initiative.longitude) == centre
 
 
+def test_pages_and_exports_say_the_point_is_approximate(loaded, client):
+    url = "/api/v1/initiatives/energie-solidaire/"
+    assert client.get(url).json()["approximate_point"] is True
+    response = client.get("/api/v1/initiatives/", {"format": "geojson"})
+    geojson = json.loads(b"".join(response.streaming_content))
+    flags = {
+        f["properties"]["slug"]: f["properties"]["approximate_point"]
+        for f in geojson["features"]
+        if f["geometry"]
+    }
+    assert flags == dict.fromkeys(
+        [
+            "approvisionnement-local-cantines-arche-agglo",
+            "energie-solidaire",
+            "habitats-participatifs-pays-de-vernoux",
+        ],
+        True,
+    )
+    page = Initiative.objects.get(slug="energie-solidaire").get_absolute_url()
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "position approximative" in html
+
+
 def test_the_alec_and_the_cress_are_sources_not_initiatives(loaded):
     names = " ".join(Initiative.objects.values_list("name", flat=True))
     assert "ALEC" not in names and "CRESS" not in names
@@ -250,6 +273,12 @@ def test_the_alec_and_the_cress_are_sources_not_initiatives(loaded):
     assert {"ALEC de Valence", "CRESS Auvergne-Rhône-Alpes"} <= publishers
     interview = Source.objects.get(title="Interview : CRESS Auvergne-Rhône-Alpes")
     assert "Étienne Cloupé" in interview.note and interview.cited_in_id == 1
+
+
+def test_the_sources_page_lists_the_alec_and_the_cress(loaded, client):
+    html = client.get("/sources/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "ALEC de Valence, 2023" in html and "Interview : CRESS Auvergne-Rhône-Alpes" in html
+    assert "Étienne Cloupé" in html
 
 
 def test_loading_removes_the_records_earlier_fixtures_published(loaded):
