@@ -336,6 +336,9 @@ def test_capca_is_not_called_formerly_cc_du_pays_de_vernoux(loaded, client):
         html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
         assert "anciennement CC du Pays de Vernoux" not in html, url
         assert "ex-CC du Pays de Vernoux" in html, url
+        english = client.get("/en" + url).content.decode().lower()
+        assert "includes the former cc du pays de vernoux" in english, url
+        assert "formerly cc du pays de vernoux" not in english, url
 
 
 def test_a_renamed_interco_still_reads_formerly(db):
