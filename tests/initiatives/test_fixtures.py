@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from intercos.models import Commune, Interco, IntercoPredecessor
@@ -328,7 +329,8 @@ def test_coverage_only_where_the_article_supports_it(loaded):
 def test_capca_is_not_called_formerly_cc_du_pays_de_vernoux(loaded, client):
     vernoux = IntercoPredecessor.objects.get(name="CC du Pays de Vernoux")
     assert vernoux.kind == IntercoPredecessor.Kind.MERGED
-    assert vernoux.label == "intègre l’ex-CC du Pays de Vernoux"
+    with translation.override("fr"):
+        assert vernoux.label == "intègre l’ex-CC du Pays de Vernoux"
     assert "anciennement" not in vernoux.note
     habitat = Initiative.objects.get(slug="habitats-participatifs-pays-de-vernoux")
     pages = [habitat.get_absolute_url(), vernoux.interco.get_absolute_url()]
@@ -345,4 +347,7 @@ def test_a_renamed_interco_still_reads_formerly(db):
     interco = Interco.objects.create(siren="200000001", name="CC Nouvelle", kind="CC")
     old = IntercoPredecessor.objects.create(interco=interco, name="CC Ancienne")
     assert old.kind == IntercoPredecessor.Kind.RENAMED
-    assert old.label == "anciennement CC Ancienne"
+    with translation.override("fr"):
+        assert old.label == "anciennement CC Ancienne"
+    with translation.override("en"):
+        assert old.label == "formerly CC Ancienne"
