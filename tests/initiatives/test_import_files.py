@@ -139,3 +139,147 @@ def test_a_normal_file_still_reads(staff):
     report = import_preview(user=staff, filename="ok.xlsx", content=xlsx([["nom"], ["Épicerie"]]))
     assert not report.file_errors
     assert len(report.rows) == 1
+
+
+# --- bombs that openpyxl alone would parse whole (issue 18) ----------------------------------
+
+SHEET_HEAD = (b'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxml'
+              b'formats.org/spreadsheetml/2006/main"><sheetData>')  # fmt: skip
+SHEET_TAIL = b"</sheetData></worksheet>"
+NOM = b'<c r="A1" t="inlineStr"><is><t>nom</t></is></c>'
+
+
+def replaced(members: dict[str, bytes], *, stored: bool = False, level: int = 9) -> bytes:
+    """A valid one-sheet XLSX whose members named in `members` are replaced (a shared strings
+    member is added and declared, so that openpyxl would read it)."""
+    book = Workbook()
+    book.active.append(["nom"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    names = source.namelist()
+    originals = {name: source.read(name) for name in names}
+    if "xl/sharedStrings.xml" in members:
+        names.append("xl/sharedStrings.xml")
+        originals["[Content_Types].xml"] = originals["[Content_Types].xml"].replace(
+            b"</Types>", b'<Override PartName="/xl/sharedStrings.xml" ContentType="application/'
+            b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>'
+        )  # fmt: skip
+    assert set(members) <= set(names)
+    out = io.BytesIO()
+    method = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+    with zipfile.ZipFile(out, "w", method) as target:
+        for name in names:
+            data = members.get(name, originals.get(name))
+            target.writestr(name, data, compresslevel=None if stored else level)
+    return out.getvalue()
+
+
+def one_row_of(cells: int) -> bytes:
+    return SHEET_HEAD + b'<row r="1">' + NOM + b"<c><v>1</v></c>" * cells + b"</row>" + SHEET_TAIL
+
+
+def shared_strings(count: int) -> bytes:
+    head = (b'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats'
+            b'.org/spreadsheetml/2006/main">')  # fmt: skip
+    return head + b"<si><t>a</t></si>" * count + b"</sst>"
+
+
+def test_the_900_000_cell_row_is_refused_before_parsing(staff):
+    content = replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)})
+    assert len(content) < 150_000  # the issue's file: 101 KB
+    message, seconds, peak = refused(staff, "ligne.xlsx", content)
+    assert "anormalement compressé" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_the_900_000_cell_row_is_stopped_while_streaming_without_the_ratio_guard(
+    staff, monkeypatch
+):
+    """The ratio guard off, the streamed count still stops the row long before its end."""
+    from initiatives import import_xlsx
+
+    monkeypatch.setattr(import_xlsx, "MAX_RATIO", 10**9)
+    content = replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)})
+    message, seconds, peak = refused(staff, "ligne.xlsx", content)
+    assert "trop complexe" in message  # 500,000 XML elements, about 250,000 cells
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_a_big_shared_strings_member_is_refused(staff):
+    content = replaced({"xl/sharedStrings.xml": shared_strings(2_000_000)})
+    assert len(content) < 100_000  # the issue's file: 63 KB
+    message, seconds, peak = refused(staff, "textes.xlsx", content)
+    assert "anormalement compressé" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_shared_strings_are_counted_while_streaming(staff):
+    """Stored (not compressed): no ratio to catch; the count stops it before openpyxl."""
+    from initiatives import import_xlsx
+
+    content = replaced(
+        {"xl/sharedStrings.xml": shared_strings(import_xlsx.MAX_SHARED_STRINGS + 1)}, stored=True
+    )
+    assert len(content) < import_files.MAX_BYTES
+    message, seconds, peak = refused(staff, "textes.xlsx", content)
+    assert "trop complexe" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_a_deep_compression_ratio_is_refused_under_the_total_size_cap(staff):
+    sheet = SHEET_HEAD + b'<row r="1">' + NOM + b"</row>" + b" " * (20 * MB) + SHEET_TAIL
+    content = replaced({"xl/worksheets/sheet1.xml": sheet})
+    assert len(content) < 100_000
+    message, seconds, peak = refused(staff, "ratio.xlsx", content)
+    assert "anormalement compressé" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_cells_are_counted_while_streaming(staff):
+    rows = b"".join(
+        b'<row r="%d">' % (i + 2) + b"<c/>" * 1000 + b"</row>"
+        for i in range(import_files.MAX_CELLS // 1000 + 1)
+    )
+    sheet = SHEET_HEAD + b'<row r="1">' + NOM + b"</row>" + rows + SHEET_TAIL
+    content = replaced({"xl/worksheets/sheet1.xml": sheet}, stored=True)
+    assert len(content) < import_files.MAX_BYTES
+    message, seconds, peak = refused(staff, "cellules.xlsx", content)
+    assert "Trop de cellules" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_a_value_beyond_the_last_column_is_refused_and_an_empty_styled_cell_is_not(staff):
+    wide = b'<c r="CW1"><v>1</v></c>'  # column 101
+    sheet = SHEET_HEAD + b'<row r="1">' + NOM + wide + b"</row>" + SHEET_TAIL
+    message, _, _ = refused(staff, "large.xlsx", replaced({"xl/worksheets/sheet1.xml": sheet}))
+    assert "Trop de colonnes" in message
+
+    styled = b'<c r="CW1" s="0"/>'
+    name = "<c r='A2' t='inlineStr'><is><t>Épicerie</t></is></c>".encode()
+    row2 = b'<row r="2">' + name + styled + b"</row>"
+    sheet = SHEET_HEAD + b'<row r="1">' + NOM + styled + b"</row>" + row2 + SHEET_TAIL
+    report = import_preview(
+        user=staff, filename="ok.xlsx", content=replaced({"xl/worksheets/sheet1.xml": sheet})
+    )
+    assert not report.file_errors
+    assert [row.fields["name"] for row in report.rows] == ["Épicerie"]
+
+
+def test_a_doctype_is_refused(staff):
+    sheet = (b'<?xml version="1.0"?><!DOCTYPE w [<!ENTITY a "aaaaaaaaaa">]>'
+             + SHEET_HEAD[SHEET_HEAD.index(b"<worksheet"):] + b'<row r="1">' + NOM + b"</row>"
+             + SHEET_TAIL)  # fmt: skip
+    message, _, _ = refused(staff, "dtd.xlsx", replaced({"xl/worksheets/sheet1.xml": sheet}))
+    assert "illisible" in message
+
+
+def test_a_bomb_writes_nothing(staff):
+    from initiatives.imports import import_apply
+    from initiatives.models import Initiative
+
+    before = Initiative.objects.count()
+    content = replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)})
+    report = import_apply(user=staff, filename="ligne.xlsx", content=content)
+    assert report.file_errors and not report.applied
+    assert Initiative.objects.count() == before
