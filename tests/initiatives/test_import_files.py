@@ -283,3 +283,18 @@ def test_a_bomb_writes_nothing(staff):
     report = import_apply(user=staff, filename="ligne.xlsx", content=content)
     assert report.file_errors and not report.applied
     assert Initiative.objects.count() == before
+
+
+def test_the_admin_shows_a_bomb_s_refusal_as_a_form_error(client, staff):
+    from django.urls import reverse
+
+    client.force_login(staff)
+    upload = io.BytesIO(replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)}))
+    upload.name = "ligne.xlsx"
+    started = time.perf_counter()
+    response = client.post(reverse("admin:initiatives_initiative_import"), {"file": upload})
+    assert time.perf_counter() - started < 2
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "anormalement compressé" in body
+    assert "Tout enregistrer" not in body
