@@ -73,6 +73,8 @@ def backup(folder: Path, *, keep: int, database: str = "default") -> Path:
         raise
     partial.rename(target)  # a dump is complete or absent
     prune(folder, keep=keep)
+    for older in folder.glob(f"{PREFIX}*{SUFFIX}"):  # dumps written 0644 before this rule
+        os.chmod(older, PRIVATE)
     return target
 
 

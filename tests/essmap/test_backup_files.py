@@ -64,3 +64,15 @@ def test_a_failed_dump_leaves_no_file(tmp_path, monkeypatch, open_umask):
     with pytest.raises(Exception, match="exit status 1"):
         backups.backup(folder, keep=3)
     assert list(folder.iterdir()) == []
+
+
+def test_older_dumps_are_made_private_too(tmp_path, monkeypatch, open_umask):
+    monkeypatch.setenv("PG_BIN_DIR", str(fake_tools(tmp_path / "bin")))
+    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB))
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    old = folder / "essmap-20250101T000000Z.dump"
+    old.write_bytes(b"PGDMP old")
+    old.chmod(0o644)
+    backups.backup(folder, keep=3)
+    assert stat.S_IMODE(old.stat().st_mode) == 0o600
