@@ -5,8 +5,9 @@ read-only sheet one whole row at a time, with no limit of its own: a 100 KB file
 row of 900,000 cells, or a few million tiny shared strings, cost it 20 s and hundreds of MB.
 So nothing reaches openpyxl before it is known to be small:
 
-1. the zip's directory: number of members, their declared uncompressed sizes (zipfile never
-   inflates a member beyond its declared size), each large member's compression ratio;
+1. the zip's directory: number of members, their declared uncompressed sizes, together and
+   each (zipfile never inflates a member beyond its declared size), each large member's
+   compression ratio;
 2. every XML member streamed through expat in chunks, with no tree and no DOCTYPE (so no
    entity expansion): elements and shared strings counted, time checked after each chunk;
 3. the sheet's declared dimension, then the sheet streamed again: physical rows, cells
@@ -29,6 +30,7 @@ from .import_files import ImportFileError, _too_many_rows, _too_wide
 # data compresses 5 to 20 times, a row of 900,000 identical cells about 270 times.
 MAX_RATIO = 100
 RATIO_FLOOR = 1024 * 1024  # smaller members may compress as much as they like
+MAX_MEMBER_BYTES = 10 * 1024 * 1024  # one member, uncompressed (a real sheet: ~1 MB)
 MAX_XML_ELEMENTS = 500_000  # every XML member together
 MAX_SHARED_STRINGS = 50_000
 MAX_ROW_CELLS = 1_000  # cells in one row, empty styled ones included
@@ -64,6 +66,11 @@ def check_zip(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
             % {"max": import_files.MAX_UNZIPPED_BYTES // (1024 * 1024)}
         )
     for member in members:
+        if member.file_size > MAX_MEMBER_BYTES:
+            raise ImportFileError(
+                _("Fichier XLSX trop volumineux une fois décompressé (%(max)d Mo au plus).")
+                % {"max": MAX_MEMBER_BYTES // (1024 * 1024)}
+            )
         if member.file_size > RATIO_FLOOR and member.file_size > MAX_RATIO * max(
             member.compress_size, 1
         ):
