@@ -339,3 +339,19 @@ def test_an_oversized_member_is_refused(staff):
     )
     assert "décompressé" in message
     assert seconds < 1 and peak < 20 * MB
+
+
+def test_a_full_sized_real_file_passes_every_guard(staff):
+    """MAX_ROWS rows of every known column, as a spreadsheet saves them: read whole."""
+    from initiatives.imports import COLUMNS
+
+    header = [c.header for c in COLUMNS]
+    rows = [header] + [
+        [f"Initiative {i}" if c.header == "nom" else f"{c.header} {i % 7}" for c in COLUMNS]
+        for i in range(MAX_ROWS)
+    ]
+    content = xlsx(rows)
+    assert len(content) < import_files.MAX_BYTES
+    report = import_preview(user=staff, filename="complet.xlsx", content=content)
+    assert not report.file_errors
+    assert len(report.rows) == MAX_ROWS
