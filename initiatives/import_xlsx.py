@@ -9,7 +9,8 @@ So nothing reaches openpyxl before it is known to be small:
    each (zipfile never inflates a member beyond its declared size), each large member's
    compression ratio;
 2. every XML member streamed through expat in chunks, with no tree and no DOCTYPE (so no
-   entity expansion): elements and shared strings counted, time checked after each chunk;
+   entity expansion), no tag longer than MAX_TAG_BYTES (expat hands a tag's attributes to
+   Python all at once): elements and shared strings counted, time checked after each chunk;
 3. the sheet's declared dimension, then the sheet streamed again: physical rows, cells
    (empty styled ones included), cells per row, a value beyond MAX_COLUMNS;
 4. only then openpyxl (read_only) yields the rows, each row spending the budget again.
@@ -36,6 +37,11 @@ MAX_XML_ELEMENTS = 500_000  # every XML member together
 MAX_SHARED_STRINGS = 50_000
 MAX_ROW_CELLS = 1_000  # cells in one row, empty styled ones included
 CHUNK = 64 * 1024
+# One tag, from "<" to ">": expat hands all of a tag's attributes to Python at once, so a
+# tag of a million attributes (10 MB, 2 MB zipped) would cost 200 MB before any count.
+# Real tags are a few hundred bytes (the root's namespace declarations: ~1 KB).
+MAX_TAG_BYTES = 64 * 1024
+_LONG_TAG = re.compile(rb"<[^>]{%d}" % MAX_TAG_BYTES)
 _COLUMN = re.compile(r"[A-Za-z]+")
 
 
@@ -92,9 +98,15 @@ def _stream(archive: zipfile.ZipFile, name: str, budget, on_start) -> None:
     parser.StartDoctypeDeclHandler = _refuse_doctype
     parser.EntityDeclHandler = _refuse_doctype
     parser.StartElementHandler = on_start
+    carry = b""  # the end of the previous chunk from its last "<", if no ">" follows it
     try:
         with archive.open(name) as member:
             while chunk := member.read(CHUNK):
+                data = carry + chunk
+                if _LONG_TAG.search(data):
+                    raise _too_complex()
+                start, end = data.rfind(b"<"), data.rfind(b">")
+                carry = data[start:] if start > end else b""
                 parser.Parse(chunk, False)
                 budget.check_time()
             parser.Parse(b"", True)

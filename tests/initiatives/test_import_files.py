@@ -355,3 +355,14 @@ def test_a_full_sized_real_file_passes_every_guard(staff):
     report = import_preview(user=staff, filename="complet.xlsx", content=content)
     assert not report.file_errors
     assert len(report.rows) == MAX_ROWS
+
+
+def test_a_tag_with_a_million_attributes_is_refused_before_expat_builds_them(staff):
+    attributes = b" ".join(b'b%d=""' % i for i in range(300_000))
+    sheet = (SHEET_HEAD + b'<row r="1">' + NOM + b"</row><row r=\"2\" " + attributes + b"/>"
+             + SHEET_TAIL)  # fmt: skip
+    content = replaced({"xl/worksheets/sheet1.xml": sheet})
+    assert len(content) < import_files.MAX_BYTES
+    message, seconds, peak = refused(staff, "attributs.xlsx", content)
+    assert "trop complexe" in message
+    assert seconds < 1 and peak < 20 * MB
