@@ -128,8 +128,24 @@ def scan_members(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], budge
                 raise _too_complex()
 
     for member in members:
-        if member.filename.lower().endswith((".xml", ".rels")):
+        if member.filename.lower().endswith((".xml", ".rels")) or _looks_like_xml(archive, member):
             _stream(archive, member.filename, budget, on_start)
+
+
+def _looks_like_xml(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """XML under another name ([Content_Types].xml may declare any part name as the shared
+    strings): openpyxl would parse it, so it is scanned too. Images and other binary parts
+    do not start with "<" (after a byte order mark or white space)."""
+    if member.is_dir():
+        return False
+    try:
+        with archive.open(member) as part:
+            head = part.read(64)
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise _unreadable() from exc
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16
+        return True
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
 def _column_index(ref: str) -> int:

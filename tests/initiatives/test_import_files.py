@@ -366,3 +366,43 @@ def test_a_tag_with_a_million_attributes_is_refused_before_expat_builds_them(sta
     message, seconds, peak = refused(staff, "attributs.xlsx", content)
     assert "trop complexe" in message
     assert seconds < 1 and peak < 20 * MB
+
+
+def test_shared_strings_under_another_name_are_counted_too(staff):
+    """[Content_Types].xml may give the shared strings any part name: openpyxl reads it."""
+    from initiatives import import_xlsx
+
+    book = Workbook()
+    book.active.append(["nom"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as target:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "[Content_Types].xml":
+                data = data.replace(
+                    b"</Types>", b'<Override PartName="/xl/textes.dat" ContentType="application/'
+                    b'vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml" /></Types>'
+                )  # fmt: skip
+            target.writestr(name, data)
+        target.writestr("xl/textes.dat", shared_strings(import_xlsx.MAX_SHARED_STRINGS + 1))
+        target.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 100)
+    message, seconds, peak = refused(staff, "textes.xlsx", out.getvalue())
+    assert "trop complexe" in message
+    assert seconds < 1 and peak < 20 * MB
+
+
+def test_binary_parts_are_not_scanned_as_xml(staff):
+    content = xlsx([["nom"], ["Épicerie"]])
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in archive.namelist():
+            target.writestr(name, archive.read(name))
+        target.writestr("xl/media/image1.png", b"\x89PNG\r\n\x1a\n<" + b"\x00" * 100_000)
+        target.writestr("xl/printerSettings/printerSettings1.bin", b"\x00<" * 50_000)
+    report = import_preview(user=staff, filename="image.xlsx", content=out.getvalue())
+    assert not report.file_errors
+    assert len(report.rows) == 1
