@@ -10,10 +10,11 @@ A 304 keeps the 200's validators and caching headers (`ETag`, `Last-Modified`,
 """
 
 import hashlib
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
@@ -44,20 +45,29 @@ def _precondition(request, etag: str, last_modified: datetime | None, headers: d
 def file_download(
     request, path: Path, *, sha256: str, media_type: str, filename: str
 ) -> HttpResponse:
-    """A whole file with its SHA-256 as strong ETag and its modification time."""
+    """A whole file with its SHA-256 as strong ETag and its modification time.
+
+    The file is opened first and its size and time read from the open file, so that they
+    describe the bytes sent even if `export_opendata` replaces it meanwhile."""
     etag = quote_etag(sha256)
-    stat = path.stat()
+    try:
+        handle = path.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    stat = os.fstat(handle.fileno())
     last_modified = datetime.fromtimestamp(int(stat.st_mtime), tz=UTC)
     headers = _headers(etag, last_modified)
     headers["Content-Disposition"] = f'inline; filename="{filename}"'
     answer = _precondition(request, etag, last_modified, headers)
+    if answer is not None or request.method == "HEAD":
+        handle.close()
     if answer is not None:
         return answer
     if request.method == "HEAD":
         response = HttpResponse(content_type=media_type)
-        response["Content-Length"] = str(stat.st_size)
     else:
-        response = FileResponse(path.open("rb"), content_type=media_type)
+        response = FileResponse(handle, content_type=media_type)
+    response["Content-Length"] = str(stat.st_size)
     for name, value in headers.items():
         response[name] = value
     return response

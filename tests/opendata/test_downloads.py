@@ -79,3 +79,9 @@ def test_the_page_answers_head_and_other_methods_are_refused(client, built):
     assert client.head("/donnees/").status_code == 200
     assert client.post("/donnees/fichiers/initiatives.csv").status_code == 405
     assert client.head("/donnees/fichiers/inconnu.csv").status_code == 404
+
+
+def test_a_file_removed_after_the_manifest_is_a_404(client, built):
+    (files.opendata_dir() / "initiatives.csv").unlink()
+    assert client.get("/donnees/fichiers/initiatives.csv").status_code == 404
+    assert client.head("/donnees/fichiers/initiatives.csv").status_code == 404
