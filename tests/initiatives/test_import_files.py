@@ -406,3 +406,29 @@ def test_binary_parts_are_not_scanned_as_xml(staff):
     report = import_preview(user=staff, filename="image.xlsx", content=out.getvalue())
     assert not report.file_errors
     assert len(report.rows) == 1
+
+
+def test_three_bombs_at_once_stay_bounded(staff, monkeypatch):
+    """The issue's three concurrent uploads (43 s each, +2.2 GB): each is stopped early."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from initiatives import import_xlsx
+
+    monkeypatch.setattr(import_xlsx, "MAX_RATIO", 10**9)  # the streamed counts must stop them
+    monkeypatch.setattr(import_xlsx, "MAX_MEMBER_BYTES", 10**9)
+    bombs = [
+        replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)}),
+        replaced({"xl/sharedStrings.xml": shared_strings(2_000_000)}),
+        replaced({"xl/worksheets/sheet1.xml": one_row_of(900_000)}),
+    ]
+    tracemalloc.start()
+    started = time.process_time()
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        reports = list(pool.map(
+            lambda content: import_preview(user=staff, filename="b.xlsx", content=content), bombs
+        ))  # fmt: skip
+    seconds = time.process_time() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert all(report.file_errors and not report.rows for report in reports)
+    assert seconds < 10 and peak < 60 * MB  # traced: several times slower than untraced
