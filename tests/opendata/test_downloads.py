@@ -85,3 +85,24 @@ def test_a_file_removed_after_the_manifest_is_a_404(client, built):
     (files.opendata_dir() / "initiatives.csv").unlink()
     assert client.get("/donnees/fichiers/initiatives.csv").status_code == 404
     assert client.head("/donnees/fichiers/initiatives.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_IF_MODIFIED_SINCE": "hier"},
+        {"HTTP_IF_NONE_MATCH": "pas-une-etiquette"},
+        {"HTTP_IF_NONE_MATCH": "W/"},
+        {"HTTP_IF_NONE_MATCH": '"\x00"'},
+    ],
+)
+def test_malformed_conditions_are_ignored(client, built, headers):
+    response = client.get("/donnees/fichiers/initiatives.csv", **headers)
+    assert response.status_code == 200
+    assert b"Servie" in _body(response)
+
+
+def test_a_failed_if_match_is_a_412(client, built):
+    url = "/donnees/fichiers/initiatives.csv"
+    assert client.get(url, HTTP_IF_MATCH='"autre"').status_code == 412
+    assert client.get(url, HTTP_IF_MATCH=client.get(url)["ETag"]).status_code == 200
