@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from essmap.api.docs import FIELDS, described, doc
+from essmap.api.input import RefuseControlCharacters
 from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
@@ -238,7 +239,7 @@ class LinkableInitiativeField(serializers.SlugRelatedField):
 
 
 @extend_schema_serializer(component_name="InitiativeWrite")
-class InitiativeWriteSerializer(serializers.ModelSerializer):
+class InitiativeWriteSerializer(RefuseControlCharacters, serializers.ModelSerializer):
     """What interco staff may send with a token: field formats only.
 
     Every rule about the write (territory, links, status, postcode and point against the
