@@ -3,10 +3,8 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path
@@ -70,7 +68,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     search_fields = ("name", "siret", "rna", "postcode", "commune__name", "proposer_email")
     raw_id_fields = ("carried_by",)
     filter_horizontal = ("themes", "coverage")
-    readonly_fields = ("map_picker", "slug", "created_at", "updated_at")
+    readonly_fields = ("map_picker", "slug", "created_at", "updated_at", "verified_at",
+                       "verified_by")  # fmt: skip
     inlines = (PartnershipInline, KeyFigureInline)
     actions = ("submit_selected", "publish_selected", "confirm_selected", "reject_selected",
                "archive_selected", "export_selected")  # fmt: skip
@@ -109,32 +108,57 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     def in_scope(self, request, obj) -> bool:
         return obj is None or rules.can_write(request.user, obj)
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Restore a past version: the same form, rules and save as a change."""
-        self._in_scope_or_404(request, object_id)
+        """Restore a past version: the same form, rules and save as a change (404 outside
+        the territory: HistoryAdmin)."""
+        request._restoring = True  # save_model writes (simple_history calls no save_related)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _in_scope_or_404(self, request, object_id):
-        """Another territory's record (or a deleted one) answers exactly as a missing one."""
-        if request.user.is_superuser:
-            return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
 
     @admin.display(description=_("Carte"))
     def map_picker(self, obj):
         return render_to_string("admin/initiatives/initiative/map_picker.html")
 
+    # --- writes: all through the services, decided by rules.py ------------------------------
+
     def save_model(self, request, obj, form, change):
+        """The change form's record is written with its inlines, in save_related (one write,
+        one notice); a restored version has no inlines and is written here."""
+        if getattr(request, "_restoring", False):
+            self._write(request, form, formsets=())
+
+    def save_related(self, request, form, formsets, change):
+        self._write(request, form, formsets)
+
+    def _write(self, request, form, formsets):
         values = {"coverage": form.cleaned_data["coverage"]} if "coverage" in form.fields else {}
+
+        def related(initiative) -> list[str]:
+            form.save_m2m()
+            items = []
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=True)
+                items += services.related_items(formset)
+            return items
+
         services.staff_write(
-            by=request.user, initiative=obj, values=values, version=form.opened_version
+            by=request.user,
+            initiative=form.instance,
+            values=values,
+            version=form.opened_version,
+            related=related,
         )
+
+    def has_delete_permission(self, request, obj=None):
+        """Moderators of the record's territory and superusers (rules.can_delete)."""
+        return rules.can_delete(request.user, obj)
+
+    def delete_model(self, request, obj):
+        services.initiative_delete(by=request.user, initiative=obj)
+
+    def delete_queryset(self, request, queryset):
+        for initiative in queryset:
+            services.initiative_delete(by=request.user, initiative=initiative)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form

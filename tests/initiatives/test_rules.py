@@ -162,9 +162,23 @@ def test_a_moderator_s_edit_or_a_draft_edit_sends_no_notice(
     mine = world["mine"]
     with django_capture_on_commit_callbacks(execute=True):
         services.staff_write(by=world["alice"], initiative=mine, values={"summary": "x"})
-        services.staff_write(by=world["editor"], initiative=mine, values={"status": "draft"})
+        services.staff_write(by=world["alice"], initiative=mine, values={"status": "draft"})
         services.staff_write(by=world["editor"], initiative=mine, values={"summary": "y"})
     assert mail.outbox == []
+
+
+def test_an_editor_unpublishing_a_record_tells_the_moderators(
+    world, django_capture_on_commit_callbacks
+):
+    world["alice"].email = world["moderator_mail"]
+    world["alice"].save()
+    mine = world["mine"]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.staff_write(by=world["editor"], initiative=mine, values={"status": "draft"})
+    [message] = mail.outbox  # published → draft (the only way down: TRANSITIONS)
+    assert world["moderator_mail"] in message.to
+    assert "statut" in message.body
+    assert Initiative.objects.get(pk=mine.pk).status == "draft"
 
 
 # --- a new record is never archived -------------------------------------------------------------
