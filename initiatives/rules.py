@@ -170,10 +170,11 @@ def can_moderate(user, initiative: Initiative | None = None) -> bool:
 
 
 def current_record(pk, *, lock: bool = False) -> Initiative | None:
-    """The record as it is in the database now (None when there is none)."""
+    """The record as it is in the database now (None when there is none); its coverage is
+    read now too, so that it still says what it was once the write has changed it."""
     if pk is None:
         return None
-    queryset = Initiative.objects.select_related("commune")
+    queryset = Initiative.objects.select_related("commune").prefetch_related("coverage")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.filter(pk=pk).first()
