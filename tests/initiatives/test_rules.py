@@ -1,13 +1,20 @@
 """The write authority (initiatives/rules.py): conflicts, no existence oracle, notices."""
 
+import datetime
+import io
 import re
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
 from django.core import mail
+from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
+from essmap import cache
 from initiatives import rules, services
 from initiatives.models import Initiative
+from intercos.models import Commune
 from tests import factories
 from tests.initiatives.test_admin import form_data
 
@@ -193,3 +200,109 @@ def test_no_new_record_is_archived_even_by_a_superuser(world):
         )
     assert "status" in caught.value.message_dict
     assert not Initiative.objects.filter(name="Archivée d'emblée").exists()
+
+
+# --- deletion, verification, related records, settling points ---------------------------------
+
+
+def test_editors_never_delete_not_even_a_draft(world):
+    draft = factories.initiative(name="Brouillon de Crest", commune=world["crest"], status="draft")
+    with pytest.raises(rules.WriteForbidden):
+        services.initiative_delete(by=world["editor"], initiative=draft)
+    assert Initiative.objects.filter(pk=draft.pk).exists()
+    with pytest.raises(Initiative.DoesNotExist):  # another territory's: as a missing one
+        services.initiative_delete(by=world["alice"], initiative=world["theirs"])
+    assert Initiative.objects.filter(pk=world["theirs"].pk).exists()
+    services.initiative_delete(by=world["alice"], initiative=draft)
+    assert not Initiative.objects.filter(pk=draft.pk).exists()
+
+
+def test_deleting_a_carrier_leaves_a_trace_in_the_carried_record_s_history(world):
+    carrier = world["mine"]
+    carried = factories.initiative(name="Projet porté", commune=world["privas"], carried_by=carrier)
+    before = carried.updated_at
+    services.initiative_delete(by=world["alice"], initiative=carrier)
+    carried.refresh_from_db()
+    assert carried.carried_by is None
+    assert carried.updated_at > before
+    last = carried.history.order_by("-history_date").first()
+    assert last.carried_by_id is None and last.history_user == world["alice"]
+    assert "Recyclerie de Crest" in last.history_change_reason
+
+
+def test_verification_is_never_typed_in(world):
+    mine = world["mine"]
+    for forged in ({"verified_at": datetime.date(2099, 12, 31)}, {"verified_by": "Moda"}):
+        with pytest.raises(rules.WriteForbidden):
+            services.staff_write(by=world["alice"], initiative=mine, values=forged)
+    mine.verified_at = datetime.date(2099, 12, 31)  # an instance carrying it (a restore)
+    services.staff_write(by=world["alice"], initiative=mine, values={"summary": "v2"})
+    mine.refresh_from_db()
+    assert mine.summary == "v2" and mine.verified_at != datetime.date(2099, 12, 31)
+    services.confirm_accurate(initiative=mine, by=world["alice"])  # "Toujours exact" does
+    mine.refresh_from_db()
+    assert (mine.verified_at, mine.verified_by) == (timezone.localdate(), "Alice Martin")
+
+
+def test_restoring_a_version_keeps_the_current_verification(client, world):
+    mine = world["mine"]
+    services.confirm_accurate(initiative=mine, by=world["alice"])
+    old = mine.history.order_by("history_date").first()  # verified_at empty then
+    assert old.verified_at is None
+    client.force_login(world["alice"])
+    url = reverse("admin:initiatives_initiative_simple_history", args=[mine.pk, old.history_id])
+    response = client.post(url, form_data(mine, summary="restaurée", ignore_duplicate="on"))
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.summary == "restaurée" and mine.verified_at == timezone.localdate()
+
+
+@pytest.mark.parametrize("model", ["partnership", "keyfigure"])
+@pytest.mark.parametrize("view", ["history", "change", "delete"])
+def test_related_pages_answer_another_territory_s_record_as_a_missing_one(
+    client, world, model, view
+):
+    theirs = world["theirs"]
+    if model == "partnership":
+        obj = factories.partnership(initiative=theirs, partner_interco=world["privas"].interco)
+    else:
+        obj = factories.key_figure(initiative=theirs, label="Emplois")
+    url = reverse(f"admin:initiatives_{model}_{view}", args=[obj.pk])
+    client.force_login(world["alice"])
+    other_territory = client.get(url)
+    type(obj).objects.filter(pk=obj.pk).delete()
+    missing = client.get(url)
+    assert other_territory.status_code == missing.status_code == 404
+    assert other_territory.content == missing.content
+
+
+def test_view_on_site_shortcut_answers_another_territory_s_record_as_a_missing_one(client, world):
+    content_type = ContentType.objects.get_for_model(Initiative)
+    client.force_login(world["alice"])
+    mine = client.get(f"/admin/r/{content_type.pk}/{world['mine'].pk}/")
+    assert mine.status_code == 302 and mine["Location"].endswith(world["mine"].slug + "/")
+    url = f"/admin/r/{content_type.pk}/{world['theirs'].pk}/"
+    other_territory = client.get(url)
+    world["theirs"].delete()
+    missing = client.get(url)
+    assert other_territory.status_code == missing.status_code == 404
+    assert other_territory.content == missing.content
+    user_type = ContentType.objects.get_for_model(world["bob"])  # no admin page for staff
+    assert client.get(f"/admin/r/{user_type.pk}/{world['bob'].pk}/").status_code == 404
+
+
+def test_settling_points_is_a_write_with_history_update_time_and_fresh_caches(
+    world, django_capture_on_commit_callbacks
+):
+    placed = factories.initiative(name="Atelier", commune=world["crest"])
+    assert placed.approximate_point is False  # the test commune has no centre yet
+    before, generation = placed.updated_at, cache.generation()
+    Commune.objects.filter(pk=world["crest"].pk).update(centre_lat=44.73, centre_lon=5.03)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("settle_points", stdout=io.StringIO())
+    placed.refresh_from_db()
+    assert (placed.latitude, placed.longitude, placed.approximate_point) == (44.73, 5.03, True)
+    assert placed.updated_at > before
+    last = placed.history.order_by("-history_date").first()
+    assert (last.latitude, last.longitude) == (44.73, 5.03) and last.history_change_reason
+    assert cache.generation() > generation
