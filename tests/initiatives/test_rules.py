@@ -17,6 +17,7 @@ from initiatives.models import Initiative
 from intercos.models import Commune
 from tests import factories
 from tests.initiatives.test_admin import form_data
+from tests.initiatives.test_write_rules import body_of
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +307,21 @@ def test_settling_points_is_a_write_with_history_update_time_and_fresh_caches(
     last = placed.history.order_by("-history_date").first()
     assert (last.latitude, last.longitude) == (44.73, 5.03) and last.history_change_reason
     assert cache.generation() > generation
+
+
+def test_a_field_and_an_inline_changed_together_make_one_notice_naming_both(
+    client, world, django_capture_on_commit_callbacks
+):
+    world["alice"].email = world["moderator_mail"]
+    world["alice"].save()
+    mine = world["mine"]
+    figure = factories.key_figure(initiative=mine, label="Tonnes collectées", value=3)
+    client.force_login(world["editor"])
+    data = body_of(client.get(change_url(mine.pk)))
+    data.update({"summary": "Ouvert le samedi", "figures-0-value": "42"})
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(change_url(mine.pk), data).status_code == 302
+    figure.refresh_from_db()
+    assert figure.value == 42
+    [message] = mail.outbox
+    assert "résumé" in message.body and "Tonnes collectées" in message.body
