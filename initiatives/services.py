@@ -28,7 +28,7 @@ from intercos.models import Interco
 
 from . import location, moderation, rules
 from .location import settle_point, stored_approximate_point
-from .models import Initiative, Theme
+from .models import Initiative, Partnership, Theme
 
 Status = Initiative.Status
 
@@ -346,8 +346,10 @@ def related_item(obj, action: str) -> str:
 def initiative_delete(*, by, initiative: Initiative) -> None:
     """Delete a record (rules.delete_refusals: moderators of its territory, never editors).
 
-    A record it carried keeps a trace: its `carried_by` is emptied by a save with an entry
-    in its own history (and the notice to its moderators when due), not silently by SET_NULL.
+    Another record it touches keeps a trace, not a silent SET_NULL or CASCADE: a record it
+    carried has its `carried_by` emptied by a save with an entry in its own history, and a
+    partnership of another record with it is deleted as a related change of that record
+    (history, `updated_at`); their moderators are told when due (rules.notify_moderators_of).
     """
     current = rules.current_record(initiative.pk, lock=True)
     if current is None or (by is not None and not rules.can_write(by, current)):
@@ -362,6 +364,15 @@ def initiative_delete(*, by, initiative: Initiative) -> None:
         other._change_reason = reason
         other.save(update_fields=["carried_by", "updated_at"])
         told = rules.notify_moderators_of(by, before, other, {"carried_by": None})
+        if told:
+            moderation.notify_published_edit(other, by=by, fields=told)
+    theirs = Partnership.objects.filter(partner_initiative=current).exclude(initiative=current)
+    for partnership in theirs.select_related("initiative").order_by("pk"):
+        other, item = partnership.initiative, related_item(partnership, "deleted")
+        partnership._history_user = by
+        partnership.delete()
+        Initiative.objects.filter(pk=other.pk).update(updated_at=timezone.now())
+        told = rules.notify_moderators_of(by, other, other, {}, related=[item])
         if told:
             moderation.notify_published_edit(other, by=by, fields=told)
     current._history_user = by

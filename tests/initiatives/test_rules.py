@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from essmap import cache
 from initiatives import rules, services
-from initiatives.models import Initiative
+from initiatives.models import Initiative, Partnership
 from intercos.models import Commune
 from tests import factories
 from tests.initiatives.test_admin import form_data
@@ -229,6 +229,25 @@ def test_deleting_a_carrier_leaves_a_trace_in_the_carried_record_s_history(world
     last = carried.history.order_by("-history_date").first()
     assert last.carried_by_id is None and last.history_user == world["alice"]
     assert "Recyclerie de Crest" in last.history_change_reason
+
+
+def test_deleting_a_partner_is_a_related_change_of_the_other_record(
+    world, django_capture_on_commit_callbacks
+):
+    partner = world["mine"]
+    other = factories.initiative(name="Épicerie de Privas", commune=world["privas"])
+    link = factories.partnership(initiative=other, partner_initiative=partner)
+    moderator = factories.user(intercos=[world["privas"].interco], role="moderator")
+    before = other.updated_at
+    with django_capture_on_commit_callbacks(execute=True):
+        services.initiative_delete(by=world["alice"], initiative=partner)
+    other.refresh_from_db()
+    assert not Partnership.objects.filter(pk=link.pk).exists()
+    assert other.updated_at > before
+    gone = Partnership.history.get(id=link.pk, history_type="-")
+    assert gone.history_user == world["alice"]
+    [message] = mail.outbox  # Alice is no moderator of Privas: its moderators are told
+    assert message.to == [moderator.email] and "partenariat" in message.body
 
 
 def test_verification_is_never_typed_in(world):
