@@ -3,11 +3,14 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models, router, transaction
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -155,6 +158,41 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
 
     def delete_model(self, request, obj):
         services.initiative_delete(by=request.user, initiative=obj)
+
+    def get_deleted_objects(self, objs, request):
+        """What a deletion takes along, as Django lists it, but scoped: another territory's
+        object is neither named nor linked. Another record's partnership with a deleted one
+        is that record's related change (services.initiative_delete): no permission of the
+        user's is needed for it; anything else out of scope is (the deletion is refused)."""
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(Initiative), origin=objs)
+        collector.collect(objs)
+        deleted = {obj.pk for obj in objs}
+        perms_needed = set()
+
+        def shown(obj):
+            opts, model_admin = obj._meta, self.admin_site._registry.get(type(obj))
+            label = capfirst(opts.verbose_name)
+            if model_admin is None:
+                return f"{label}: {obj}"
+            if not model_admin.get_queryset(request).filter(pk=obj.pk).exists():
+                if not (isinstance(obj, Partnership) and obj.initiative_id not in deleted):
+                    perms_needed.add(opts.verbose_name)
+                return f"{label}: {_('(une fiche d’un autre territoire)')}"
+            if not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            return format_html('{}: <a href="{}">{}</a>', label, url, obj)
+
+        to_delete = collector.nested(shown)
+        protected = [shown(obj) for obj in collector.protected]
+        counts = {
+            model._meta.verbose_name_plural: len(found)
+            for model, found in collector.model_objs.items()
+        }
+        return to_delete, counts, perms_needed, protected
 
     def delete_queryset(self, request, queryset):
         for initiative in queryset:

@@ -344,3 +344,19 @@ def test_a_field_and_an_inline_changed_together_make_one_notice_naming_both(
     assert figure.value == 42
     [message] = mail.outbox
     assert "résumé" in message.body and "Tonnes collectées" in message.body
+
+
+def test_the_admin_deletes_a_partner_of_another_territory_s_draft_without_naming_it(client, world):
+    partner = world["mine"]
+    link = factories.partnership(initiative=world["theirs"], partner_initiative=partner)
+    own_figure = factories.key_figure(initiative=partner, label="Tonnes collectées")
+    url = reverse("admin:initiatives_initiative_delete", args=[partner.pk])
+    client.force_login(world["alice"])
+    page = client.get(url).content.decode()
+    assert "Brouillon de Privas" not in page  # another territory's draft: never named
+    assert "Tonnes collectées" in page  # what the moderator may see is listed
+    assert client.post(url, {"post": "yes"}).status_code == 302
+    assert not Initiative.objects.filter(pk=partner.pk).exists()
+    assert not Partnership.objects.filter(pk=link.pk).exists()
+    assert not type(own_figure).objects.filter(pk=own_figure.pk).exists()
+    assert Initiative.objects.filter(pk=world["theirs"].pk).exists()
