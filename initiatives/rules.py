@@ -53,7 +53,7 @@ from essmap.admin_scoping import is_staff_member
 from intercos.models import Interco, IntercoMembership
 
 from .checks import http_url, linkable_choices, location_errors
-from .models import Initiative
+from .models import Initiative, KeyFigure, Partnership
 from .selectors import initiative_intercos, initiatives_for_user
 
 Status = Initiative.Status
@@ -354,10 +354,27 @@ def check_version(current: Initiative | None, version, proposed: Mapping[str, An
             )
     if not differences:
         return  # the write would leave the record as it is: nothing to lose
-    last = current.history.order_by("-history_date").select_related("history_user").first()
-    user = last.history_user if last is not None else None
+    raise _stale(current, differences)
+
+
+def check_related_version(current: Initiative | None, version, label: str, theirs, yours):
+    """Related items (an inline's rows) changed from an older version than the record's:
+    refused like a field (someone may have changed them meanwhile), naming them."""
+    if version is None or current is None or version == current.updated_at or not yours:
+        return
+    raise _stale(current, [Difference(label, label, _shown(list(theirs)), _shown(list(yours)))])
+
+
+def _stale(current: Initiative, differences: list[Difference]) -> StaleWrite:
+    """The conflict, naming who last changed the record or what hangs from it, and when."""
+    last = [current.history.order_by("-history_date").select_related("history_user").first()]
+    for model in (Partnership, KeyFigure):
+        entries = model.history.filter(initiative_id=current.pk).select_related("history_user")
+        last.append(entries.order_by("-history_date").first())
+    entry = max((e for e in last if e is not None), key=lambda e: e.history_date, default=None)
+    user = entry.history_user if entry is not None else None
     who = (user.get_full_name() or user.get_username()) if user is not None else _("quelqu'un")
-    raise StaleWrite(who=who, when=current.updated_at, differences=differences)
+    return StaleWrite(who=who, when=current.updated_at, differences=differences)
 
 
 def changed_values(current: Initiative, proposed: Mapping[str, Any]) -> dict[str, Any]:

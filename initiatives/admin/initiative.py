@@ -18,7 +18,7 @@ from essmap import geo
 from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
-from initiatives.forms import InitiativeAdminForm, RejectForm
+from initiatives.forms import InitiativeAdminForm, RejectForm, VersionedInlineFormSet
 from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
@@ -30,6 +30,7 @@ Status = Initiative.Status
 
 class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInline):
     model = Partnership
+    formset = VersionedInlineFormSet
     fk_name = "initiative"
     extra = 0
     raw_id_fields = ("partner_initiative",)
@@ -46,6 +47,7 @@ class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInli
 
 class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
     model = KeyFigure
+    formset = VersionedInlineFormSet
     fk_name = "initiative"
     extra = 0
     fields = ("label", "label_en", "measure", "qualifier", "value", "unit", "unit_en", "year",

@@ -360,3 +360,28 @@ def test_the_admin_deletes_a_partner_of_another_territory_s_draft_without_naming
     assert not Partnership.objects.filter(pk=link.pk).exists()
     assert not type(own_figure).objects.filter(pk=own_figure.pk).exists()
     assert Initiative.objects.filter(pk=world["theirs"].pk).exists()
+
+
+def test_an_inline_row_changed_meanwhile_is_a_conflict_like_a_field(client, world):
+    mine = world["mine"]
+    figure = factories.key_figure(initiative=mine, label="Tonnes collectées", value=3)
+    client.force_login(world["bob"])
+    bob_s = body_of(client.get(change_url(mine.pk)))  # Bob opens the form
+    client.force_login(world["alice"])
+    alice_s = body_of(client.get(change_url(mine.pk)))
+    alice_s["figures-0-value"] = "5"
+    assert client.post(change_url(mine.pk), alice_s).status_code == 302  # Alice saves first
+    client.force_login(world["bob"])
+    bob_s["summary"] = "Ouvert le samedi"  # Bob's figure row still says 3
+    refused = client.post(change_url(mine.pk), bob_s)
+    assert refused.status_code == 200
+    page = refused.content.decode()
+    assert "modifiée par Alice Martin" in page and "Tonnes collectées" in page
+    figure.refresh_from_db()
+    mine.refresh_from_db()
+    assert (figure.value, mine.summary) == (5, "v1")  # nothing written, nothing lost
+    again = body_of(refused)  # saving again keeps Bob's values, knowingly
+    assert client.post(change_url(mine.pk), again).status_code == 302
+    figure.refresh_from_db()
+    mine.refresh_from_db()
+    assert (figure.value, mine.summary) == (3, "Ouvert le samedi")
