@@ -20,7 +20,8 @@ form, the history restore, the CSV/XLSX import, the API. Forms and import previe
   created or when they change (a legacy inconsistency does not block an unrelated edit).
 - Optimistic concurrency: a write made from a version older than the record's
   (`version`, its `updated_at`) is refused with `StaleWrite`, which names who changed the
-  record, when, and each field's value on both sides; nothing is written.
+  record, when, and each field's value on both sides; nothing is written. Inline rows
+  (partnerships, key figures) changed from an older version: the same (`check_related_version`).
 - An editor's change to a PUBLISHED record goes live at once (no pending revision), and
   the territory's moderators are told by e-mail when the transaction commits, with the
   list of changed fields and related items (`notify_moderators_of`): its own fields, its
