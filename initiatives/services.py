@@ -324,16 +324,16 @@ def related_write(*, by, initiative_ids: Iterable[int], write: Callable[[], Iter
 
 
 def related_items(formset) -> list[str]:
-    """What a saved inline formset (or a list of them) changed, for the moderators' notice."""
-    described = [
+    """What a saved inline formset changed, for the moderators' notice."""
+    return [
         *(related_item(obj, "added") for obj in formset.new_objects),
         *(related_item(obj, "changed") for obj, _fields in formset.changed_objects),
         *(related_item(obj, "deleted") for obj in formset.deleted_objects),
     ]
-    return described
 
 
 def related_item(obj, action: str) -> str:
+    """One changed related item as the notice names it: "chiffre clé « Emplois » modifié(e)"."""
     what = {
         "added": _("%(kind)s « %(name)s » ajouté(e)"),
         "changed": _("%(kind)s « %(name)s » modifié(e)"),
@@ -388,13 +388,9 @@ def points_settle(queryset=None) -> int:
     moved = location.points_to_settle(queryset)
     reason = _("Point recalé sur le centre de la commune")
     records = Initiative.objects.select_for_update(of=("self",)).in_bulk(list(moved))
-    for pk, (latitude, longitude, approximate) in moved.items():
+    for pk, point in moved.items():
         record = records[pk]
-        record.latitude, record.longitude, record.approximate_point = (
-            latitude,
-            longitude,
-            approximate,
-        )
+        record.latitude, record.longitude, record.approximate_point = point
         record._change_reason = reason
         record.save(update_fields=["latitude", "longitude", "approximate_point", "updated_at"])
     if moved:
