@@ -182,7 +182,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
             if not model_admin.get_queryset(request).filter(pk=obj.pk).exists():
                 if not (isinstance(obj, Partnership) and obj.initiative_id not in deleted):
                     perms_needed.add(opts.verbose_name)
-                return f"{label}: {_('(une fiche d’un autre territoire)')}"
+                hidden = _("(une fiche d'un autre territoire)")
+                return f"{label}: {hidden}"
             if not model_admin.has_delete_permission(request, obj):
                 perms_needed.add(opts.verbose_name)
             url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
