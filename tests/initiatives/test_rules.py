@@ -10,6 +10,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from essmap import cache
 from initiatives import rules, services
@@ -385,3 +386,18 @@ def test_an_inline_row_changed_meanwhile_is_a_conflict_like_a_field(client, worl
     figure.refresh_from_db()
     mine.refresh_from_db()
     assert (figure.value, mine.summary) == (3, "Ouvert le samedi")
+
+
+def test_unpublishing_through_the_api_tells_the_moderators(
+    world, django_capture_on_commit_callbacks
+):
+    world["alice"].email = world["moderator_mail"]
+    world["alice"].save()
+    api = APIClient()
+    api.force_authenticate(world["editor"])
+    url = f"/api/v1/initiatives/{world['mine'].slug}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.patch(url, {"status": "draft"}, format="json")
+    assert response.status_code == 200
+    [message] = mail.outbox
+    assert world["moderator_mail"] in message.to and "statut" in message.body
