@@ -175,7 +175,7 @@ def current_record(pk, *, lock: bool = False) -> Initiative | None:
     read now too, so that it still says what it was once the write has changed it."""
     if pk is None:
         return None
-    queryset = Initiative.objects.select_related("commune").prefetch_related("coverage")
+    queryset = Initiative.objects.select_related("commune").prefetch_related("coverage", "themes")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.filter(pk=pk).first()
@@ -196,8 +196,8 @@ def allowed_targets(user, current: Initiative | None) -> set[str]:
 def _value(name: str, current: Initiative | None, values: Mapping[str, Any]):
     if name in values:
         return values[name]
-    if name == "coverage":
-        return list(current.coverage.all()) if current is not None else []
+    if name in ("coverage", "themes"):
+        return list(getattr(current, name).all()) if current is not None else []
     return getattr(current, name) if current is not None else None
 
 

@@ -211,7 +211,8 @@ def _write(*, by, initiative, values, version=None, related=None, verifies=False
             initiative.slug = unique_slug(initiative.name)
         initiative = initiative_update(initiative=initiative, **values)
     items = list(related(initiative)) if related is not None else []
-    _after_write(by, current, initiative, proposed, items)
+    told = {**proposed, **({"themes": values["themes"]} if "themes" in values else {})}
+    _after_write(by, current, initiative, told, items)
     return initiative
 
 

@@ -136,7 +136,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
         self._write(request, form, formsets)
 
     def _write(self, request, form, formsets):
-        values = {"coverage": form.cleaned_data["coverage"]} if "coverage" in form.fields else {}
+        values = {name: form.cleaned_data[name] for name in ("coverage", "themes")
+                  if name in form.fields}  # fmt: skip
 
         def related(initiative) -> list[str]:
             form.save_m2m()

@@ -163,6 +163,7 @@ EDGES = {
     "delete view": ("refused", "silent"),
     "delete action": ("refused", "silent"),
     "form coverage": ("told", "silent"),
+    "form themes": ("told", "silent"),
     "inline figure change": ("told", "silent"),
     "inline figure add": ("told", "silent"),
     "inline figure delete": ("told", "silent"),
@@ -254,6 +255,10 @@ def edge_write(path, client, api, user, record, figure, partnership):
         data["coverage"] = [record.commune.interco_id]
         response = client.post(change, data)
         return response, lambda: record.coverage.exists(), "territoire couvert"
+    if path == "form themes":
+        data["themes"] = [factories.theme().pk]
+        response = client.post(change, data)
+        return response, lambda: record.themes.exists(), "thèmes"
     if path == "verification form":
         data.update(verified_at="2099-12-31", verified_by="Moda")
         client.post(change, data)
