@@ -25,12 +25,13 @@ form, the history restore, the CSV/XLSX import, the API. Forms and import previe
 - An editor's change to a PUBLISHED record goes live at once (no pending revision), and
   the territory's moderators are told by e-mail when the transaction commits, with the
   list of changed fields and related items (`notify_moderators_of`): its own fields, its
-  partnerships and key figures (inline or on their own admin pages), its coverage, and
-  unpublishing it (to draft or pending). Moderators' edits send no such e-mail;
+  partnerships and key figures (inline or on their own admin pages), its coverage and
+  themes, and unpublishing it (back to draft). Moderators' edits send no such e-mail;
   proposers of public suggestions are told when theirs is published or rejected.
 - Deleting a record is a moderator's act (`delete_refusals`): moderators of its territory
   and superusers, never editors (an editor withdraws a record by moving it to draft).
-  Records it carried (`carried_by`) lose the link with an entry in their own history.
+  Records it carried (`carried_by`) lose the link with an entry in their own history;
+  another record's partnership with it is deleted as that record's related change.
 - Verification (`verified_at`, `verified_by`) is written only by a publication or a
   moderator's "Toujours exact" (`verification`); a staff write that sets it otherwise is
   refused (`VERIFICATION_FIELDS`), and a restored version keeps the record's current one.
@@ -171,8 +172,8 @@ def can_moderate(user, initiative: Initiative | None = None) -> bool:
 
 
 def current_record(pk, *, lock: bool = False) -> Initiative | None:
-    """The record as it is in the database now (None when there is none); its coverage is
-    read now too, so that it still says what it was once the write has changed it."""
+    """The record as it is in the database now (None when there is none); its coverage and
+    themes are read now too, so that they still say what they were once the write is made."""
     if pk is None:
         return None
     queryset = Initiative.objects.select_related("commune").prefetch_related("coverage", "themes")
