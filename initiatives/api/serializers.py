@@ -12,6 +12,7 @@ from intercos.models import Commune, Interco
 from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
+from ..rules import VERIFICATION_FIELDS, verification_message
 
 
 def _near(obj) -> dict:
@@ -284,8 +285,7 @@ class InitiativeWriteSerializer(RefuseControlCharacters, serializers.ModelSerial
             "name", "summary", "description", "kind", "legal_form", "themes", "coverage",
             "commune", "address", "postcode", "latitude", "longitude", "website", "email",
             "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "status",
-            "verified_at", "verified_by", "carried_by", "carried_by_interco", "source",
-            "article_note", "rejection_reason",
+            "carried_by", "carried_by_interco", "source", "article_note", "rejection_reason",
         ]  # fmt: skip
         extra_kwargs = described(
             *(
@@ -299,3 +299,13 @@ class InitiativeWriteSerializer(RefuseControlCharacters, serializers.ModelSerial
         )  # fmt: skip
         # Uniqueness (name per commune) is checked by the services' full_clean.
         validators: list = []
+
+    def validate(self, attrs):
+        """`verified_at`/`verified_by` are not written through the API (publication and
+        "Toujours exact" set them, rules.verification_refusals): sent, they are a 400, not
+        silently dropped."""
+        sent = [name for name in VERIFICATION_FIELDS if name in self.initial_data]
+        if sent:
+            message = verification_message()
+            raise serializers.ValidationError({name: [message] for name in sent})
+        return super().validate(attrs)
