@@ -12,6 +12,7 @@ from django_filters import rest_framework as filters
 
 from essmap.filters import SafeCharFilter
 from essmap.geo import BBox
+from essmap.text import tokens
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
@@ -124,6 +125,10 @@ class InitiativeFilterSet(filters.FilterSet):
         if not valid:
             return False
         data = self.form.cleaned_data
+        if data.get("q") and not tokens(data["q"]):
+            # Punctuation, symbols, emoji or invisible characters only: no word to search
+            # for, so no search at all (the whole list), never an empty ranking.
+            data["q"] = ""
         given = [data.get(k) is not None for k in ("lat", "lon")]
         if any(given) and not all(given):
             self.form.add_error("lat", _("Latitude et longitude vont ensemble."))

@@ -112,6 +112,33 @@ def test_directory_bad_parameters_give_form_errors(client, directory_data, param
     assert response.context["page"].paginator.count == 0
 
 
+# Inputs that once gave a 500 (issue 18): text with no word to search for, a bad radius
+# next to a valid place. Each is a form error or an unfiltered page, on every directory page.
+NO_WORDS = ["'", "-", "!!", "\U0001f600", "\u200b", "''--", "«»", "\u00a0"]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+@pytest.mark.parametrize("q", NO_WORDS)
+def test_directory_text_without_words_is_the_whole_list(client, directory_data, path, q):
+    response = client.get(path, {"q": q, "mode": "list"})
+    assert response.status_code == 200
+    assert response.context["is_valid"]
+    assert response.context["page"].paginator.count == 27
+    near = client.get(path, {"q": q, "near": "crest", "radius": 10})
+    assert near.status_code == 200
+    assert names(near) == ["Énergie Solidaire"]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+@pytest.mark.parametrize("radius", ["abc", "nan", "-1", "1e999", "10,5"])
+def test_directory_bad_radius_next_to_a_place_is_a_form_error(client, directory_data, path, radius):
+    factories.commune(name="Valence", centre_lat=VALENCE[0], centre_lon=VALENCE[1])
+    response = client.get(path, {"near": "valence", "radius": radius})
+    assert response.status_code == 200
+    assert "radius" in response.context["form"].errors
+    assert response.context["page"].paginator.count == 0
+
+
 def test_directory_pagination_is_bounded(client, directory_data):
     last = client.get("/", {"page": "99999"})
     assert last.status_code == 200
