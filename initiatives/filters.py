@@ -16,6 +16,7 @@ from essmap.text import tokens
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
+from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 from .near_results import NearResults
@@ -118,6 +119,11 @@ class InitiativeFilterSet(filters.FilterSet):
     # --- validation across fields -------------------------------------------------------
     place: Place | None = None
     notices: list
+    search_terms: SearchTerms | None = None  # the words searched, decided once (filter_words)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notices = []
 
     def is_valid(self):
         self.notices = []
@@ -195,7 +201,13 @@ class InitiativeFilterSet(filters.FilterSet):
         return qs
 
     def filter_words(self, qs, name, value):
-        return qs.search(value)
+        # Decided once per request (full text, typo correction), then reused by every
+        # queryset built from this FilterSet: one fuzzy lookup at most, whatever reads it.
+        if self.search_terms is None:
+            self.search_terms = qs.search_terms(value)
+            if self.search_terms.corrected:
+                self.notices.append("words_corrected")
+        return qs.search(value, terms=self.search_terms)
 
     def filter_themes(self, qs, name, value):
         return qs.with_themes(value) if value else qs
