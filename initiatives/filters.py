@@ -7,6 +7,7 @@ in pages, a 400 in the API).
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
@@ -20,6 +21,21 @@ from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 from .near_results import NearResults
+
+
+def known_parameters(data: QueryDict, extra: tuple[str, ...] = ()) -> QueryDict:
+    """The parameters the directory's FilterSet knows (it is the one parser), and `extra`.
+
+    Cache keys, links and map settings are built from these only: a parameter nobody reads
+    ("?junk=1") neither makes a new cache entry nor travels into the page.
+    """
+    names = {*InitiativeFilterSet.base_filters, *extra}
+    known = QueryDict(mutable=True)
+    for name, values in data.lists():
+        if name in names:
+            known.setlist(name, values)
+    known._mutable = False
+    return known
 
 
 class BBoxField(forms.CharField):

@@ -25,7 +25,7 @@ from essmap.cache import cached
 
 from .. import rules, services
 from ..detail import initiative_detail_data
-from ..filters import InitiativeFilterSet
+from ..filters import InitiativeFilterSet, known_parameters
 from ..models import Initiative, Source
 from ..representation import PageLinks, api_item
 from ..selectors import (
@@ -58,6 +58,8 @@ from .serializers import (
 )
 from .subfilters import KeyFigureFilterSet, PartnershipFilterSet
 
+# Parameters of a list page besides the FilterSet's (pagination, counting, format).
+PAGE_PARAMETERS = ("page", "page_size", "pagination", "cursor", "count", "format")
 SLUG = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH,
     description="Slug of the initiative.", examples=[],
@@ -186,9 +188,14 @@ class InitiativeViewSet(
             return exports.initiatives_geojson(request, self.filter_queryset(self.get_queryset()))
         # One page of JSON, kept in the shared cache (every write invalidates it): the same
         # question from any client is answered with no query but the freshness probe. Only
-        # answers are kept: invalid parameters raise (400) before anything is stored.
-        key = {"url": request.get_full_path(), "base": request.build_absolute_uri("/"),
-               "lang": get_language()}  # fmt: skip
+        # answers are kept: invalid parameters raise (400) before anything is stored. The
+        # key, and the page's links, hold the known parameters only: "?junk=1" is the same
+        # entry.
+        known = known_parameters(request.query_params, PAGE_PARAMETERS)
+        request._request.GET = known
+        request._request.META["QUERY_STRING"] = known.urlencode()
+        key = {"path": request.path, "query": sorted(known.lists()),
+               "base": request.build_absolute_uri("/"), "lang": get_language()}  # fmt: skip
         return Response(cached("initiative-page", key, self._page_data))
 
     def _page_data(self) -> dict:

@@ -139,6 +139,51 @@ def test_directory_bad_radius_next_to_a_place_is_a_form_error(client, directory_
     assert response.context["page"].paginator.count == 0
 
 
+def _initiative_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"initiatives_initiative"' in q["sql"]]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+def test_unknown_parameters_hit_the_same_cached_page(client, directory_data, path):
+    """Issue 18: "?junk=N" defeated the cache; the page is keyed on known parameters only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(path, {"q": "energie", "mode": "list", "zzjunk": "1"})
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(path, {"zzjunk": "2", "mode": "list", "q": "energie", "zzutm": "x"})
+    assert second.status_code == 200
+    assert _initiative_reads(ctx.captured_queries) == []
+    assert second.content == first.content
+    html = second.content.decode()
+    assert "Énergie Solidaire" in html
+    assert "zzjunk" not in html and "zzutm" not in html  # links never carry unknown ones
+    with CaptureQueriesContext(connection) as ctx:
+        other = client.get(path, {"q": "cantine", "mode": "list"})
+    assert _initiative_reads(ctx.captured_queries)
+    assert "Cantine de Valence" in other.content.decode()
+
+
+def test_cached_directory_page_follows_writes(
+    client, directory_data, django_capture_on_commit_callbacks
+):
+    from initiatives.services import initiative_update
+
+    assert "Énergie Solidaire" in client.get("/", {"q": "energie"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative_update(initiative=directory_data["es"], name="Énergie Partagée")
+    html = client.get("/", {"q": "energie"}).content.decode()
+    assert "Énergie Partagée" in html and "Énergie Solidaire" not in html
+
+
+def test_staff_pages_are_never_served_from_the_anonymous_cache(client, directory_data):
+    client.get("/", {"q": "energie"})
+    client.force_login(factories.user(superuser=True))
+    response = client.get("/", {"q": "energie"})
+    assert response.context is not None  # rendered for this request
+
+
 def test_directory_pagination_is_bounded(client, directory_data):
     last = client.get("/", {"page": "99999"})
     assert last.status_code == 200
