@@ -11,9 +11,9 @@ In one process, against a database that is only read: each misspelled search is 
 `--runs` times through the Django test client (production settings) with the shared cache
 emptied before each request, so every request computes its page; the SQL of each request is
 captured with its time (CaptureQueriesContext). Before each, a page of the whole list renders
-the filter form's widgets again (kept in the cache): what stays is the search's own cost. Prints one line per search and a summary
-line (p50, p95 and max of the database time per page; fuzzy lookups per page), read by
-bench/report.py.
+the filter form's widgets again (kept in the cache): what stays is the search's own cost.
+Prints one line per search and a summary line (p50, p95 and max of the database time per
+page; fuzzy lookups per page), read by bench/report.py.
 """
 
 import argparse
