@@ -12,6 +12,7 @@ from essmap.api.pagination import CachedCountPaginator
 from essmap.cache import cached
 from essmap.geo import BBox, map_config
 from essmap.site_basics import site_root
+from essmap.statement_timeout import anonymous_statement_timeout
 
 from .chips import active_chips
 from .filters import known_parameters
@@ -147,7 +148,8 @@ def _cached_page(request, name: str, render_page) -> HttpResponse:
     }  # fmt: skip
 
     def compute() -> dict:
-        response = render_page()
+        with anonymous_statement_timeout():
+            response = render_page()
         return {
             "status": response.status_code,
             "type": response["Content-Type"],

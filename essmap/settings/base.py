@@ -187,6 +187,8 @@ CSRF_FAILURE_VIEW = "essmap.errors.csrf_failure"
 RETRY_AFTER = env_int("RETRY_AFTER", 30)
 # HTML pages per anonymous client (essmap.page_throttle), DRF's rate syntax; empty: no limit.
 PAGE_THROTTLE_ANON = env_str("PAGE_THROTTLE_ANON", "120/minute")
+# PostgreSQL: ceiling on each statement of an anonymous directory or API page (ms; 0: none).
+ANONYMOUS_STATEMENT_TIMEOUT_MS = env_int("ANONYMOUS_STATEMENT_TIMEOUT_MS", 3000)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (44.85, 4.85),

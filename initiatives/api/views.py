@@ -22,6 +22,7 @@ from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
 from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
 from essmap.cache import cached
+from essmap.statement_timeout import anonymous_statement_timeout
 
 from .. import rules, services
 from ..detail import initiative_detail_data
@@ -196,7 +197,13 @@ class InitiativeViewSet(
         request._request.META["QUERY_STRING"] = known.urlencode()
         key = {"path": request.path, "query": sorted(known.lists()),
                "base": request.build_absolute_uri("/"), "lang": get_language()}  # fmt: skip
-        return Response(cached("initiative-page", key, self._page_data))
+        return Response(cached("initiative-page", key, self._bounded_page_data))
+
+    def _bounded_page_data(self) -> dict:
+        if self.request.user and self.request.user.is_authenticated:
+            return self._page_data()
+        with anonymous_statement_timeout():  # a safety net on every statement of the page
+            return self._page_data()
 
     def _page_data(self) -> dict:
         """The page's envelope: keys ordered first, then the page's rows (no model instance);
