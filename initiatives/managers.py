@@ -302,7 +302,7 @@ class InitiativeQuerySet(models.QuerySet):
         )
 
     def search_terms(self, text: str) -> SearchTerms:
-        """Decide what a search looks for (at most two indexed queries); reuse the answer.
+        """Decide what a search looks for (up to three indexed queries); reuse the answer.
 
         On PostgreSQL, full text first (French stems: "cantine" finds "cantines"); when it
         finds nothing, the words are corrected against the vocabulary of published
