@@ -213,9 +213,14 @@ def test_directory_map_settings_carry_filters(client, directory_data):
 
 
 def test_directory_query_count_is_bounded(client, directory_data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    from django.db import connection
+
+    # PostgreSQL: the anonymous statement timeout set, then restored (essmap.statement_timeout);
+    # a search there also probes full text first.
+    postgres = connection.vendor == "postgresql"
+    with django_assert_max_num_queries(10 if postgres else 8):
         client.get("/")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12 if postgres else 9):
         client.get("/", {"q": "energie", "theme": "energie", "interco": "200000001"})
 
 
