@@ -15,8 +15,9 @@ only corrects a query to a search that finds nothing. No-ops on other databases.
 
 from django.db import migrations
 
+# search_text is normalised words separated by single spaces (services.search_keys).
 WORDS = (
-    "SELECT DISTINCT w FROM {rows}, regexp_split_to_table({rows}.search_text, '\\s+') AS w "
+    "SELECT DISTINCT w FROM {rows}, unnest(string_to_array({rows}.search_text, ' ')) AS w "
     "WHERE {rows}.status = 'published' AND length(w) BETWEEN 3 AND 40"
 )
 FORWARD = [
