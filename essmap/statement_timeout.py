@@ -14,12 +14,20 @@ signed-in staff.
 from contextlib import contextmanager
 
 from django.conf import settings
-from django.db import DatabaseError, connections
+from django.db import DatabaseError, connections, router
 
 
 @contextmanager
-def anonymous_statement_timeout(using: str = "default"):
-    """Within the block, each statement on `using` is cancelled past the setting's ceiling."""
+def anonymous_statement_timeout(using: str | None = None):
+    """Within the block, each statement is cancelled past the setting's ceiling.
+
+    On `using`, by default the database initiatives are read from (the replica when one is
+    configured and usable, see essmap.db_router).
+    """
+    if using is None:
+        from initiatives.models import Initiative
+
+        using = router.db_for_read(Initiative)
     connection = connections[using]
     ms = int(getattr(settings, "ANONYMOUS_STATEMENT_TIMEOUT_MS", 0) or 0)
     if ms <= 0 or connection.vendor != "postgresql":

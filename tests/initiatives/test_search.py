@@ -112,10 +112,10 @@ def test_postgresql_plan_uses_the_gin_indexes(records):
     typo = Initiative.objects.published().search_terms("solidaie")
     assert typo.words == ("solidaire",) and typo.corrected
     with connection.cursor() as cursor:
-        # A vocabulary of real size (a few hundred words are read whole, whatever the index).
+        # A vocabulary of real size (a few thousand words are read whole, whatever the index).
         cursor.execute(
-            "INSERT INTO initiatives_search_word (word) SELECT substr(md5(i::text), 1, 10) "
-            "FROM generate_series(1, 20000) AS i ON CONFLICT DO NOTHING"
+            "INSERT INTO initiatives_search_word (word) SELECT substr(md5(i::text), 1, 4 + i % 8) "
+            "FROM generate_series(1, 100000) AS i ON CONFLICT DO NOTHING"
         )
         cursor.execute("ANALYZE initiatives_search_word")
         cursor.execute("SET enable_seqscan = off")
