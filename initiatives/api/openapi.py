@@ -16,7 +16,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": MAX_TEXT}, Q,
         description="Words searched in the name, summary and description, ignoring accents "
-        "and case. Every word must be found.",
+        "and case. Every word must be found; when none is, misspelled words are corrected "
+        "(up to 1,000 matches ranked). Text without any letter or digit (punctuation, "
+        "symbols) searches nothing: the whole list.",
         examples=[OpenApiExample("Énergie", value="énergie solidaire")],
     ),
     OpenApiParameter(
