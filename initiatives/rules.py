@@ -382,8 +382,15 @@ def verification(by) -> dict[str, Any]:
 
 
 def implied_values(*, by, current: Initiative | None, proposed: Mapping[str, Any]) -> dict:
-    """Values a write implies: publishing a record verifies it (`verified_at`, by whom)."""
+    """Values a write implies: publishing a record verifies it (`verified_at`, by whom).
+
+    A national register's import publishing its own records (`by=None`, origin "register")
+    verifies nothing: the record stays "non vérifiée par l'intercommunalité".
+    """
     was = current.status if current is not None else None
+    origin = _value("origin", current, proposed)
+    if by is None and origin == Initiative.Origin.REGISTER:
+        return {}
     if proposed.get("status") == Status.PUBLISHED and was != Status.PUBLISHED:
         return verification(by)
     return {}

@@ -166,6 +166,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
             "address", "postcode", "latitude", "longitude", "approximate_point", "distance_km",
             "match", "reason", "website", "email", "phone", "opening_hours", "siret", "rna",
             "founded_year", "employees", "verified_at", "updated_at", "url", "api_url",
+            "origin", "register_source", "register_id", "finess", "register_date",
+            "register_seen_at",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = described(*(f for f in fields if f in FIELDS))
