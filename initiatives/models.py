@@ -309,18 +309,22 @@ class Initiative(models.Model):
     def staff_edited_fields(self) -> list[str]:
         """Fields the register wrote and staff changed since ("edited since import"); the
         keys of `register_values` are attribute names (`commune_id`)."""
-        return [
-            name
-            for name, value in self.register_values.items()
-            if register_value(getattr(self, name, None)) != value
-        ]
+        edited = []
+        for name, value in self.register_values.items():
+            if name == "themes":
+                now = sorted(self.themes.values_list("slug", flat=True))
+            else:
+                now = register_value(getattr(self, name, None))
+            if now != value:
+                edited.append(name)
+        return edited
 
 
 def register_value(value):
     """A field's value as kept in `register_values` (JSON: dates and floats as text)."""
     if value is None:
         return None
-    return value if isinstance(value, (str, bool, int)) else str(value)
+    return value if isinstance(value, (str, bool, int, float)) else str(value)
 
 
 class Partnership(models.Model):
