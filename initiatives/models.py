@@ -313,6 +313,8 @@ class Initiative(models.Model):
         for name, value in self.register_values.items():
             if name == "themes":
                 now = sorted(self.themes.values_list("slug", flat=True))
+            elif name == "coverage":
+                now = sorted(self.coverage.values_list("siren", flat=True))
             else:
                 now = register_value(getattr(self, name, None))
             if now != value:

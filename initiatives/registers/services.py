@@ -32,7 +32,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from essmap.text import normalize
-from intercos.models import Commune
+from intercos.models import Commune, Interco
 
 from .. import services
 from ..models import Initiative, Theme, register_value
@@ -45,11 +45,6 @@ from .sources import LABELS, reader
 CHUNK = 200  # records per transaction
 SIMILAR = 0.85  # difflib ratio of two normalised names flagged as a possible duplicate
 Status = Initiative.Status
-# The fields a register owns (written at import, refreshed while staff leave them alone).
-OWNED = (
-    "name", "legal_form", "siret", "finess", "address", "postcode", "commune_id", "latitude",
-    "longitude", "website", "email", "phone", "summary", "themes",
-)  # fmt: skip
 
 
 class _Rollback(Exception):
@@ -75,9 +70,13 @@ def _wanted(record: RegisterRecord) -> dict:
         "website": record.website,
         "email": record.email,
         "phone": phone,
-        "summary": record.description[:300],
+        # A text that fits is a summary; a longer one is the description.
+        "summary": record.description if len(record.description) <= 300 else "",
+        "description": record.description if len(record.description) > 300 else "",
         "themes": sorted(themes),
     }
+    if "coverage" in record.extra:  # a structure serving intercos (data·inclusion)
+        wanted["coverage"] = sorted(record.extra["coverage"])
     if record.latitude is not None and record.longitude is not None:
         wanted.update(latitude=record.latitude, longitude=record.longitude)
     return wanted
@@ -88,7 +87,11 @@ def _themes_of(initiative: Initiative) -> list[str]:
 
 
 def _current_value(initiative: Initiative, name: str):
-    return _themes_of(initiative) if name == "themes" else register_value(getattr(initiative, name))
+    if name == "themes":
+        return _themes_of(initiative)
+    if name == "coverage":
+        return sorted(initiative.coverage.values_list("siren", flat=True))
+    return register_value(getattr(initiative, name))
 
 
 def _write_values(wanted: dict) -> dict:
@@ -99,6 +102,8 @@ def _write_values(wanted: dict) -> dict:
             values["commune"] = Commune.objects.get(pk=value) if value else None
         elif name == "themes":
             values["themes"] = list(Theme.objects.filter(slug__in=value))
+        elif name == "coverage":
+            values["coverage"] = list(Interco.objects.filter(siren__in=value))
         else:
             values[name] = value
     return values
