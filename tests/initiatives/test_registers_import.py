@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from initiatives import services
 from initiatives.models import Initiative
@@ -225,3 +226,17 @@ def api_client():
     from rest_framework.test import APIClient
 
     return APIClient()
+
+
+def test_directory_filters_by_origin_and_the_api_by_siret(reference, client, api_client):
+    siae("--publish")
+    directory = reverse("initiatives:directory")
+    registers = client.get(directory, {"origin": "register"}).content.decode()
+    interco = client.get(directory, {"origin": "interco"}).content.decode()
+    assert "ASSOC ACCES EMPLOI SERVICES" in registers and "ASSOC ACCES EMPLOI" not in interco
+    listed = api_client.get("/api/v1/initiatives/", {"origin": "interco"}).json()
+    assert listed["results"] and all(i["origin"] == "interco" for i in listed["results"])
+    found = api_client.get("/api/v1/initiatives/", {"siret": "40909426500058"}).json()
+    assert [i["name"] for i in found["results"]] == ["ASSOC ACCES EMPLOI SERVICES"]
+    bad = api_client.get("/api/v1/initiatives/", {"siret": "40909426500059"})
+    assert bad.status_code == 400 and "siret" in str(bad.json())
