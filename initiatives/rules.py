@@ -384,12 +384,13 @@ def verification(by) -> dict[str, Any]:
 def implied_values(*, by, current: Initiative | None, proposed: Mapping[str, Any]) -> dict:
     """Values a write implies: publishing a record verifies it (`verified_at`, by whom).
 
-    A national register's import publishing its own records (`by=None`, origin "register")
-    verifies nothing: the record stays "non vérifiée par l'intercommunalité".
+    A national register's record created published, or published by the import itself
+    (`by=None`), verifies nothing: it stays "non vérifiée par l'intercommunalité" until a
+    moderator publishes or confirms it.
     """
     was = current.status if current is not None else None
     origin = _value("origin", current, proposed)
-    if by is None and origin == Initiative.Origin.REGISTER:
+    if origin == Initiative.Origin.REGISTER and (by is None or current is None):
         return {}
     if proposed.get("status") == Status.PUBLISHED and was != Status.PUBLISHED:
         return verification(by)
