@@ -21,6 +21,7 @@ history, cache invalidation), as a staff edit. The decisions:
   and can be run again. A dry run does everything in a transaction rolled back at the end.
 """
 
+import contextlib
 import difflib
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -223,6 +224,13 @@ class Importer:
             reason = _("fiche saisie par l'intercommunalité : inchangée")
             self.note("unchanged", row, record.source_id, reason, slug=current.slug)
             return
+        if current.register_source != record.source:
+            # Another register brought it first and keeps it (no flip-flop between sources).
+            reason = _("fiche importée depuis %(register)s : inchangée") % {
+                "register": LABELS.get(current.register_source, current.register_source)
+            }
+            self.note("unchanged", row, record.source_id, reason, slug=current.slug)
+            return
         if (
             current.register_seen_at
             and self.source_date
@@ -316,8 +324,9 @@ def register_import(
     importer = Importer(run=run, by=by, publish=publish, source_date=source_date)
     items = read(paths, departements=departements)
     try:
-        with transaction.atomic():  # the dry run's outer transaction, rolled back
-            _run_chunks(importer, items, progress, outer=dry_run)
+        # A real run commits chunk by chunk; a dry run is one transaction, rolled back.
+        with transaction.atomic() if dry_run else contextlib.nullcontext():
+            _run_chunks(importer, items, progress)
             if archive_missing:
                 importer.archive_missing(source, departements)
             if dry_run:
@@ -330,7 +339,7 @@ def register_import(
     return run
 
 
-def _run_chunks(importer: Importer, items, progress, *, outer: bool) -> None:
+def _run_chunks(importer: Importer, items, progress) -> None:
     n = 0
     chunk: list = []
     for item in items:

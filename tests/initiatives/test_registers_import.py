@@ -240,3 +240,41 @@ def test_directory_filters_by_origin_and_the_api_by_siret(reference, client, api
     assert [i["name"] for i in found["results"]] == ["ASSOC ACCES EMPLOI SERVICES"]
     bad = api_client.get("/api/v1/initiatives/", {"siret": "40909426500059"})
     assert bad.status_code == 400 and "siret" in str(bad.json())
+
+
+def test_an_interrupted_run_leaves_whole_records_and_can_be_run_again(reference, monkeypatch):
+    from initiatives.registers import services as register_services
+
+    monkeypatch.setattr(register_services, "CHUNK", 10)
+    calls = {"n": 0}
+    real_write = services.staff_write
+
+    def failing_write(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise KeyboardInterrupt  # the machine stops mid-chunk
+        return real_write(**kwargs)
+
+    monkeypatch.setattr(services, "staff_write", failing_write)
+    with pytest.raises(KeyboardInterrupt):
+        siae()
+    kept = Initiative.objects.filter(origin=REGISTER)
+    assert kept.count() == 20  # the two chunks committed, nothing of the third
+    assert all(i.register_values and i.slug for i in kept)
+    monkeypatch.setattr(services, "staff_write", real_write)
+    siae()
+    assert Initiative.objects.filter(origin=REGISTER).count() == 42
+    run = RegisterImportRun.objects.get()
+    assert (run.created, run.unchanged) == (22, 5 + 20)
+
+
+def test_a_record_another_register_brought_is_left_to_it(reference, tmp_path):
+    esat()
+    data = rows(real(SIAE), ";")[:1]
+    data[0]["SIRET"] = "77554456201684"  # ESAT LES AIRIANNES's SIRET, listed as an SIAE
+    path = write(tmp_path / "siae.csv", header(SIAE, ";"), data, ";")
+    call_command("import_register", "siae", str(path), "--date", "2019-07")
+    airiannes = Initiative.objects.get(siret="77554456201684")
+    assert (airiannes.name, airiannes.register_source) == ("ESAT LES AIRIANNES", "finess-esat")
+    reason = RegisterImportRun.objects.get(source="siae").details[0]["reason"]
+    assert reason == "fiche importée depuis liste des ESAT (FINESS) : inchangée"
