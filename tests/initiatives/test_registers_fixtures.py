@@ -1,6 +1,7 @@
 """The committed register extracts: `load_fixtures --registers` (what `make load` runs) shows
 them published, marked with their source and date, on the map and in "près de"; idempotent."""
 
+import json
 from datetime import date
 
 import pytest
@@ -53,3 +54,33 @@ def test_register_records_are_on_the_map(loaded, client):
     markers = client.get("/api/v1/map/", {"bbox": "4.0,44.0,5.9,45.5", "zoom": "14"}).json()
     names = {f["properties"].get("name") for f in markers["features"]}
     assert "ESAT CLAIR SOLEIL" in names
+
+
+def test_open_data_files_carry_the_provenance_and_stay_valid(loaded):
+    import csv
+    import io
+
+    from frictionless import Resource, Schema, validate
+
+    from initiatives.opendata import files
+    from initiatives.opendata.catalogue import table_schema
+
+    call_command("export_opendata", force=True, stdout=io.StringIO())
+    folder = files.opendata_dir()
+    with (folder / "initiatives.csv").open(encoding="utf-8", newline="") as handle:
+        by_siret = {row["siret"]: row for row in csv.DictReader(handle)}
+    amandiers = by_siret["39066239300086"]
+    assert (amandiers["origine"], amandiers["registre"], amandiers["finess"]) == (
+        "register", "finess-esat", "070783212",
+    )  # fmt: skip
+    assert (amandiers["registre_date"], amandiers["registre_vu_le"]) == ("2026-06-01",) * 2
+    geojson = json.loads((folder / "initiatives.geojson").read_text(encoding="utf-8"))
+    siae = [f for f in geojson["features"] if f["properties"]["register_source"] == "siae"]
+    assert len(siae) == 42 and siae[0]["properties"]["origin"] == "register"
+    limit = csv.field_size_limit()
+    try:
+        schema = Schema.from_descriptor(table_schema())
+        report = validate(Resource(path="initiatives.csv", basepath=str(folder), schema=schema))
+    finally:
+        csv.field_size_limit(limit)
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])

@@ -155,3 +155,11 @@ def test_readers_are_found_by_dotted_path_and_a_missing_one_is_said():
     assert reader("finess-esat") is finess.read
     with pytest.raises(UnknownSource, match="inconnu"):
         reader("annuaire")
+
+
+def test_a_reader_not_written_yet_is_said(monkeypatch):
+    from initiatives.registers import sources
+
+    monkeypatch.setitem(sources.READERS, "sirene", "initiatives.registers.not_written.read")
+    with pytest.raises(UnknownSource, match="pas encore disponible"):
+        reader("sirene")
