@@ -253,7 +253,10 @@ def status_refusals(*, by, current: Initiative | None, values: Mapping[str, Any]
             message = _("Seuls les modérateurs du territoire peuvent publier ou archiver.")
             return [Refusal("status", message, forbidden=True)]
     reason = values.get("rejection_reason") or ""
-    if old == Status.PENDING and to == Status.ARCHIVED and not reason.strip():
+    # A register's record awaiting review is no one's suggestion: no one to give a reason to.
+    from_register = _value("origin", current, values) == Initiative.Origin.REGISTER
+    refusing = old == Status.PENDING and to == Status.ARCHIVED and not from_register
+    if refusing and not reason.strip():
         message = _("Indiquez le motif du refus : il est envoyé à la personne.")
         return [Refusal("rejection_reason", message)]
     return []

@@ -270,8 +270,6 @@ class Importer:
             self.note("unchanged", row, current.register_id, reason, slug=current.slug)
             return
         values = {"status": Status.ARCHIVED, "register_note": reason[:300]}
-        if current.status == Status.PENDING:
-            values["rejection_reason"] = reason
         services.staff_write(by=self.by, initiative=current, values=values)
         self.note("archived", row, current.register_id, reason, slug=current.slug)
 

@@ -95,3 +95,33 @@ def test_review_list_filters_and_bulk_publish(client, moderator):
     published = Initiative.objects.filter(origin="register")
     assert set(published.values_list("status", flat=True)) == {Initiative.Status.PUBLISHED}
     assert published.first().verified_by  # a moderator's publication is a verification
+
+
+def test_bulk_archive_of_register_records_needs_no_refusal_reason(client, moderator):
+    client.force_login(moderator)
+    _upload(client)
+    client.post(reverse(IMPORT), {"confirm": "1"})
+    pks = Initiative.objects.filter(origin="register").values_list("pk", flat=True)
+    client.post(
+        reverse("admin:initiatives_initiative_changelist"),
+        {"action": "archive_selected", helpers.ACTION_CHECKBOX_NAME: [str(pk) for pk in pks]},
+    )
+    archived = Initiative.objects.filter(origin="register")
+    assert set(archived.values_list("status", flat=True)) == {Initiative.Status.ARCHIVED}
+    assert Initiative.objects.count() > archived.count()  # archived, never deleted
+
+
+def test_a_public_suggestion_still_needs_a_reason_to_be_refused(client, moderator):
+    from initiatives import rules, services
+
+    suggestion = services.suggestion_create(
+        name="Jardin partagé", commune=_saint_agreve(), proposer_name="A", proposer_email="a@b.fr"
+    )
+    with pytest.raises(rules.WriteRefused):
+        services.archive(initiative=suggestion, by=moderator)
+
+
+def _saint_agreve():
+    from intercos.models import Commune
+
+    return Commune.objects.get(insee="07204")
