@@ -226,7 +226,7 @@ class Initiative(models.Model):
     register_seen_at = models.DateField(_("vue dans le registre le"), null=True, blank=True)
     register_note = models.CharField(_("note du registre"), max_length=300, blank=True)
     # The values the register last wrote, by field: a field whose value differs was edited by
-    # staff since, and a re-import leaves it alone (initiatives.registers.merge).
+    # staff since, and a re-import leaves it alone (initiatives.registers.services).
     register_values = models.JSONField(default=dict, blank=True, editable=False)
     possible_duplicate_of = models.ForeignKey(
         "self",
@@ -304,29 +304,6 @@ class Initiative(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
-
-    @property
-    def staff_edited_fields(self) -> list[str]:
-        """Fields the register wrote and staff changed since ("edited since import"); the
-        keys of `register_values` are attribute names (`commune_id`)."""
-        edited = []
-        for name, value in self.register_values.items():
-            if name == "themes":
-                now = sorted(self.themes.values_list("slug", flat=True))
-            elif name == "coverage":
-                now = sorted(self.coverage.values_list("siren", flat=True))
-            else:
-                now = register_value(getattr(self, name, None))
-            if now != value:
-                edited.append(name)
-        return edited
-
-
-def register_value(value):
-    """A field's value as kept in `register_values` (JSON: dates and floats as text)."""
-    if value is None:
-        return None
-    return value if isinstance(value, (str, bool, int, float)) else str(value)
 
 
 class Partnership(models.Model):

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from initiatives import rules
 from initiatives.registers.common import LayoutError
 from initiatives.registers.models import RegisterImportRun
+from initiatives.registers.provenance import staff_edited_fields
 from initiatives.registers.report import action_label, summary
 from initiatives.registers.services import register_import
 from initiatives.registers.sources import LABELS, READERS, UnknownSource
@@ -49,7 +50,7 @@ class PossibleDuplicateFilter(admin.SimpleListFilter):
 @admin.display(description=_("modifiée par l'équipe depuis l'import"))
 def staff_edited(model_admin, initiative) -> str:
     """InitiativeAdmin's read-only field: the register's fields staff changed since."""
-    fields = initiative.staff_edited_fields
+    fields = staff_edited_fields(initiative)
     return ", ".join(fields) if fields else "—"
 
 

@@ -12,7 +12,7 @@ history, cache invalidation), as a staff edit. The decisions:
   flagged (`possible_duplicate_of`), not merged; the very same name there is skipped (the
   directory allows one record of a name per commune).
 - A match from a register: only the fields the register wrote and staff did not change
-  since (`register_values`, `Initiative.staff_edited_fields`) are refreshed; when nothing
+  since (`register_values`, `provenance.staff_edited_fields`) are refreshed; when nothing
   differs, nothing is written ("the same file twice changes nothing").
 - A record closed in its source is archived with the reason, never deleted; with
   `archive_missing`, so is every record of this source, in the départements asked, that the
@@ -36,10 +36,11 @@ from essmap.text import normalize
 from intercos.models import Commune, Interco
 
 from .. import services
-from ..models import Initiative, Theme, register_value
+from ..models import Initiative, Theme
 from ..validators import validate_phone
 from .common import theme_of
 from .models import RegisterImportRun
+from .provenance import current_value, staff_edited_fields
 from .records import RegisterRecord, RowSkipped
 from .sources import LABELS, reader
 
@@ -81,18 +82,6 @@ def _wanted(record: RegisterRecord) -> dict:
     if record.latitude is not None and record.longitude is not None:
         wanted.update(latitude=record.latitude, longitude=record.longitude)
     return wanted
-
-
-def _themes_of(initiative: Initiative) -> list[str]:
-    return sorted(initiative.themes.values_list("slug", flat=True))
-
-
-def _current_value(initiative: Initiative, name: str):
-    if name == "themes":
-        return _themes_of(initiative)
-    if name == "coverage":
-        return sorted(initiative.coverage.values_list("siren", flat=True))
-    return register_value(getattr(initiative, name))
 
 
 def _write_values(wanted: dict) -> dict:
@@ -242,12 +231,12 @@ class Importer:
         if not record.active:
             self.archive(current, record.closed_reason or _("fermé selon le registre"), row)
             return
-        edited = set(current.staff_edited_fields)
+        edited = set(staff_edited_fields(current))
         wanted = _wanted(record)
         changes = {
             name: value
             for name, value in wanted.items()
-            if name not in edited and _current_value(current, name) != value
+            if name not in edited and current_value(current, name) != value
         }
         snapshot = {
             **current.register_values,

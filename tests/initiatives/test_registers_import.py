@@ -11,6 +11,7 @@ from initiatives import services
 from initiatives.models import Initiative
 from initiatives.registers import sources
 from initiatives.registers.models import RegisterImportRun
+from initiatives.registers.provenance import staff_edited_fields
 from initiatives.registers.records import RegisterRecord
 from initiatives.registers.services import register_import
 
@@ -113,7 +114,7 @@ def test_a_staff_edit_survives_a_re_import(reference, tmp_path):
     record.refresh_from_db()
     assert record.name == "Accès Emploi Services"  # staff's
     assert record.address == "45 GRANDE RUE"  # the register's, not edited: refreshed
-    assert record.staff_edited_fields == ["name"]
+    assert staff_edited_fields(record) == ["name"]
 
 
 def test_the_interco_records_stay_authoritative(reference):
