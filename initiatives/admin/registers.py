@@ -3,6 +3,7 @@ the runs' reports, and the review list's filters (provenance on the initiative's
 
 import secrets
 import tempfile
+import time
 from datetime import date
 from pathlib import Path
 
@@ -178,7 +179,16 @@ class RegisterImportRunAdmin(admin.ModelAdmin):
         return TemplateResponse(request, template, context)
 
     def _store(self, request, form) -> dict:
+        """The upload, kept (0600) until confirmed; the user's previous unconfirmed one and
+        any left for a day are removed."""
         UPLOADS.mkdir(mode=0o700, parents=True, exist_ok=True)
+        previous = request.session.pop(SESSION_KEY, None)
+        if previous:
+            Path(previous["path"]).unlink(missing_ok=True)
+        day_ago = time.time() - 24 * 3600
+        for old in UPLOADS.iterdir():
+            if old.stat().st_mtime < day_ago:
+                old.unlink(missing_ok=True)
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix[:10]
         target = UPLOADS / f"{secrets.token_hex(16)}{suffix}"

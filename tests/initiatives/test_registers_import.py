@@ -279,3 +279,24 @@ def test_a_record_another_register_brought_is_left_to_it(reference, tmp_path):
     assert (airiannes.name, airiannes.register_source) == ("ESAT LES AIRIANNES", "finess-esat")
     reason = RegisterImportRun.objects.get(source="siae").details[0]["reason"]
     assert reason == "fiche importée depuis liste des ESAT (FINESS) : inchangée"
+
+
+def test_the_api_detail_of_a_register_record_is_what_the_serializer_documents(reference):
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from initiatives.api.serializers import InitiativeDetailSerializer
+    from initiatives.detail import initiative_detail_data
+    from initiatives.representation import PageLinks
+
+    esat("--publish")
+    record = Initiative.objects.get(finess="070783212")
+    request = RequestFactory().get(f"/api/v1/initiatives/{record.slug}/")
+    lean = initiative_detail_data(slug=record.slug, links=PageLinks(request))["data"]
+    documented = InitiativeDetailSerializer(record, context={"request": Request(request)}).data
+    names = ("origin", "register_source", "register_id", "finess", "register_date",
+             "register_seen_at")  # fmt: skip
+    assert {n: lean[n] for n in names} == {n: documented[n] for n in names} == {
+        "origin": "register", "register_source": "finess-esat", "register_id": "070783212",
+        "finess": "070783212", "register_date": "2026-06-01", "register_seen_at": "2026-06-01",
+    }  # fmt: skip

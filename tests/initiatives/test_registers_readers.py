@@ -163,3 +163,16 @@ def test_a_reader_not_written_yet_is_said(monkeypatch):
     monkeypatch.setitem(sources.READERS, "sirene", "initiatives.registers.not_written.read")
     with pytest.raises(UnknownSource, match="pas encore disponible"):
         reader("sirene")
+
+
+def test_upper_case_abbreviated_names_with_elisions_are_found(reference):
+    from initiatives.registers.common import commune_by_postcode_and_name
+
+    tain, reason = commune_by_postcode_and_name("26600", "TAIN L HERMITAGE")
+    assert reason == "" and tain.name == "Tain-l'Hermitage"
+    agreve, _reason = commune_by_postcode_and_name("07320", "ST AGREVE")
+    assert agreve.insee == "07204"
+    typo, _reason = commune_by_postcode_and_name("07320", "ST AGREV")  # one letter off
+    assert typo.insee == "07204"
+    nothing, reason = commune_by_postcode_and_name("07320", "TAIN L HERMITAGE")
+    assert nothing is None and "07320" in reason  # right name, wrong postcode: not guessed
