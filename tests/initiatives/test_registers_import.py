@@ -300,3 +300,13 @@ def test_the_api_detail_of_a_register_record_is_what_the_serializer_documents(re
         "origin": "register", "register_source": "finess-esat", "register_id": "070783212",
         "finess": "070783212", "register_date": "2026-06-01", "register_seen_at": "2026-06-01",
     }  # fmt: skip
+
+
+def test_origin_and_siret_show_as_removable_chips(reference, client):
+    siae("--publish")
+    page = client.get(
+        reverse("initiatives:directory"), {"origin": "register", "siret": "40909426500058"}
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Registre national" in text and "40909426500058" in text
