@@ -9,7 +9,7 @@ from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerialize
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives
-from ..models import Initiative, KeyFigure, Partnership, Source, Theme
+from ..models import REGISTER_CHOICES, Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
 
 
@@ -158,6 +158,10 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     reason = serializers.SerializerMethodField(**doc("reason"))
     url = serializers.SerializerMethodField(**doc("url"))
     api_url = serializers.SerializerMethodField(**doc("api_url"))
+    # Empty for the interco's own records: an enum with "" (the model's choices do not say it).
+    register_source = serializers.ChoiceField(
+        choices=REGISTER_CHOICES, allow_blank=True, read_only=True, **doc("register_source")
+    )
 
     class Meta:
         model = Initiative
