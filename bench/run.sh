@@ -78,7 +78,7 @@ STATIC=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=essmap.settings.production
 export SECRET_KEY="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export DEBUG=0 STATIC_ROOT=$STATIC CONN_MAX_AGE=600 REDIS_URL=$REDIS SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0
-export ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=ERROR
+export ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=ERROR SITE_URL=http://127.0.0.1:$PORT
 # The benchmark client is one IP: lift the anonymous API quota (throttling still runs).
 export API_THROTTLE_ANON=100000000/minute API_THROTTLE_EXPORT=100000000/minute
 "$PY" manage.py collectstatic --noinput -v0
@@ -125,6 +125,10 @@ ALLOWED_HOSTS=testserver "$PY" -m bench.export_timing --runs 3 ${INTERCO:+--inte
 step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
+
+step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
+"$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
+    || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
 
 step "report"
 RESULTS=${BENCH_RESULTS:-bench/last-results.json}

@@ -18,7 +18,7 @@ NAF_TABLE = Path(__file__).parent / "data" / "naf_themes.csv"
 _SPACES = re.compile(r"\s+")
 
 
-class LayoutError(Exception):
+class LayoutError(ValueError):
     """The file is not in the register's layout (the message names the missing columns)."""
 
 
