@@ -310,3 +310,17 @@ def test_origin_and_siret_show_as_removable_chips(reference, client):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Registre national" in text and "40909426500058" in text
+
+
+def test_sirene_files_go_through_the_same_import(reference, samples, capsys):
+    files = [str(samples / "sirene" / name) for name in
+             ("StockUniteLegale_sample.csv", "StockEtablissement_sample.csv")]  # fmt: skip
+    call_command("import_register", "sirene", *files, "--date", "2026-11-01")
+    first = RegisterImportRun.objects.get()
+    assert first.created > 0 and first.skipped > 0
+    assert Initiative.objects.filter(register_source="sirene").count() == first.created
+    call_command("import_register", "sirene", *files, "--date", "2026-11-01")
+    second = RegisterImportRun.objects.order_by("-pk").first()
+    assert (second.created, second.updated, second.unchanged) == (0, 0, first.created)
+    with pytest.raises(CommandError, match="StockEtablissement"):
+        call_command("import_register", "sirene", files[0])
