@@ -103,6 +103,7 @@ class Importer:
     def __init__(self, *, run: RegisterImportRun, by, publish: bool, source_date: date | None):
         self.run, self.by, self.publish = run, by, publish
         self.source_date = source_date
+        self.fallback_date: date | None = None
         self.seen: dict[str, int] = {}  # source_id -> row number, in this run
         self.seen_pks: set[int] = set()
 
@@ -170,9 +171,14 @@ class Importer:
             "origin": Initiative.Origin.REGISTER,
             "register_source": record.source,
             "register_id": record.source_id,
-            "register_date": self.source_date,
-            "register_seen_at": self.source_date,
+            "register_date": self.date_of(record),
+            "register_seen_at": self.date_of(record),
         }
+
+    def date_of(self, record: RegisterRecord) -> date | None:
+        """The file's date: the one given, else the one the reader found in the file, else
+        the file's modification date."""
+        return self.source_date or record.source_date or self.fallback_date
 
     def _write(self, record: RegisterRecord, row: int) -> None:
         current = self.match(record)
@@ -220,11 +226,8 @@ class Importer:
             }
             self.note("unchanged", row, record.source_id, reason, slug=current.slug)
             return
-        if (
-            current.register_seen_at
-            and self.source_date
-            and self.source_date < current.register_seen_at
-        ):
+        when = self.date_of(record)
+        if current.register_seen_at and when and when < current.register_seen_at:
             reason = _("fichier plus ancien que la fiche")
             self.note("unchanged", row, record.source_id, reason, slug=current.slug)
             return
@@ -270,7 +273,8 @@ class Importer:
         gone = gone.exclude(status=Status.ARCHIVED)
         if departements:
             gone = gone.filter(commune__departement_id__in=departements)
-        when = formats.date_format(self.source_date, "F Y") if self.source_date else ""
+        file_date = self.source_date or self.fallback_date
+        when = formats.date_format(file_date, "F Y") if file_date else ""
         reason = _("absent de la %(register)s %(when)s") % {
             "register": LABELS.get(source, source),
             "when": when,
@@ -294,8 +298,9 @@ def register_import(
 ) -> RegisterImportRun:
     """Import a register's files; returns the run's report (saved unless `dry_run`).
 
-    Raises sources.UnknownSource and common.LayoutError (a file in another layout: nothing
-    is written, the message names the missing columns).
+    `source_date`: the file's date; None: the date the reader finds in the file, else the
+    file's modification date. Raises sources.UnknownSource and common.LayoutError (a file in
+    another layout: nothing is written, the message names the missing columns).
     """
     read = reader(source)
     paths = [Path(p) for p in paths]
@@ -309,6 +314,10 @@ def register_import(
         by=by if by is not None and by.pk else None,
     )
     importer = Importer(run=run, by=by, publish=publish, source_date=source_date)
+    existing = [p for p in paths if p.is_file()]
+    if existing:
+        importer.fallback_date = date.fromtimestamp(existing[0].stat().st_mtime)
+        run.source_date = run.source_date or importer.fallback_date
     items = read(paths, departements=departements)
     try:
         # A real run commits chunk by chunk; a dry run is one transaction, rolled back.

@@ -30,7 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="write nothing, report only")
         parser.add_argument("--publish", action="store_true", help="publish new records")
         parser.add_argument(
-            "--date", type=_date, help="date of the file (YYYY-MM[-DD]); default: its mtime"
+            "--date",
+            type=_date,
+            help="date of the file (YYYY-MM[-DD]); default: the date the file states, else "
+            "its mtime",
         )
         parser.add_argument(
             "--archive-missing",
@@ -43,7 +46,7 @@ class Command(BaseCommand):
         for path in paths:
             if not path.is_file():
                 raise CommandError(f"{path}: no such file")
-        source_date = options["date"] or date.fromtimestamp(paths[0].stat().st_mtime)
+        source_date = options["date"]  # None: the file's own date, else its mtime
         departements = {d.strip().zfill(2) for d in options["departements"].split(",") if d}
         progress = None
         if options["verbosity"] >= 1 and sys.stderr.isatty():
