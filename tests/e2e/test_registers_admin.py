@@ -14,6 +14,14 @@ from tests.initiatives.registers_helpers import SIAE, real
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
+@pytest.fixture(autouse=True)
+def _uploads(tmp_path, monkeypatch):
+    """Uploads kept until confirmed go to the test's own folder."""
+    from initiatives.admin import registers
+
+    monkeypatch.setattr(registers, "UPLOADS", tmp_path / "uploads")
+
+
 @pytest.fixture
 def saint_agreve():
     ardeche = factories.departement("07", "Ardèche")

@@ -15,6 +15,16 @@ from tests import factories
 from .registers_helpers import SIAE, real
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _uploads(tmp_path, monkeypatch):
+    """Uploads kept until confirmed go to the test's own folder."""
+    from initiatives.admin import registers
+
+    monkeypatch.setattr(registers, "UPLOADS", tmp_path / "uploads")
+
+
 IMPORT = "admin:initiatives_registerimportrun_import"
 VAL_EYRIEUX = "200041465"  # CC Val'Eyrieux: Saint-Agrève's two SIAE
 
