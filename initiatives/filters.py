@@ -21,6 +21,7 @@ from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 from .near_results import NearResults
+from .validators import validate_siret
 
 
 def known_parameters(data: QueryDict, extra: tuple[str, ...] = ()) -> QueryDict:
@@ -91,6 +92,13 @@ class InitiativeFilterSet(filters.FilterSet):
         queryset=Departement.objects.all(),
         field_name="commune__departement",
     )
+    origin = filters.ChoiceFilter(
+        label=_("Origine"),
+        choices=Initiative.Origin.choices,
+        empty_label=_("Toutes les origines"),
+    )
+    siret = SafeCharFilter(label=_("SIRET"), max_length=14)
+    siret.extra["validators"].append(validate_siret)  # 14 digits and a valid check digit
     near = SafeCharFilter(
         label=_("Près de (commune ou code postal)"), max_length=100, method="filter_noop"
     )

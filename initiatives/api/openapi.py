@@ -56,6 +56,17 @@ FILTER_PARAMETERS = [
         examples=[OpenApiExample("Ardèche", value="07")],
     ),
     OpenApiParameter(
+        "origin", {"type": "string", "enum": Initiative.Origin.values}, Q,
+        description="Who recorded it: `interco` (the intercommunalité's staff) or `register` "
+        "(imported from a national register).",
+    ),
+    OpenApiParameter(
+        "siret", {"type": "string", "pattern": "^[0-9]{14}$"}, Q,
+        description="SIRET of the organisation (14 digits, valid check digit; else a 400 "
+        "error).",
+        examples=[OpenApiExample("ESAT Les Amandiers", value="39066239300086")],
+    ),
+    OpenApiParameter(
         "near", {"type": "string", "maxLength": 100}, Q,
         description="Commune name (articles, hyphens, « St », accents and one typo are "
         "tolerated) or a 5-digit postcode: same as `lat`/`lon` at the centre of that commune "
