@@ -461,15 +461,17 @@ def import_preview(*, user, filename: str, content: bytes) -> ImportReport:
 
 def _in_the_files_words(report: ImportReport, headers: dict[str, str]) -> None:
     """Errors name the columns as the file does ("Site web :" as in the file, not "site_web :")."""
-    renames = {f"{canonical} :": f"{own} :" for canonical, own in headers.items() if own}
+    renames = {canonical: own for canonical, own in headers.items() if own}
     for row in report.rows:
         row.errors = [_renamed(message, renames) for message in row.errors]
 
 
 def _renamed(message: str, renames: dict[str, str]) -> str:
+    # The colon follows a space, or a no-break space once the French catalog is typeset.
     for canonical, own in renames.items():
-        if message.startswith(canonical):
-            return own + message[len(canonical) :]
+        rest = message[len(canonical) :]
+        if message.startswith(canonical) and rest[:2] in (" :", "\xa0:", "\u202f:"):
+            return own + rest
     return message
 
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from essmap.typography import typeset
 from initiatives.models import Initiative
 from initiatives.registers.models import RegisterImportRun
 from tests import factories
@@ -47,7 +48,7 @@ def test_upload_preview_confirm_and_report(page, live_server, saint_agreve):
     page.fill("#id_source_date", "2019-07-01")
     page.click("text=Simuler l’import")
     preview = page.locator("#register-preview")
-    expect(preview).to_contain_text("Simulation (rien n'est écrit) : 2 créées")
+    expect(preview).to_contain_text(typeset("Simulation (rien n'est écrit) : 2 créées"))
     expect(preview).to_contain_text("commune introuvable")  # the other communes: not loaded
     assert not Initiative.objects.exists()
     page.click("text=Confirmer l’import")

@@ -3,6 +3,7 @@
 
 import pytest
 
+from essmap.typography import typeset
 from initiatives.imports import import_apply, import_preview
 from initiatives.models import Initiative
 from tests import factories
@@ -34,7 +35,10 @@ def test_a_control_character_is_a_row_error_naming_the_column(staff, content, co
         [row] = report.rows
         assert row.action == "error"
         assert row.errors == [
-            f"{column} : caractère de contrôle interdit (octet nul ou autre caractère invisible)."
+            typeset(
+                f"{column} : caractère de contrôle interdit "
+                "(octet nul ou autre caractère invisible)."
+            )
         ]
     assert not Initiative.objects.exists()
 

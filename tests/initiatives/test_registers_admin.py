@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
+from essmap.typography import typeset
 from initiatives.models import Initiative
 from initiatives.registers.models import RegisterImportRun
 from intercos.models import Interco
@@ -46,7 +47,7 @@ def test_preview_writes_nothing_and_confirm_imports_only_the_territory(client, m
     preview = _upload(client)
     assert preview.status_code == 200
     text = html.unescape(preview.content.decode())
-    assert "Simulation (rien n'est écrit) : 2 créées" in text
+    assert typeset("Simulation (rien n'est écrit) : 2 créées") in text
     assert Initiative.objects.count() == before
     assert not RegisterImportRun.objects.exists()
     done = client.post(reverse(IMPORT), {"confirm": "1"})
@@ -78,7 +79,7 @@ def test_another_layout_is_said_on_the_form(client, moderator, tmp_path):
         response = client.post(
             reverse(IMPORT), {"source": "siae", "file": handle, "source_date": "2019-07-01"}
         )
-    assert "colonnes manquantes : MESURE" in html.unescape(response.content.decode())
+    assert typeset("colonnes manquantes : MESURE") in html.unescape(response.content.decode())
 
 
 def test_editors_cannot_import(client, committed_fixtures):

@@ -7,6 +7,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from essmap.typography import typeset
 from initiatives import services
 from initiatives.models import Initiative
 from initiatives.registers import sources
@@ -125,7 +126,7 @@ def test_the_interco_records_stay_authoritative(reference):
     assert Initiative.objects.filter(pk=article.pk).values().get() == before
     assert not Initiative.objects.filter(siret="40909426500058", origin=REGISTER).exists()
     run = RegisterImportRun.objects.get()
-    assert any("saisie par l'intercommunalité" in d.get("reason", "") for d in run.details)
+    assert any(typeset("saisie par l'intercommunalité") in d.get("reason", "") for d in run.details)
 
 
 def test_a_structure_gone_from_a_newer_file_is_archived_not_deleted(reference, tmp_path):
@@ -163,14 +164,14 @@ def test_a_closed_establishment_is_archived_with_the_reason(reference, monkeypat
 def test_dry_run_writes_nothing(reference, capsys):
     before = Initiative.objects.count(), Initiative.history.count()
     esat("--dry-run")
-    assert "Simulation (rien n'est écrit) : 29 créées" in capsys.readouterr().out
+    assert typeset("Simulation (rien n'est écrit) : 29 créées") in capsys.readouterr().out
     assert (Initiative.objects.count(), Initiative.history.count()) == before
     assert not RegisterImportRun.objects.exists()
 
 
 def test_another_layout_is_a_clear_error_and_writes_nothing(reference):
     before = Initiative.objects.count()
-    with pytest.raises(CommandError, match="colonnes manquantes : EJ-Statut.*ET-N°FINESS"):
+    with pytest.raises(CommandError, match=typeset("colonnes manquantes : EJ-Statut.*ET-N°FINESS")):
         call_command("import_register", "finess-esat", str(real(SIAE)))
     assert Initiative.objects.count() == before
 
@@ -185,7 +186,7 @@ def test_bad_rows_are_skipped_with_their_reason_and_the_rest_imported(reference,
     assert (run.created, run.skipped) == (1, 2)
     reasons = {d["row"]: d["reason"] for d in run.details if d["action"] == "skipped"}
     assert "SIRET invalide" in reasons[2]
-    assert reasons[3] == "commune introuvable : « NULLE PART » (code postal 07320)"
+    assert reasons[3] == typeset("commune introuvable : « NULLE PART » (code postal 07320)")
 
 
 def test_a_similar_name_in_the_same_commune_is_flagged_not_merged(reference):
@@ -278,7 +279,7 @@ def test_a_record_another_register_brought_is_left_to_it(reference, tmp_path):
     airiannes = Initiative.objects.get(siret="77554456201684")
     assert (airiannes.name, airiannes.register_source) == ("ESAT LES AIRIANNES", "finess-esat")
     reason = RegisterImportRun.objects.get(source="siae").details[0]["reason"]
-    assert reason == "fiche importée depuis liste des ESAT (FINESS) : inchangée"
+    assert reason == typeset("fiche importée depuis liste des ESAT (FINESS) : inchangée")
 
 
 def test_the_api_detail_of_a_register_record_is_what_the_serializer_documents(reference):

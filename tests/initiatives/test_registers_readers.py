@@ -3,6 +3,7 @@ with their reason, another layout refused by name."""
 
 import pytest
 
+from essmap.typography import typeset
 from initiatives.models import Theme
 from initiatives.registers import finess, siae
 from initiatives.registers.common import (
@@ -124,7 +125,7 @@ def test_bad_rows_are_skipped_with_their_reason(reference, tmp_path):
         "RowSkipped", "RowSkipped", "RowSkipped", "RegisterRecord",
     ]  # fmt: skip
     assert items[0].row == 2 and "SIRET invalide" in items[0].reason
-    assert items[1].reason == "commune introuvable : « NULLE PART » (code postal 07320)"
+    assert items[1].reason == typeset("commune introuvable : « NULLE PART » (code postal 07320)")
     assert "code postal 07999" in items[2].reason
     assert items[3].siret == "82182468700015"
 
@@ -136,7 +137,7 @@ def test_esat_with_unknown_commune_or_bad_siret_is_skipped(reference, tmp_path):
     data[1]["ET-SIRET"] = "39066239300087"
     path = write(tmp_path / "esat.csv", header(source, ","), data, ",")
     items = list(finess.read([path], departements=None))
-    assert items[0].reason == "commune inconnue : code INSEE « 07999 »"
+    assert items[0].reason == typeset("commune inconnue : code INSEE « 07999 »")
     assert "SIRET invalide" in items[1].reason and items[1].source_id == "070783212"
     assert isinstance(items[2], RegisterRecord)
 
