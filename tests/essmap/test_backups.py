@@ -68,7 +68,7 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path):
         manage(restored, "restore", dump)
         before, after = counts(pg, "essmap_live"), counts(pg, "essmap_restored")
         assert after == before
-        assert int(after["initiatives_initiative"]) >= 8  # the article's records (fixtures/article.json)
+        assert int(after["initiatives_initiative"]) >= 8  # the article's records
         # CSRF tokens aside, the page is the same.
         assert page(restored) == page(live)
     finally:
