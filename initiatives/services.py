@@ -36,7 +36,8 @@ EDITABLE_FIELDS = {
     "name", "summary", "description", "kind", "legal_form", "carried_by", "carried_by_interco",
     "siret", "rna", "address", "postcode", "commune", "latitude", "longitude", "website", "email",
     "phone", "opening_hours", "founded_year", "employees", "status", "verified_at", "verified_by",
-    "source", "article_note", "audience", "access_conditions", "proposer_name", "proposer_email", "rejection_reason",
+    "source", "article_note", "proposer_name", "proposer_email", "rejection_reason",
+    "audience", "access_conditions",
 }  # fmt: skip
 
 
