@@ -18,7 +18,7 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
-from .models import ManagerLink
+from .models import ManagerClaim, ManagerLink
 
 Purpose = ManagerLink.Purpose
 SALT = "essmap.claims.link.%s"
@@ -97,4 +97,9 @@ def forget_old(*, now=None) -> int:
     now = now or timezone.now()
     oldest = now - max(max_age(p) for p in Purpose.values)
     deleted, _counts = ManagerLink.objects.filter(created_at__lt=oldest).delete()
+    # A claim whose address was never confirmed is deleted once its link is dead.
+    unconfirmed = now - max_age(Purpose.CLAIM)
+    ManagerClaim.objects.filter(
+        status=ManagerClaim.Status.UNCONFIRMED, created_at__lt=unconfirmed
+    ).delete()
     return deleted

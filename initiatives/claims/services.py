@@ -174,6 +174,9 @@ def _tell_claimant(claim: ManagerClaim, *, granted: bool) -> None:
     send(subject, "claims/emails/claim_decided.txt",
          {"claim": claim, "granted": granted, "url": link_url(token) if token else ""},
          claim.email)  # fmt: skip
+    # The claim's address served to decide and to tell: once told, it is erased (a granted
+    # manager's address lives on their RecordManager row, which they can delete by leaving).
+    ManagerClaim.objects.filter(pk=claim.pk).update(email="")
 
 
 # --- managers --------------------------------------------------------------------------------

@@ -210,8 +210,36 @@ def test_a_manager_can_leave_and_a_moderator_can_remove_one(client, territory):
     assert ana.pk not in RecordManager.objects.values_list("pk", flat=True)
 
 
-def test_unconfirmed_claims_and_links_expire_from_the_database(territory):
+def test_unconfirmed_claims_and_links_expire_from_the_database(client, territory):
     _ic, initiative, _mod = territory
+    claim(client, initiative)
     links.make(purpose="signin", email="a@x.fr")
+    assert links.forget_old() == 0 and ManagerClaim.objects.count() == 1
     later = timezone.now() + timedelta(days=61)
-    assert links.forget_old(now=later) == 1
+    assert links.forget_old(now=later) == 2
+    assert not ManagerClaim.objects.exists()
+
+
+def test_a_decided_claims_address_is_erased_once_told(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, moderator = territory
+    pending = ManagerClaim.objects.create(initiative=initiative, name="X", email="x@a.fr",
+                                          role="r", status="pending")  # fmt: skip
+    client.force_login(moderator)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("admin:claims_managerclaim_refuse", args=[pending.pk]))
+    assert [m.to for m in mail.outbox] == [["x@a.fr"]]
+    assert ManagerClaim.objects.get().email == ""
+
+
+def test_managers_addresses_are_never_public(client, territory):
+    _ic, initiative, _mod = territory
+    RecordManager.objects.create(initiative=initiative, email="secret@recyclerie.fr", name="A")
+    for url in (initiative.get_absolute_url(), f"/api/v1/initiatives/{initiative.slug}/",
+                "/api/v1/initiatives/?format=csv", "/api/v1/initiatives/?format=geojson",
+                "/api/v1/initiatives/"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200, url
+        body = b"".join(response) if response.streaming else response.content
+        assert b"secret@recyclerie.fr" not in body, url

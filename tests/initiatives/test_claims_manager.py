@@ -158,3 +158,17 @@ def test_invalid_hours_are_refused_with_a_message(client, territory):
                            form_of(a, opening_hours="quand on peut"))  # fmt: skip
     assert response.status_code == 400
     assert "Horaires illisibles" in response.content.decode()
+
+
+def test_an_edit_from_an_older_version_is_refused_and_nothing_is_lost(client, territory):
+    a, _b, _manager = territory
+    sign_in(client)
+    stale_form = form_of(a, description="Ma version")
+    from initiatives.services import initiative_update
+
+    initiative_update(initiative=Initiative.objects.get(pk=a.pk), description="Par l'équipe")
+    response = client.post(reverse("claims:edit", args=[a.slug]), stale_form)
+    assert response.status_code == 409
+    assert "Cette fiche a été modifiée" in response.content.decode()
+    a.refresh_from_db()
+    assert a.description == "Par l'équipe"
