@@ -64,8 +64,9 @@ def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, set
     phone.get_by_role("link", name="Voir la page publique").click()
     expect(phone.get_by_text("objets de seconde main")).to_be_visible()  # typographic ’
     phone.go_back()
+    expect(phone.locator("#id_name")).to_be_visible()
 
-    phone.get_by_label("Nom", exact=True).fill("La Recyclerie de Dieulefit")
+    phone.locator("#id_name").fill("La Recyclerie de Dieulefit")
     phone.get_by_role("button", name="Enregistrer").click()
     expect(phone.get_by_text("Transmis aux modérateurs")).to_be_visible()
     assert Initiative.objects.get(pk=record.pk).name == "Recyclerie"
