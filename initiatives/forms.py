@@ -19,7 +19,8 @@ from .validators import validate_phone, validate_single_line
 ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
     "carried_by_interco", "siret", "rna", "address", "postcode", "commune", "latitude",
-    "longitude", "coverage", "website", "email", "phone", "opening_hours", "founded_year",
+    "longitude", "coverage", "website", "email", "phone", "opening_hours", "audience",
+    "access_conditions", "founded_year",
     "employees", "status", "verified_at", "verified_by", "source", "article_note",
     "proposer_name", "proposer_email", "rejection_reason",
 ]  # fmt: skip
