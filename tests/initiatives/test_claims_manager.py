@@ -172,3 +172,32 @@ def test_an_edit_from_an_older_version_is_refused_and_nothing_is_lost(client, te
     assert "Cette fiche a été modifiée" in response.content.decode()
     a.refresh_from_db()
     assert a.description == "Par l'équipe"
+
+
+def test_sign_in_requests_are_limited_per_client_and_per_address(client, territory, settings):
+    settings.CLAIM_RATE_LIMIT, settings.CLAIM_RATE_LIMIT_PER_ADDRESS = 5, 2
+    url = reverse("claims:signin")
+    for n in range(2):
+        assert client.post(url, {"email": "ana@recyclerie.fr"},
+                           REMOTE_ADDR=f"10.0.0.{n}").status_code == 302  # fmt: skip
+    assert client.post(url, {"email": "ana@recyclerie.fr"},
+                       REMOTE_ADDR="10.0.0.9").status_code == 429  # fmt: skip
+    assert len(mail.outbox) == 2
+    # IPv6: one /64 is one client
+    for n in range(3):
+        assert client.post(url, {"email": f"x{n}@y.fr"},
+                           REMOTE_ADDR=f"2001:db8:1:2::{n + 1}").status_code == 302  # fmt: skip
+    assert client.post(url, {"email": "x9@y.fr"}, REMOTE_ADDR="2001:db8:1:2::ff").status_code == 302
+    assert client.post(url, {"email": "x8@y.fr"},
+                       REMOTE_ADDR="2001:db8:1:2:ffff::1").status_code == 302  # fmt: skip
+    assert client.post(url, {"email": "x7@y.fr"},
+                       REMOTE_ADDR="2001:db8:1:2::77").status_code == 429  # fmt: skip
+
+
+def test_manager_pages_in_english(client, territory):
+    a, _b, _manager = territory
+    sign_in(client)
+    html = client.get("/en" + reverse("claims:edit", args=[a.slug])).content.decode()
+    assert "Published at once" in html and "Stop managing this record" in html
+    claim_page = client.get(f"/en/initiatives/{a.slug}/gerer/").content.decode()
+    assert "Do you run this structure? Update its record" in claim_page
