@@ -272,14 +272,26 @@ def managers_of(email: str):
 
 
 def manager_add(*, initiative: Initiative, email: str, name: str, role: str = "", by):
-    """A moderator invites a manager by address (no claim to confirm)."""
+    """A moderator invites a manager by address (no claim to confirm): they get a link."""
     if not rules.can_moderate(by, initiative):
         raise PermissionDenied(_("Seuls les modérateurs du territoire peuvent faire cela."))
+    email = email.strip().lower()
     try:
         with transaction.atomic():
-            return RecordManager.objects.create(
-                initiative=initiative, email=email.strip().lower(), name=name, role=role,
-                granted_by=by,
-            )  # fmt: skip
+            manager = RecordManager.objects.create(
+                initiative=initiative, email=email, name=name, role=role, granted_by=by
+            )
     except IntegrityError:
-        return RecordManager.objects.get(initiative=initiative, email=email.strip().lower())
+        return RecordManager.objects.get(initiative=initiative, email=email)
+
+    def invite():
+        token = links.make(purpose=Purpose.SIGNIN, email=email)
+        with translation.override("fr"):
+            subject = _("Vous pouvez mettre à jour la fiche « %(name)s »") % {
+                "name": initiative.name
+            }
+        send(subject, "claims/emails/invited.txt",
+             {"initiative": initiative, "url": link_url(token)}, email)  # fmt: skip
+
+    transaction.on_commit(invite, robust=True)
+    return manager

@@ -243,3 +243,25 @@ def test_managers_addresses_are_never_public(client, territory):
         assert response.status_code == 200, url
         body = b"".join(response) if response.streaming else response.content
         assert b"secret@recyclerie.fr" not in body, url
+
+
+def test_a_moderator_invites_a_manager_from_the_admin(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, moderator = territory
+    client.force_login(moderator)
+    data = {"initiative": initiative.pk, "email": "Bob@Recyclerie.fr", "name": "Bob",
+            "role": "Président"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("admin:claims_recordmanager_add"), data)
+    assert response.status_code == 302
+    manager = RecordManager.objects.get()
+    assert (manager.email, manager.granted_by) == ("bob@recyclerie.fr", moderator)
+    assert [m.to for m in mail.outbox] == [["bob@recyclerie.fr"]]
+    assert client.post(link_in(mail.outbox[0]))["Location"] == reverse("claims:home")
+    # an editor (not a moderator) may not
+    editor = factories.user(intercos=[_ic], role="editor")
+    client.force_login(editor)
+    response = client.post(reverse("admin:claims_recordmanager_add"), {**data, "email": "c@x.fr"})
+    assert response.status_code == 403
+    assert RecordManager.objects.count() == 1
