@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from essmap.mailsafe import defang
 from initiatives import moderation, rules
 from initiatives.models import Initiative
 from initiatives.opendata import corrections
@@ -160,7 +161,8 @@ def _tell_moderators(claim: ManagerClaim) -> None:
         subject = _("Demande de gestion de la fiche « %(name)s »") % {"name": claim.initiative.name}
     for email in moderation.moderators_emails(claim.initiative):
         send(subject, "claims/emails/claim_to_review.txt",
-             {"claim": claim, "review_url": review}, email)  # fmt: skip
+             {"claim": claim, "review_url": review, "who": defang(claim.name, limit=100),
+              "role": defang(claim.role, limit=100)}, email)  # fmt: skip
 
 
 def _tell_claimant(claim: ManagerClaim, *, granted: bool) -> None:

@@ -265,3 +265,16 @@ def test_a_moderator_invites_a_manager_from_the_admin(
     response = client.post(reverse("admin:claims_recordmanager_add"), {**data, "email": "c@x.fr"})
     assert response.status_code == 403
     assert RecordManager.objects.count() == 1
+
+
+def test_a_strangers_name_reaches_the_moderators_defanged(
+    client, territory, django_capture_on_commit_callbacks
+):
+    _ic, initiative, _mod = territory
+    with django_capture_on_commit_callbacks(execute=True):
+        claim(client, initiative, email="x@autre.fr", name="Gagnez sur https://spam.example")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(link_in(mail.outbox[0]))
+    to_mod = mail.outbox[-1]
+    assert to_mod.to == ["mod@example.org"]
+    assert "https://spam.example" not in to_mod.body and "spam[.]example" in to_mod.body
