@@ -278,3 +278,13 @@ def test_a_strangers_name_reaches_the_moderators_defanged(
     to_mod = mail.outbox[-1]
     assert to_mod.to == ["mod@example.org"]
     assert "https://spam.example" not in to_mod.body and "spam[.]example" in to_mod.body
+
+
+def test_no_claim_on_a_record_that_is_not_public(client, territory):
+    _ic, initiative, _mod = territory
+    from initiatives.models import Initiative
+
+    Initiative.objects.filter(pk=initiative.pk).update(status=Initiative.Status.DRAFT)
+    assert client.get(reverse("claims:claim", args=[initiative.slug])).status_code == 404
+    assert claim(client, initiative).status_code == 404
+    assert not ManagerClaim.objects.exists()
