@@ -3,7 +3,7 @@
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from initiatives.claims.models import ManagerLink, RecordManager
 from initiatives.models import Initiative
@@ -197,7 +197,10 @@ def test_sign_in_requests_are_limited_per_client_and_per_address(client, territo
 def test_manager_pages_in_english(client, territory):
     a, _b, _manager = territory
     sign_in(client)
-    html = client.get("/en" + reverse("claims:edit", args=[a.slug])).content.decode()
+    try:
+        html = client.get("/en" + reverse("claims:edit", args=[a.slug])).content.decode()
+        claim_page = client.get(f"/en/initiatives/{a.slug}/gerer/").content.decode()
+    finally:
+        translation.activate("fr")  # the middleware left English active in this thread
     assert "Published at once" in html and "Stop managing this record" in html
-    claim_page = client.get(f"/en/initiatives/{a.slug}/gerer/").content.decode()
     assert "Do you run this structure? Update its record" in claim_page
