@@ -23,6 +23,7 @@ from essmap.mailsafe import defang
 from initiatives import moderation, rules
 from initiatives.models import Initiative
 from initiatives.opendata import corrections
+from initiatives.opendata.models import ChangeReport
 from initiatives.opendata.recipients import quota_take
 from initiatives.services import initiative_update
 
@@ -243,6 +244,13 @@ def manager_write(*, manager: RecordManager, values: dict, version=None) -> Mana
         ]
         moderation.notify_published_edit(current, by=None, fields=result.published, author=label)
     for name, value in plan.queue.items():
+        result.queued.append(str(Initiative._meta.get_field(name).verbose_name))
+        already = ChangeReport.objects.filter(
+            initiative=current, field=name, proposed_value=str(value).strip(),
+            status=ChangeReport.Status.PENDING, from_manager=True,
+        )  # fmt: skip
+        if already.exists():
+            continue  # the same proposal saved again: one entry in the queue
         corrections.report_create(
             initiative=current,
             field=name,
@@ -251,7 +259,6 @@ def manager_write(*, manager: RecordManager, values: dict, version=None) -> Mana
             email=manager.email,
             from_manager=True,
         )
-        result.queued.append(str(Initiative._meta.get_field(name).verbose_name))
     if plan.publish or plan.queue:
         _answered(current)
     return result

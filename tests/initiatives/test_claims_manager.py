@@ -204,3 +204,14 @@ def test_manager_pages_in_english(client, territory):
         translation.activate("fr")  # the middleware left English active in this thread
     assert "Published at once" in html and "Stop managing this record" in html
     assert "Do you run this structure? Update its record" in claim_page
+
+
+def test_the_same_proposal_saved_twice_is_queued_once(client, territory):
+    a, _b, _manager = territory
+    sign_in(client)
+    url = reverse("claims:edit", args=[a.slug])
+    client.post(url, form_of(a, address="2 rue Neuve"))
+    a.refresh_from_db()
+    client.post(url, form_of(a, address="2 rue Neuve"))
+    assert ChangeReport.objects.filter(field="address").count() == 1
+    assert "Transmis aux modérateurs" in client.get(url).content.decode()
