@@ -10,7 +10,7 @@ from initiatives.models import Initiative
 from initiatives.opendata.models import ChangeReport
 from tests import factories
 
-from .conftest import guarded_page
+from .conftest import guarded_page, serious_violations
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -29,7 +29,7 @@ def fits(page) -> None:
     assert width <= PHONE["width"], f"{page.url} scrolls sideways ({width} px)"
 
 
-def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, settings):
+def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, settings, axe_script):
     settings.SITE_URL = live_server.url
     ic = factories.interco(name="CC Drôme Sud")
     place = factories.commune(interco=ic, name="Dieulefit")
@@ -40,6 +40,7 @@ def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, set
     phone.goto(live_server.url + record.get_absolute_url())
     phone.get_by_role("link", name="Vous gérez cette structure ? Mettez à jour sa fiche").click()
     fits(phone)
+    assert serious_violations(phone, axe_script) == []
     phone.get_by_label("Votre nom").fill("Ana Martin")
     phone.get_by_label("Votre courriel").fill("ana@recyclerie-dieulefit.fr")
     phone.get_by_label("Votre fonction dans la structure").fill("Coordinatrice")
@@ -51,6 +52,7 @@ def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, set
     phone.get_by_role("button", name="Confirmer ma demande").click()
     expect(phone.get_by_role("heading", name="Recyclerie")).to_be_visible()
     fits(phone)
+    assert serious_violations(phone, axe_script) == []
 
     mail.outbox.clear()
     phone.get_by_label("Horaires").fill("lundi-vendredi 9h-12h 14h-18h")
