@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from essmap.api.renderers import csv_lines, geojson_chunks, point_feature
+from essmap.api.renderers import csv_lines, geojson_chunks, point_feature, safe_cell
 from initiatives.representation import (
     CSV_FIELDS,
     GEOJSON_PROPERTIES,
@@ -83,11 +83,12 @@ def _rows(context: Context) -> Iterator[list]:
 
 
 def _write_machine_csv(out, context: Context) -> int:
+    """Comma, LF, no BOM; formula-guarded as every CSV here (people double-click any .csv)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
     for row in _rows(context):
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
         n += 1
     return n
 
@@ -147,7 +148,7 @@ def _write_figures(out, context: Context) -> int:
     writer.writerow(FIGURE_COLUMNS)
     n = 0
     for figure in selectors.key_figures().iterator(chunk_size=1000):
-        writer.writerow(["" if cell is None else cell for cell in figure_row(figure)])
+        writer.writerow([safe_cell(cell) for cell in figure_row(figure)])
         n += 1
     return n
 
@@ -170,7 +171,7 @@ def di_structures(context: Context) -> Iterator[dict]:
 
 def di_services(context: Context) -> Iterator[dict]:
     return datainclusion.services(
-        selectors.export_queryset().iterator(chunk_size=1000),
+        selectors.service_queryset().iterator(chunk_size=1000),
         fields_of=context.fields,
         departement_intercos=selectors.departement_intercos(),
     )
@@ -253,6 +254,18 @@ def needs_build(manifest: dict | None, fingerprint: str) -> bool:
     return any(not (opendata_dir() / name).exists() for name in BY_NAME)
 
 
+def _file_dates(previous: dict, name: str, digest: str, now: str) -> dict:
+    """`issued`: when the file first appeared; `modified`: when its content last changed
+    (a rebuild giving the same bytes keeps it). Carried over from the previous manifest."""
+    before = previous.get("files", {}).get(name)
+    if not before:
+        return {"issued": now, "modified": now}
+    since = previous.get("generated_at") or now  # manifests written before these dates
+    issued = before.get("issued") or since
+    same = before.get("sha256") == digest
+    return {"issued": issued, "modified": (before.get("modified") or since) if same else now}
+
+
 def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
     """Rebuild every file when the data changed (or `force`); the new manifest, or None."""
     fingerprint = selectors.data_fingerprint()
@@ -261,6 +274,8 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
     context = Context(base_url)
     folder = opendata_dir()
     entries = {}
+    previous = read_manifest() or {}
+    now = timezone.now().isoformat()
     for data_file in FILES:
         rows = {}
 
@@ -276,9 +291,12 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
             "size": size,
             "sha256": digest,
             "rows": rows["n"],
+            **_file_dates(previous, data_file.name, digest, now),
         }
     manifest = {
-        "generated_at": timezone.now().isoformat(),
+        # When the files were first published, kept from build to build (DCAT dct:issued).
+        "issued_at": previous.get("issued_at") or previous.get("generated_at") or now,
+        "generated_at": now,
         "fingerprint": fingerprint,
         "files": entries,
     }
