@@ -39,6 +39,9 @@ EDITABLE_FIELDS = {
     "phone", "opening_hours", "founded_year", "employees", "status", "verified_at", "verified_by",
     "source", "article_note", "proposer_name", "proposer_email", "rejection_reason",
     "audience", "access_conditions",
+    # Provenance, written by the register import (initiatives.registers.services).
+    "origin", "register_source", "register_id", "finess", "register_date", "register_seen_at",
+    "register_note", "register_values", "possible_duplicate_of",
 }  # fmt: skip
 
 

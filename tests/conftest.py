@@ -32,6 +32,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to an /en/ page leaves English active in the thread: each test starts and
+    ends in the site's default language, whatever the one before it asked for."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 # --- prerequisites beyond Python: PostgreSQL, Redis, chromium (tests/prerequisites.py) -------
 _missing: dict[str, str] = {}  # marker -> why the prerequisite is missing, and how to get it
 _held_back: dict[str, int] = {}  # marker -> tests skipped (or failed in CI) for it

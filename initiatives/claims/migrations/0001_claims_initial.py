@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('initiatives', '0006_claims_audience_access'),
+        ('initiatives', '0008_claims_audience_access'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('initiatives', '0005_approximate_point'),
+        ('initiatives', '0007_registers_provenance'),
     ]
 
     operations = [
