@@ -28,6 +28,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("initiatives.suggest_urls")),
     path("", include("initiatives.opendata.urls")),
+    path("", include("initiatives.claims.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.interco_urls")),
     path("", include("essmap.site_urls")),

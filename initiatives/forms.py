@@ -19,9 +19,9 @@ from .validators import validate_phone, validate_single_line
 ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
     "carried_by_interco", "siret", "rna", "address", "postcode", "commune", "latitude",
-    "longitude", "coverage", "website", "email", "phone", "opening_hours", "founded_year",
-    "employees", "status", "source", "article_note", "proposer_name", "proposer_email",
-    "rejection_reason",
+    "longitude", "coverage", "website", "email", "phone", "opening_hours", "audience",
+    "access_conditions", "founded_year", "employees", "status", "source", "article_note",
+    "proposer_name", "proposer_email", "rejection_reason",
 ]  # fmt: skip
 # Not in the form: `verified_at`/`verified_by` are written by a publication or "Toujours
 # exact" only (rules.verification_refusals); the admin shows them read-only.

@@ -106,6 +106,10 @@ class Theme(models.Model):
         return in_language(self.name, self.name_en)
 
 
+# `verified_by` of a record its own managers confirmed (see initiatives/claims).
+STRUCTURE_VERIFIER = "la structure"
+
+
 class Initiative(models.Model):
     class Kind(models.TextChoices):
         STRUCTURE = "structure", _("Structure de l'ESS")
@@ -193,6 +197,9 @@ class Initiative(models.Model):
         blank=True,
         validators=[validate_opening_hours],
     )
+    # Who the structure is for, and how to get in (kept by the structure's managers).
+    audience = models.TextField(_("public accueilli"), blank=True)
+    access_conditions = models.TextField(_("conditions d'accès"), blank=True)
     founded_year = models.PositiveSmallIntegerField(_("année de création"), null=True, blank=True)
     employees = models.PositiveIntegerField(_("salarié·es"), null=True, blank=True)
     status = models.CharField(
@@ -304,6 +311,11 @@ class Initiative(models.Model):
     @property
     def has_point(self) -> bool:
         return self.latitude is not None and self.longitude is not None
+
+    @property
+    def confirmed_by_structure(self) -> bool:
+        """Last confirmed by one of its own managers ("Toujours exact" from their page)."""
+        return bool(self.verified_at) and self.verified_by == STRUCTURE_VERIFIER
 
 
 class Partnership(models.Model):

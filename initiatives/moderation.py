@@ -41,9 +41,12 @@ def notify_new_suggestion(initiative: Initiative) -> None:
     transaction.on_commit(lambda: _notify_new_suggestion(initiative), robust=True)
 
 
-def notify_published_edit(initiative: Initiative, *, by, fields: list[str]) -> None:
-    """Tell the territory's moderators that an editor changed a published record."""
-    author = by.get_full_name() or by.get_username()
+def notify_published_edit(
+    initiative: Initiative, *, by, fields: list[str], author: str = ""
+) -> None:
+    """Tell the territory's moderators that an editor (or a manager: `author`) changed a
+    published record."""
+    author = author or by.get_full_name() or by.get_username()
 
     def send():
         staff = moderators_emails(initiative, only_moderators=True)

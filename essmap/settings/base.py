@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "intercos",
     "initiatives",
     "initiatives.opendata",
+    "initiatives.claims",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,16 @@ ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 60 * 60)
 # pending alert within ALERT_RESEND_WINDOW seconds.
 MAILS_PER_UNCONFIRMED_ADDRESS = env_int("MAILS_PER_UNCONFIRMED_ADDRESS", 3)
 ALERT_RESEND_WINDOW = env_int("ALERT_RESEND_WINDOW", 60 * 60)
+# A structure keeps its own record (initiatives/claims): claims and sign-in links asked per
+# client and per address within CLAIM_RATE_WINDOW seconds; links valid CLAIM_LINK_MAX_AGE
+# seconds (the reminders' "Toujours exact" link: MANAGER_REMINDER_LINK_DAYS days); a
+# reminder to managers every MANAGER_REMINDER_MONTHS months.
+CLAIM_RATE_LIMIT = env_int("CLAIM_RATE_LIMIT", 10)
+CLAIM_RATE_LIMIT_PER_ADDRESS = env_int("CLAIM_RATE_LIMIT_PER_ADDRESS", 3)
+CLAIM_RATE_WINDOW = env_int("CLAIM_RATE_WINDOW", 60 * 60)
+CLAIM_LINK_MAX_AGE = env_int("CLAIM_LINK_MAX_AGE", 2 * 24 * 60 * 60)
+MANAGER_REMINDER_MONTHS = env_int("MANAGER_REMINDER_MONTHS", 6)
+MANAGER_REMINDER_LINK_DAYS = env_int("MANAGER_REMINDER_LINK_DAYS", 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essmap <ne-pas-repondre@essmap.local>")

@@ -96,7 +96,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
                                         "latitude", "longitude", "coverage")}),
         (_("Structure"), {"fields": ("carried_by", "carried_by_interco", "siret", "rna",
                                      "founded_year", "employees")}),
-        (_("Contact"), {"fields": ("website", "email", "phone", "opening_hours")}),
+        (_("Contact"), {"fields": ("website", "email", "phone", "opening_hours", "audience",
+                                   "access_conditions")}),  # fmt: skip
         (_("Publication"), {"fields": ("status", "rejection_reason", "verified_at",
                                        "verified_by", "source", "article_note")}),
         (_("Proposition du public"), {"fields": ("proposer_name", "proposer_email"),

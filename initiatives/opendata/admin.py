@@ -21,12 +21,12 @@ from .models import ChangeReport
 @admin.register(ChangeReport)
 class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ("initiative", "field", "short_diff", "status", "created_at")
-    list_filter = ("status", "field")
+    list_filter = ("status", "field", "from_manager")
     list_select_related = ("initiative",)
     search_fields = ("initiative__name", "message", "proposed_value")
     ordering = ("status", "-created_at")
     change_form_template = "admin/opendata/changereport/change_form.html"
-    fields = ("initiative_link", "field", "diff", "message", "email", "status",
+    fields = ("initiative_link", "field", "diff", "message", "email", "from_manager", "status",
               "created_at", "decided_at", "decided_by")  # fmt: skip
     readonly_fields = fields
     actions = ("accept_selected", "refuse_selected")

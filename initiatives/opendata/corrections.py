@@ -47,7 +47,13 @@ def field_value(initiative: Initiative, field: str) -> str:
 
 @transaction.atomic
 def report_create(
-    *, initiative: Initiative, field: str, message: str, proposed_value: str = "", email: str = ""
+    *,
+    initiative: Initiative,
+    field: str,
+    message: str,
+    proposed_value: str = "",
+    email: str = "",
+    from_manager: bool = False,
 ) -> ChangeReport:
     """Record a report on a published initiative; moderators and the reporter are told."""
     if initiative.status != Initiative.Status.PUBLISHED:
@@ -59,6 +65,7 @@ def report_create(
         proposed_value=proposed_value.strip(),
         message=message.strip(),
         email=email.strip(),
+        from_manager=from_manager,
     )
     transaction.on_commit(lambda: _notify_new(report), robust=True)
     return report

@@ -29,7 +29,11 @@ class AlertForm(forms.Form):
 class ReportForm(forms.Form):
     """ "Signaler une erreur": which field, what is wrong, the right value, an optional address."""
 
-    field = forms.ChoiceField(label=_("Quelle information ?"), choices=ChangeReport.Field.choices)
+    # SIRET is proposed only by a structure's own managers (initiatives/claims).
+    field = forms.ChoiceField(
+        label=_("Quelle information ?"),
+        choices=[c for c in ChangeReport.Field.choices if c[0] != ChangeReport.Field.SIRET],
+    )
     message = forms.CharField(
         label=_("Qu'est-ce qui ne va pas ?"),
         max_length=2000,

@@ -49,6 +49,19 @@ def stale_for_moderator(user):
     return qs.select_related("commune").order_by("verified_at", "name")
 
 
+def unanswered_for_moderator(user) -> list[Initiative]:
+    """Records of the territory whose managers left the last two reminders unanswered."""
+    from initiatives.claims.reminders import unanswered  # the claims app builds on this one
+
+    intercos = IntercoMembership.objects.filter(
+        user=user, role=IntercoMembership.Role.MODERATOR
+    ).values("interco_id")
+    qs = Initiative.objects.published().filter(manager_reminders__answered_at=None)
+    if not user.is_superuser:
+        qs = qs.in_intercos(intercos)
+    return unanswered(qs.distinct().order_by("name")[:500])
+
+
 def digest_recipients():
     return (
         get_user_model()
@@ -73,14 +86,18 @@ def freshness_digest_send(*, today: date | None = None) -> dict[str, int]:
         logger.warning("Freshness digest: moderators without an e-mail address skipped: %s",
                        ", ".join(skipped))  # fmt: skip
     for user in digest_recipients().iterator():
-        records = list(stale_for_moderator(user)[:500])
-        if not records:
+        # A record with managers is theirs to confirm (reminders); it reaches the digest
+        # only once they left two reminders unanswered.
+        records = list(stale_for_moderator(user).filter(managers__isnull=True)[:500])
+        unanswered = unanswered_for_moderator(user)
+        if not records and not unanswered:
             stats["nothing"] += 1
             continue
         try:
             with transaction.atomic():
-                FreshnessDigestLog.objects.create(user=user, period=period, count=len(records))
-                _send(user, records)
+                count = len(records) + len(unanswered)
+                FreshnessDigestLog.objects.create(user=user, period=period, count=count)
+                _send(user, records, unanswered)
         except IntegrityError:
             stats["already"] += 1
             continue
@@ -92,21 +109,27 @@ def freshness_digest_send(*, today: date | None = None) -> dict[str, int]:
     return stats
 
 
-def _send(user, records: list[Initiative]) -> None:
+def _send(user, records: list[Initiative], unanswered: list[Initiative] = ()) -> None:
     site = (settings.SITE_URL or "http://127.0.0.1:8000").rstrip("/")
-    rows = [
-        {
-            "initiative": i,
-            "edit": site + reverse("admin:initiatives_initiative_change", args=[i.pk]),
-            "page": site + i.get_absolute_url(),
-        }
-        for i in records
-    ]
+
+    def rows_of(initiatives):
+        return [
+            {
+                "initiative": i,
+                "edit": site + reverse("admin:initiatives_initiative_change", args=[i.pk]),
+                "page": site + i.get_absolute_url(),
+            }
+            for i in initiatives
+        ]
+
+    rows, unanswered_rows = rows_of(records), rows_of(unanswered)
     stale_list = site + reverse("admin:initiatives_initiative_changelist") + "?fraicheur=stale"
     with translation.override("fr"):
-        subject = _("%(n)s fiche(s) à vérifier dans votre territoire") % {"n": len(records)}
+        subject = _("%(n)s fiche(s) à vérifier dans votre territoire") % {
+            "n": len(rows) + len(unanswered_rows)
+        }
         body = render_to_string(
             "opendata/emails/freshness_digest.txt",
-            {"rows": rows, "user": user, "stale_list": stale_list},
+            {"rows": rows, "unanswered": unanswered_rows, "user": user, "stale_list": stale_list},
         )
     send_mail(subject, body, None, [user.email], fail_silently=False)

@@ -99,6 +99,7 @@ class ChangeReport(models.Model):
 
     class Field(models.TextChoices):
         NAME = "name", _("Nom")
+        SIRET = "siret", _("SIRET")
         SUMMARY = "summary", _("Résumé")
         DESCRIPTION = "description", _("Description")
         ADDRESS = "address", _("Adresse")
@@ -125,6 +126,8 @@ class ChangeReport(models.Model):
     proposed_value = models.TextField(_("valeur proposée"), blank=True)
     message = models.TextField(_("ce qui ne va pas"))
     email = models.EmailField(_("courriel de la personne qui signale"), blank=True)
+    # Proposed by one of the structure's own managers (initiatives/claims), not a visitor.
+    from_manager = models.BooleanField(_("proposée par la structure"), default=False)
     status = models.CharField(
         _("état"), max_length=10, choices=Status.choices, default=Status.PENDING, db_index=True
     )

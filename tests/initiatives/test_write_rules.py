@@ -349,3 +349,88 @@ def test_every_edge_path_gives_the_table_s_answer(
     if outcome == "refused" and Initiative.objects.filter(pk=record.pk).exists():
         assert Initiative.objects.get(pk=record.pk).status == "published"
         assert not _forged(record)
+
+
+# --- the manager role (a structure's own people, initiatives/claims) --------------------------
+MANAGER_VALUES = {
+    "description": "Nouvelle description",
+    "opening_hours": "lundi 9h-12h",
+    "website": "https://exemple.fr/",
+    "audience": "Tout public",
+    "name": "Nouveau nom",
+    "siret": "73282932000074",
+    "address": "1 rue Neuve",
+    "status": "archived",  # forged: the form has no such field
+    "commune": "other",  # forged
+}
+
+
+def manager_expected(territory: str, old: str, field: str) -> str:
+    """The manager's rule, stated once for the test: published / queued / refused."""
+    if territory != "own" or old != "published":
+        return "refused"  # another record, or a record that is not public: as missing
+    if field in ("description", "opening_hours", "website", "audience"):
+        return "published"
+    if field in ("name", "siret", "address"):
+        return "queued"
+    return "refused"
+
+
+def _manager_cases():
+    for field in MANAGER_VALUES:
+        yield "own", "published", field
+    for old in ("draft", "pending", "archived"):
+        yield "own", old, "description"
+    yield "other", "published", "description"
+    yield "other", "published", "name"
+
+
+@pytest.mark.parametrize(("territory", "old", "field"), list(_manager_cases()))
+def test_manager_rows_on_every_path(client, world, territory, old, field):
+    from initiatives.claims.models import RecordManager
+    from initiatives.opendata.models import ChangeReport
+
+    mine = factories.initiative(name="La mienne", commune=world["own"], summary="avant")
+    target = (
+        mine
+        if territory == "own"
+        else factories.initiative(name="Une autre", commune=world["own"], summary="avant")
+    )
+    RecordManager.objects.create(initiative=mine, email="ana@exemple.fr", name="Ana")
+    if old != "published":
+        initiative_update(initiative=target, status=old)
+    session = client.session
+    session["claims_manager_email"] = "ana@exemple.fr"
+    session.save()
+    before = Initiative.objects.get(pk=target.pk)
+    value = MANAGER_VALUES[field]
+    if field == "commune":
+        value = world["other"].pk
+    data = {name: getattr(before, name) or "" for name in (
+        "description", "email", "phone", "website", "opening_hours", "audience",
+        "access_conditions", "name", "siret", "address", "postcode")}  # fmt: skip
+    data[field] = value
+    # The manager's own page (form and forged POST alike).
+    response = client.post(reverse("claims:edit", args=[target.slug]), data)
+    assert response.status_code < 500
+    # The staff paths: a manager has no account, so the admin form, the history restore
+    # and the API write nothing (an import needs a staff account: out of reach).
+    admin = client.post(reverse("admin:initiatives_initiative_change", args=[target.pk]),
+                        form_data(before, summary="par l'admin"))  # fmt: skip
+    assert admin.status_code == 302 and "/admin/login/" in admin["Location"]
+    version = before.history.first()
+    restore = client.post(reverse("admin:initiatives_initiative_simple_history",
+                                  args=[target.pk, version.history_id]),
+                          form_data(before, summary="par l'historique"))  # fmt: skip
+    assert restore.status_code == 302 and "/admin/login/" in restore["Location"]
+    api = client.patch(f"/api/v1/initiatives/{target.slug}/", {"summary": "par l'API"},
+                       content_type="application/json")  # fmt: skip
+    assert api.status_code in (401, 403, 405)
+    after = Initiative.objects.get(pk=target.pk)
+    assert after.summary == "avant" and after.status == before.status
+    if field == "commune":
+        assert after.commune_id == before.commune_id
+    changed = getattr(after, field, None) != getattr(before, field, None)
+    queued = ChangeReport.objects.filter(initiative=target, field=field, from_manager=True)
+    outcome = "published" if changed else "queued" if queued.exists() else "refused"
+    assert outcome == manager_expected(territory, old, field)
