@@ -250,7 +250,7 @@ def status_refusals(*, by, current: Initiative | None, values: Mapping[str, Any]
         if current is not None:
             intercos |= initiative_intercos(current)
         if not can_moderate_in(by, intercos):
-            message = _("Seuls les modérateurs du territoire peuvent publier ou archiver.")
+            message = _("Seuls les modérateur·rices du territoire peuvent publier ou archiver.")
             return [Refusal("status", message, forbidden=True)]
     reason = values.get("rejection_reason") or ""
     if old == Status.PENDING and to == Status.ARCHIVED and not reason.strip():
@@ -392,7 +392,7 @@ def implied_values(*, by, current: Initiative | None, proposed: Mapping[str, Any
 def confirm_refusals(*, by, current: Initiative) -> list[Refusal]:
     """ "Toujours exact" is a moderator's act on a published record of their territory."""
     if not can_moderate(by, current):
-        message = _("Seuls les modérateurs du territoire peuvent confirmer une fiche.")
+        message = _("Seuls les modérateur·rices du territoire peuvent confirmer une fiche.")
         return [Refusal(ALL, message, True)]
     if current.status != Status.PUBLISHED:
         return [Refusal(ALL, _("Seule une fiche publiée peut être confirmée."))]

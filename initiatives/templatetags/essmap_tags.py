@@ -49,12 +49,53 @@ def number(value, arg: str = "") -> str:
     return typography.format_number(value, sign=arg == "sign")
 
 
+def _shows_french(english) -> bool:
+    """Whether a record's text shown now is its French original: a French page, or an
+    English page and no English version (see initiatives.models.in_language)."""
+    return not (english and typography.page_language() == "en")
+
+
 @register.filter(is_safe=True)
-def typo(value) -> str:
-    """French typography for rendered data: {{ initiative.summary|typo }}."""
+def typo(value, english=None) -> str:
+    """Typography for rendered data, in the text's own language.
+
+    {{ initiative.summary|typo }}: a record's text with no English version is French on every
+    page. {{ f.display_label|typo:f.label_en }}: the argument is the English version; when
+    the English page shows it, English typography (no space before ':', '?').
+    """
     if value in (None, ""):
         return value
-    return typography.typeset(str(value)) if not isinstance(value, SafeData) else value
+    if isinstance(value, SafeData):
+        return value
+    return typography.typeset(str(value), "fr" if _shows_french(english) else "en")
+
+
+@register.simple_tag
+def lang_fr(*english) -> str:
+    """' lang="fr"' on an element that shows a record's French text on a page in English.
+
+    <p{% lang_fr %}>{{ initiative.summary|typo }}</p> (no English version exists);
+    <li{% lang_fr theme.name_en %}>{{ theme.label }}</li> (only when the English is missing).
+    Nothing on French pages, where the text is in the page's language.
+    """
+    if typography.page_language() == "fr" or not all(_shows_french(e) for e in english or [""]):
+        return ""
+    return mark_safe(' lang="fr"')
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """A punctuation mark after a word, as the page's language prints it.
+
+    {% translate "Erreur" %}{% punct ":" %} -> 'Erreur\u00a0:' (fr) / 'Error:' (en).
+    """
+    return typography.punctuation(mark)
+
+
+@register.filter
+def money(value) -> str:
+    """{{ 410|money }} -> '410 €' (fr) / '€410' (en)."""
+    return typography.format_money(value)
 
 
 @register.inclusion_tag("essmap/_bar_chart.html")

@@ -5,6 +5,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from essmap.typography import (
+    MINUS,
     NBSP,
     NNBSP,
     apostrophes,
@@ -24,7 +25,7 @@ from essmap.typography import (
         ("11.50", "11,5", "11.5"),
         (1234567.25, f"1{NNBSP}234{NNBSP}567,25", "1,234,567.25"),
         (0, "0", "0"),
-        ("-28", "-28", "-28"),
+        ("-28", f"{MINUS}28", f"{MINUS}28"),
         (999, "999", "999"),
     ],
 )
@@ -35,7 +36,7 @@ def test_numbers_in_both_languages(value, fr, en):
 
 def test_growth_carries_its_sign():
     assert format_number(6, sign=True, language="fr") == "+6"
-    assert format_number("-28", sign=True, language="fr") == "-28"
+    assert format_number("-28", sign=True, language="fr") == f"{MINUS}28"
     assert format_number(0, sign=True, language="fr") == "0"
     assert format_quantity(6, "%", sign=True, language="fr") == f"+6{NBSP}%"
     assert format_quantity(6, "%", sign=True, language="en") == "+6%"

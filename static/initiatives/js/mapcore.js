@@ -79,13 +79,14 @@ function popupFor(props) {
   const box = document.createElement("div");
   const link = text("a", props.name);
   link.href = props.url;
+  if (lang() !== "fr") link.lang = "fr"; // the record's name: French on every page
   box.append(link);
   if (props.commune) box.append(text("p", props.commune, "popup-meta"));
   if (props.approximate) {
     const note =
       lang() === "en"
         ? "Approximate position: centre of the municipality"
-        : "Position approximative : centre de la commune";
+        : "Position approximative\u00a0: centre de la commune";
     box.append(text("p", note, "popup-meta"));
   }
   return box;
@@ -132,9 +133,9 @@ function areaMarker(map, feature, outlines) {
   const { count, name, siren, url } = feature.properties;
   const en = lang() === "en";
   const label = en
-    ? `${count} initiative${count > 1 ? "s" : ""} serving ${name}`
-    : `${count} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
-  const span = text("span", String(count));
+    ? `${count.toLocaleString("en")} initiative${count > 1 ? "s" : ""} serving ${name}`
+    : `${count.toLocaleString("fr")} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
+  const span = text("span", count.toLocaleString(en ? "en" : "fr"));
   const marker = L.marker([lat, lon], {
     icon: L.divIcon({ className: "area", iconSize: [34, 34], html: span }),
     title: label,
@@ -297,7 +298,10 @@ export function placeLayer(map, place) {
       interactive: false,
     }),
   );
-  const label = `${lang() === "en" ? "Searched place" : "Lieu recherché"} : ${place.label || ""}`;
+  const label =
+    lang() === "en"
+      ? `Searched place: ${place.label || ""}`
+      : `Lieu recherché\u00a0: ${place.label || ""}`;
   const pin = L.marker(centre, {
     icon: L.divIcon({ className: "place-pin", iconSize: [22, 22], html: text("span", "") }),
     title: label,
