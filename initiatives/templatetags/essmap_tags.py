@@ -3,7 +3,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -90,6 +90,27 @@ def punct(mark: str) -> str:
     {% translate "Erreur" %}{% punct ":" %} -> 'Erreur\u00a0:' (fr) / 'Error:' (en).
     """
     return typography.punctuation(mark)
+
+
+@register.simple_tag
+def fr_text(text) -> str:
+    """A record's French text inside a sentence: typeset, and in <span lang="fr"> on English
+    pages. {% fr_text s.cited_in.title as cited %}{% blocktranslate with title=cited %}…"""
+    text = typography.typeset(str(text or ""))
+    lang = lang_fr()
+    return format_html("<span{}>{}</span>", lang, text) if lang else conditional_escape(text)
+
+
+@register.simple_tag
+def citation(source) -> str:
+    """A source's citation line, its French texts typeset and marked lang="fr" on English
+    pages: 'Title, publisher, 2023, cité dans « Article »' (Source.citation, as HTML)."""
+    line, short = source.citation_parts
+    if not short:
+        return fr_text(line)
+    cited = str(_("cité dans « %(title)s »") % {"title": "\x00"})
+    escaped = conditional_escape(cited).replace("{", "{{").replace("}", "}}")
+    return format_html("{}, " + escaped.replace("\x00", "{}"), fr_text(line), fr_text(short))
 
 
 @register.filter
