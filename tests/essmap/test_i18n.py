@@ -316,7 +316,7 @@ def test_french_catalog_is_generated_from_the_english_one_and_compiled():
     with FR_PO.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     assert compiled.gettext("Source :") == "Source\u00a0:"
-    assert compiled.ngettext("%(counter)s fiche", "%(counter)s fiches", 0) == "%(counter)s fiche"
+    assert compiled.ngettext("%(n)s fiche", "%(n)s fiches", 0) == "%(n)s fiche"
     assert "Plural-Forms: nplurals=2; plural=(n > 1);" in FR_PO.read_text(encoding="utf-8")
 
 
@@ -325,15 +325,10 @@ def test_french_plural_rule_is_in_force(client, db):
     from django.utils.translation import ngettext
 
     with translation.override("fr"):
-        got = [
-            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n}
-            for n in (0, 1, 2)
-        ]
+        got = [ngettext("%(n)s fiche", "%(n)s fiches", n) % {"n": n} for n in (0, 1, 2)]
     assert got == ["0 fiche", "1 fiche", "2 fiches"]
     with translation.override("en"):
-        got = [
-            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n} for n in (0, 1)
-        ]
+        got = [ngettext("%(n)s fiche", "%(n)s fiches", n) % {"n": n} for n in (0, 1)]
     assert got == ["0 listings", "1 listing"]
     factories.source(title="Source sans fiche")
     html = _html(client.get("/sources/"))
