@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
-from essmap.typography import typeset
+from essmap.typography import punctuation, typeset
 from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter
 
@@ -53,8 +53,9 @@ class SearchFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         filterset = initiative_filter(data=request.GET, request=request)
         if not filterset.is_valid():
-            errors = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+            errors = f"{punctuation(';')} ".join(
+                f"{field}{punctuation(':')} {' '.join(messages)}"
+                for field, messages in filterset.errors.items()
             )
             raise InvalidSearch(_("Recherche invalide : %(errors)s") % {"errors": errors})
         return {"filterset": filterset, "query": feed_query(request.GET)}

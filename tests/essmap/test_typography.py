@@ -273,6 +273,9 @@ def pages(db, settings, tmp_path):
     return {
         "/": "Épicerie",
         "/?q=epicerie": "Épicerie",
+        "/?q=epicerie&theme=alimentation&theme=mobilite&near=Crest&legal_form=association": (
+            'class="chip"'
+        ),
         f"/initiatives/{initiative.slug}/": "Pourquoi",
         "/intercos/": "45",
         f"/intercos/{cc.slug}/": "Soutien",
@@ -327,7 +330,8 @@ def _lang_of(html: str, text: str) -> str:
 def test_french_record_texts_are_marked_lang_fr_on_english_pages(client, pages):
     url = next(u for u in pages if u.startswith("/initiatives/") and u.count("/") == 3)
     english = client.get("/en" + url).content.decode()
-    for text in ("Épicerie solidaire", "Pourquoi", "essentiel", "Mobilité douce", "Soutien"):
+    french_texts = ("Épicerie solidaire", "Pourquoi", "essentiel", "Mobilité douce", "Soutien")
+    for text in (*french_texts, "CA Valence Romans Agglo"):
         assert _lang_of(english, text) == "fr", text
     for text in ("Food", "Contact details", "cited in"):
         assert _lang_of(english, text) == "?", text  # the page's language (English)
@@ -359,6 +363,15 @@ def test_the_feed_typesets_records_and_marks_them_french_in_english(client, page
     assert english.find(f"{atom}entry").get(xml_lang) == "fr"
     assert " :" not in english.find(f"{atom}title").text
     assert f"{NBSP}:" not in english.find(f"{atom}title").text
+
+
+def test_an_invalid_feed_search_answers_in_the_languages_typography(client, db):
+    french = client.get("/flux/initiatives.atom", {"updated_since": "x"})
+    assert french.status_code == 400
+    assert f"Recherche invalide{NBSP}: updated_since{NBSP}:" in french.content.decode()
+    english = client.get("/en/flux/initiatives.atom", {"updated_since": "x"})
+    assert english.status_code == 400
+    assert ": updated_since: " in english.content.decode()
 
 
 def test_the_french_admin_says_accueil(client, db):
