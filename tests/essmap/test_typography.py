@@ -117,6 +117,24 @@ def test_template_filters_use_the_helper():
         assert template.render(Context({"n": 45233, "g": 6, "t": ""})).startswith("45,233 +6")
 
 
+def test_template_tags_follow_the_page_language():
+    template = Template(
+        "{% load essmap_tags %}{{ m|money }}|{% punct ':' %}|<p{% lang_fr %}>|<p{% lang_fr en %}>"
+        "|{{ t|typo }}|{{ t|typo:en }}|{% fr_text t %}"
+    )
+    context = Context({"m": -1200, "t": "Pourquoi ?", "en": "Why ?"})
+    with translation.override("fr"):
+        assert template.render(context) == (
+            f"{MINUS}1{NNBSP}200{NBSP}€|{NBSP}:|<p>|<p>"
+            f"|Pourquoi{NNBSP}?|Pourquoi{NNBSP}?|Pourquoi{NNBSP}?"
+        )
+    with translation.override("en"):
+        assert template.render(context) == (
+            f'{MINUS}€1,200|:|<p lang="fr">|<p>'
+            f'|Pourquoi{NNBSP}?|Pourquoi?|<span lang="fr">Pourquoi{NNBSP}?</span>'
+        )
+
+
 def test_punctuation_and_money_in_both_languages():
     assert punctuation(":", language="fr") == f"{NBSP}:"
     assert punctuation("?", language="fr") == f"{NNBSP}?"
@@ -277,6 +295,7 @@ def pages(db, settings, tmp_path):
             'class="chip"'
         ),
         f"/initiatives/{initiative.slug}/": "Pourquoi",
+        f"/embed/?interco={cc.siren}&mode=list": "Épicerie",
         "/intercos/": "45",
         f"/intercos/{cc.slug}/": "Soutien",
         "/territoire/": "28",
