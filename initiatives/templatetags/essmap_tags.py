@@ -164,9 +164,11 @@ def cached_widget(field) -> str:
     starts a new generation of the shared cache).
     """
     widget = field.field.widget
+    if hasattr(field.field, "label_from_instance"):  # choices from records: "Val d’Ay"
+        field.field.label_from_instance = lambda obj: typography.apostrophes(str(obj))
     key = {
         "form": type(field.form).__name__, "name": field.html_name, "id": field.auto_id,
-        "value": field.value(), "invalid": bool(field.errors), "lang": get_language(),
+        "value": field.value(), "invalid": bool(field.errors), "lang": get_language(), "typo": 1,
         "attrs": sorted((k, str(v)) for k, v in widget.attrs.items()),
         "type": getattr(widget, "input_type", None), "widget": type(widget).__name__,
     }  # fmt: skip
