@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # fixtures/geometries/ (refresh later with `manage.py sync_geometries`, then load_fixtures).
 GEO_SOURCE ?= ../shared/data/territoires
 
-.PHONY: install lock run serve load test test-e2e quality format messages bench soak backup restore fixtures-territories fixtures-geometries clean
+.PHONY: install lock run serve load test test-e2e quality format messages bench bench-sirene soak backup restore fixtures-territories fixtures-geometries clean
 
 install: $(VENV)/.installed
 
@@ -79,6 +79,11 @@ fixtures-geometries: install
 # Benchmarks (issue 6): PostgreSQL with synthetic data, see BENCHMARKS.md.
 bench: install
 	bash bench/run.sh
+
+# SIRENE stock reader on a generated national-layout file (issue 19): bench/SIRENE.md.
+SIRENE_ROWS ?= 5000000
+bench-sirene: install
+	$(PY) -m bench.sirene_import --rows $(SIRENE_ROWS)
 
 # Soak (issue 11): a few minutes of mixed load on servers of its own (loopback, ports
 # 5440-5449, 6390-6399, 8730-8739) with one Redis outage and one PostgreSQL restart.

@@ -226,7 +226,7 @@ def main() -> None:
             out.append(f"- {name}: {', '.join(map(str, peaks))}")
         out.append("")
     # Hand-written reading of the run, equivalence notes, and the last `make soak` table.
-    for extra in ("ANALYSIS.md", "NOTES.md", "SOAK.md"):
+    for extra in ("ANALYSIS.md", "NOTES.md", "SOAK.md", "SIRENE.md"):
         path = Path(__file__).with_name(extra)
         if path.exists():
             out += [path.read_text().strip(), ""]

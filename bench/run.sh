@@ -126,6 +126,10 @@ step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
 
+step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
+"$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
+    || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
+
 step "report"
 RESULTS=${BENCH_RESULTS:-bench/last-results.json}
 cp "$WORK/results.json" "$RESULTS"

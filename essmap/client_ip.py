@@ -11,6 +11,11 @@ Behind reverse proxies, `REMOTE_ADDR` is the nearest proxy's address and the cli
 
 Used by the API throttles, the suggestion form's rate limit and the login lockout (axes'
 `AXES_CLIENT_IP_CALLABLE`). A malformed header falls back to the nearest trusted address.
+
+Limits hold per person, not per address: one IPv6 subscriber is given a whole /64 (often
+more), and can rotate through it at will. Every limit is therefore keyed on `limit_key()`:
+the full address for IPv4, its /64 for IPv6 (an IPv4-mapped IPv6 address counts as the
+IPv4 address it carries).
 """
 
 import ipaddress
@@ -73,6 +78,33 @@ def derive(remote_addr: str, forwarded_for: str, *, count: int, trusted: tuple[s
     return last
 
 
+IPV6_PREFIX = 64
+
+
+def _limit_network(address: str):
+    """The network one person may use for `address`: itself (IPv4) or its /64 (IPv6)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.version == 4:
+        return ipaddress.ip_network(ip)
+    return ipaddress.ip_network(f"{ip}/{IPV6_PREFIX}", strict=False)
+
+
+def limit_key(ident: str) -> str:
+    """The key a limit counts `ident` under: an IPv4 address as is, an IPv6 address as its
+    /64 ("2001:db8:1:2::/64"); anything that is not an address ("user:5") unchanged."""
+    network = _limit_network(ident)
+    if network is None:
+        return ident
+    if network.version == 4:
+        return str(network.network_address)
+    return str(network)
+
+
 def client_ip(request) -> str:
     """The client's address for this request (computed once, then kept on the request)."""
     request = getattr(request, "_request", request)  # a DRF Request wraps the HttpRequest
@@ -89,8 +121,15 @@ def client_ip(request) -> str:
 
 
 def axes_client_ip(request) -> str | None:
-    """The same address for django-axes, None when unknown: its columns hold IP addresses only
-    (PostgreSQL's inet refuses "unknown"; a request built without REMOTE_ADDR, as by the test
-    client's login, has none)."""
+    """The address django-axes keys its lockout on, None when unknown: its columns hold IP
+    addresses only (PostgreSQL's inet refuses "unknown"; a request built without
+    REMOTE_ADDR, as by the test client's login, has none).
+
+    For IPv6 it is the first address of the client's /64 ("2001:db8:1:2::"), so that every
+    address of one /64 shares one username + address counter (a valid address for axes'
+    columns, unlike "…/64")."""
     value = client_ip(request)
-    return None if value == UNKNOWN else value
+    if value == UNKNOWN:
+        return None
+    network = _limit_network(value)
+    return str(network.network_address) if network is not None else None

@@ -6,7 +6,9 @@ an address that fails more than LOGIN_FAILURES_PER_ADDRESS logins within
 LOGIN_FAILURE_WINDOW seconds (trying many usernames, or locking many users out) gets a 429
 for any further login attempt until the window ends, whatever the username.
 
-Counted with `essmap.ratelimit` (atomic on Redis) for the address of `essmap.client_ip`.
+Counted with `essmap.ratelimit` (atomic on Redis) for the address of `essmap.client_ip`,
+keyed like every limit on `client_ip.limit_key` (an IPv6 client counts for its whole /64;
+axes' own lockout keys on the same /64 through `axes_client_ip`).
 When the cache is unreachable the counter fails open, as every rate limit does; axes' own
 records are in the database and still apply.
 """

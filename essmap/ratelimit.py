@@ -5,6 +5,10 @@ within the limit. The counter is `cache.add(key, 0)` then `cache.incr(key)`: on 
 `incr` is one atomic INCRBY (django-redis runs it as a script), so concurrent workers and
 servers never lose a count; the key expires with its window.
 
+A client address is counted for the person, not the address: `ident` goes through
+`essmap.client_ip.limit_key` (an IPv6 address counts for its whole /64), so every caller
+(API throttles, suggestion, error report and alert limits, the login guard) shares that rule.
+
 Failure direction (documented in docs/deployment.md): when the cache is unreachable the
 counter cannot count, and the request is ALLOWED (fail open). The site stays usable during
 a Redis outage; abuse is then bounded by the reverse proxy's own limits. The login lockout
@@ -16,6 +20,8 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 
+from .client_ip import limit_key
+
 
 @dataclass(frozen=True)
 class Hit:
@@ -26,7 +32,7 @@ class Hit:
 
 def _key(scope: str, ident: str, window: int, now: float) -> tuple[str, int]:
     slot = int(now // window)
-    return f"rl:{scope}:{ident}:{slot}", int((slot + 1) * window - now) + 1
+    return f"rl:{scope}:{limit_key(ident)}:{slot}", int((slot + 1) * window - now) + 1
 
 
 def hit(scope: str, ident: str, *, limit: int, window: int) -> Hit:

@@ -127,6 +127,12 @@ OPENDATA_DIR = env_str("OPENDATA_DIR", str(BASE_DIR / "var" / "opendata"))
 # E-mail alerts and error reports: submissions per IP per window (seconds).
 ALERT_RATE_LIMIT = env_int("ALERT_RATE_LIMIT", 10)
 ALERT_RATE_WINDOW = env_int("ALERT_RATE_WINDOW", 60 * 60)
+# Per recipient, whoever asks (kept in the database: holds with the cache down): at most
+# MAILS_PER_UNCONFIRMED_ADDRESS mails a day to an address typed in a public form (alert
+# confirmations, error report acknowledgements), and no second confirmation for the same
+# pending alert within ALERT_RESEND_WINDOW seconds.
+MAILS_PER_UNCONFIRMED_ADDRESS = env_int("MAILS_PER_UNCONFIRMED_ADDRESS", 3)
+ALERT_RESEND_WINDOW = env_int("ALERT_RESEND_WINDOW", 60 * 60)
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "essmap <ne-pas-repondre@essmap.local>")
@@ -151,7 +157,8 @@ CACHES = {
 
 # The client's address (essmap/client_ip.py): X-Forwarded-For is read only through trusted
 # proxies, given by their number in front of the app or by their networks. Neither: the
-# socket peer (REMOTE_ADDR) is the client.
+# socket peer (REMOTE_ADDR) is the client. Every limit keys on that address for IPv4 and on
+# its /64 for IPv6 (client_ip.limit_key): one person, one counter.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 TRUSTED_PROXY_IPS = env_list("TRUSTED_PROXY_IPS", "")
 
@@ -161,7 +168,7 @@ AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "essmap.client_ip.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "essmap.client_ip.axes_client_ip"  # an IPv6 client: its /64
 # The lockout itself is rate-limited (essmap/login_guard.py): failed logins per address.
 LOGIN_FAILURES_PER_ADDRESS = env_int("LOGIN_FAILURES_PER_ADDRESS", 30)
 LOGIN_FAILURE_WINDOW = env_int("LOGIN_FAILURE_WINDOW", 60 * 60)

@@ -5,6 +5,11 @@ waits in the territory's moderation queue (the admin's "Signalements d'erreur"),
 diff between the record as it is now and the proposal. A moderator of the territory
 accepts it (the value is written through the write rules, like any staff write) or
 refuses it, in one click; the reporter, if they left an address, is told either way.
+
+The reporter's text reaches the moderators' mail only defanged and cut
+(`essmap.mailsafe.defang`: one line, no link; the whole text is in the admin); the
+acknowledgement to the reporter's unconfirmed address quotes none of it and counts
+towards that address's daily limit (`recipients.quota_take`).
 """
 
 import difflib
@@ -20,14 +25,17 @@ from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 
+from essmap.mailsafe import defang
 from initiatives import moderation, rules, services
 from initiatives.models import Initiative
 
 from .models import ChangeReport
+from .recipients import quota_take
 
 logger = logging.getLogger(__name__)
 Field = ChangeReport.Field
 Status = ChangeReport.Status
+MAIL_TEXT_MAX = 300  # characters of the reporter's text quoted in the moderators' mail
 
 
 def field_value(initiative: Initiative, field: str) -> str:
@@ -140,10 +148,15 @@ def _notify_new(report: ChangeReport) -> None:
             _mail(
                 _("Erreur signalée sur « %(name)s »") % {"name": name},
                 "opendata/emails/report_to_review.txt",
-                {"report": report, "review_url": review},
+                {
+                    "report": report,
+                    "review_url": review,
+                    "message": defang(report.message, limit=MAIL_TEXT_MAX),
+                    "proposed": defang(report.proposed_value, limit=MAIL_TEXT_MAX),
+                },
                 staff,
             )
-        if report.email:
+        if report.email and quota_take(report.email, day=timezone.localdate()):
             _mail(
                 _("Votre signalement sur « %(name)s » a bien été reçu") % {"name": name},
                 "opendata/emails/report_received.txt",

@@ -30,6 +30,10 @@ class AlertSubscription(models.Model):
     token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmée le"), null=True, blank=True)
+    # When the last confirmation mail was sent: a re-post within the window sends none.
+    confirmation_sent_at = models.DateTimeField(
+        _("confirmation envoyée le"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("alerte par courriel")
@@ -43,6 +47,26 @@ class AlertSubscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} · {self.query or '*'}"
+
+
+class RecipientQuota(models.Model):
+    """Mails sent to one unconfirmed address on one day, whoever asked (see recipients.py).
+
+    In the database, not the cache, so that the limit holds during a cache outage. The
+    address itself is not stored, only a keyed hash of it; old rows are deleted daily.
+    """
+
+    recipient = models.CharField(max_length=64)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "day"], name="recipient_quota_per_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient[:8]}… · {self.day} · {self.count}"
 
 
 class AlertDelivery(models.Model):

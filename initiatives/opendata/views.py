@@ -130,6 +130,8 @@ def alert_sent(request):
 @require_http_methods(["GET", "POST"])
 def alert_confirm(request, token: str):
     """GET shows a button (mail scanners follow links); POST confirms."""
+    if not alerts.token_is_valid(token):
+        raise Http404
     if request.method == "POST":
         subscription = alerts.alert_confirm(token=token)
         if subscription is None:
@@ -143,6 +145,8 @@ def alert_confirm(request, token: str):
 @csrf_exempt  # RFC 8058 one-click: the mail client POSTs without a session; the token is the key
 @require_http_methods(["GET", "POST"])
 def alert_unsubscribe(request, token: str):
+    if not alerts.token_is_valid(token):
+        raise Http404
     if request.method == "POST":
         alerts.alert_unsubscribe(token=token)
         return render(request, "opendata/alert_unsubscribed.html")
