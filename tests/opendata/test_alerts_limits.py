@@ -139,7 +139,7 @@ def test_hostile_search_reaches_the_digest_defanged(food):
     alerts._send_digest(sub, period, [item])
     (message,) = mail.outbox
     assert message.to == [sub.email] and "Alimentation locale" in message.body
-    assert "Mots : Alimentation http[:]//evil[.]example/x" in message.body
+    assert "Mots\u00a0: Alimentation http[:]//evil[.]example/x" in message.body  # fr typography
     assert_nothing_clickable(message)
 
 
