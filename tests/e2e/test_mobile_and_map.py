@@ -127,4 +127,4 @@ def test_zero_results_near_a_place_offer_the_nearest(page, live_server, territor
     expect(page.locator(".nearest .reason-point").first).to_contain_text("km")
     page.locator(".nearest").get_by_role("link", name="50 km").click()
     expect(page).to_have_url(re.compile(r"radius=50"))
-    assert "Épicerie coopérative d'Aouste" in result_names(page)
+    assert "Épicerie coopérative d’Aouste" in result_names(page)  # names are typeset
