@@ -54,6 +54,19 @@ export function bboxOf(map) {
   ].join(",");
 }
 
+// A record's name as the pages print it (essmap/typography.py): names are French, with curly
+// apostrophes and no-break spaces inside « » and before : ; ! ? (the API keeps them as stored).
+const APOSTROPHE = new RegExp("(?<=\\p{L})'(?=\\p{L})", "gu");
+
+export function typeset(name) {
+  return String(name || "")
+    .replace(APOSTROPHE, "\u2019")
+    .replace(/«[ \u00a0]?/g, "«\u00a0")
+    .replace(/[ \u00a0]?»/g, "\u00a0»")
+    .replace(/ ([;!?])/g, "\u202f$1")
+    .replace(/ :/g, "\u00a0:");
+}
+
 function text(tag, content, className) {
   const el = document.createElement(tag);
   el.textContent = content;
@@ -77,7 +90,7 @@ export function pointMarker(latlng, name, options = {}) {
 
 function popupFor(props) {
   const box = document.createElement("div");
-  const link = text("a", props.name);
+  const link = text("a", typeset(props.name));
   link.href = props.url;
   if (lang() !== "fr") link.lang = "fr"; // the record's name: French on every page
   box.append(link);
@@ -130,7 +143,8 @@ function clusterMarker(map, feature, lang) {
 // links to the list of that territory and draws the interco's outline.
 function areaMarker(map, feature, outlines) {
   const [lon, lat] = feature.geometry.coordinates;
-  const { count, name, siren, url } = feature.properties;
+  const { count, siren, url } = feature.properties;
+  const name = typeset(feature.properties.name);
   const en = lang() === "en";
   const label = en
     ? `${count.toLocaleString("en")} initiative${count > 1 ? "s" : ""} serving ${name}`
@@ -259,8 +273,8 @@ export function themedMarker(latlng, props, config) {
   span.setAttribute("aria-hidden", "true");
   if (theme) span.style.setProperty("--theme", theme.colour);
   const name = props.approximate
-    ? `${props.name} (${lang() === "en" ? "approximate position" : "position approximative"})`
-    : props.name;
+    ? `${typeset(props.name)} (${lang() === "en" ? "approximate position" : "position approximative"})`
+    : typeset(props.name);
   const marker = L.marker(latlng, {
     icon: L.divIcon({
       className: `pin pin-theme${props.approximate ? " pin-approximate" : ""}`,
