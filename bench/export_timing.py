@@ -23,6 +23,7 @@ ENV = {
     "SECRET_KEY": "x" * 50,
     "DEBUG": "0",
     "ALLOWED_HOSTS": "testserver",
+    "SITE_URL": "http://testserver",
     "REDIS_URL": "redis://127.0.0.1:6379/13",
     "API_THROTTLE_ANON": "100000000/minute",
     "API_THROTTLE_EXPORT": "100000000/minute",

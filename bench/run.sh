@@ -78,7 +78,7 @@ STATIC=$(mktemp -d)
 export DJANGO_SETTINGS_MODULE=essmap.settings.production
 export SECRET_KEY="bench-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export DEBUG=0 STATIC_ROOT=$STATIC CONN_MAX_AGE=600 REDIS_URL=$REDIS SECURE_COOKIES=0 SECURE_SSL_REDIRECT=0
-export ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=ERROR
+export ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=ERROR SITE_URL=http://127.0.0.1:$PORT
 # The benchmark client is one IP: lift the anonymous API quota (throttling still runs).
 export API_THROTTLE_ANON=100000000/minute API_THROTTLE_EXPORT=100000000/minute
 "$PY" manage.py collectstatic --noinput -v0

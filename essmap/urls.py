@@ -8,6 +8,7 @@ from . import site_basics
 # Unprefixed: the API, the admin and the site's machine-read files.
 urlpatterns = [
     path("api/v1/", include("essmap.api_urls")),
+    path("admin/", include("intercos.staff_urls")),  # staff accounts choose their password
     path("admin/", admin.site.urls),
     path("robots.txt", site_basics.robots_txt, name="robots"),
     path(

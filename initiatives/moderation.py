@@ -17,6 +17,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from intercos.models import IntercoMembership
+from intercos.selectors import moderators_without_email
 
 from .models import Initiative
 from .selectors import initiative_intercos
@@ -66,9 +67,22 @@ def moderators_emails(initiative: Initiative, *, only_moderators: bool = False) 
     )
     moderators = users.filter(interco_memberships__role=IntercoMembership.Role.MODERATOR)
     chosen = list(moderators.values_list("email", flat=True))
+    _warn_skipped(initiative)
     if not chosen and not only_moderators:
         chosen = list(users.values_list("email", flat=True))
     return sorted(set(chosen))
+
+
+def _warn_skipped(initiative: Initiative) -> None:
+    """Log the territory's moderators who are not told because they have no e-mail address."""
+    skipped = moderators_without_email(initiative_intercos(initiative))
+    names = sorted({f"{m.user.get_username()} ({m.interco_id})" for m in skipped})
+    if names:
+        logger.warning(
+            "Initiative %s: moderators without an e-mail address not told: %s",
+            initiative.pk,
+            ", ".join(names),
+        )
 
 
 def _notify_new_suggestion(initiative: Initiative) -> None:

@@ -7,6 +7,7 @@ intercommunalités) and loaded by `manage.py import_territories`.
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from essmap.paths import slug_path
@@ -116,10 +117,17 @@ class Interco(Placed):
 class IntercoPredecessor(models.Model):
     """A former name or a body merged into the interco (older texts still use them)."""
 
+    class Kind(models.TextChoices):
+        # The interco itself bore this name: "(anciennement …)".
+        RENAMED = "renamed", _("ancien nom de l’interco")
+        # Another body whose territory the interco now includes: "(intègre l’ex-…)".
+        MERGED = "merged", _("ancienne interco intégrée")
+
     interco = models.ForeignKey(
         Interco, on_delete=models.CASCADE, related_name="predecessors", verbose_name=_("interco")
     )
     name = models.CharField(_("ancien nom"), max_length=200)
+    kind = models.CharField(_("nature"), max_length=10, choices=Kind, default=Kind.RENAMED)
     siren = models.CharField(_("SIREN"), max_length=9, blank=True)
     until_year = models.PositiveSmallIntegerField(_("jusqu'en"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
@@ -137,6 +145,13 @@ class IntercoPredecessor(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """How links to the interco mention it: a merged body is not a former name."""
+        if self.kind == self.Kind.MERGED:
+            return gettext("intègre l’ex-%(name)s") % {"name": self.name}
+        return gettext("anciennement %(name)s") % {"name": self.name}
 
 
 class Commune(Placed):

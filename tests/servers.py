@@ -168,6 +168,7 @@ def production_env(*, database_url: str, redis_url: str, static_root: Path, **ex
         "REDIS_URL": redis_url,
         "STATIC_ROOT": str(static_root),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_COOKIES": "0",
         "SECURE_SSL_REDIRECT": "0",
         "CONN_MAX_AGE": "600",

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -8,6 +10,15 @@ from .env import env_bool, env_int, env_str
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") and not env_bool("ALLOW_INSECURE_KEY", False):
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
+# Links in e-mails and in the open data files must point to the public site, never to a
+# development address: production refuses to start without it.
+SITE_URL = env_str("SITE_URL").strip().rstrip("/")
+_site = urlsplit(SITE_URL)
+if _site.scheme not in ("https", "http") or not _site.netloc:
+    raise ImproperlyConfigured(
+        "Set SITE_URL in the environment for production: the public address of the site, "
+        "e.g. SITE_URL=https://ess.example.org (used for the links in e-mails and open data)."
+    )
 
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 600)  # noqa: F405
 # Sessions in the database, read through the cache with SESSIONS_IN_CACHE=1 (cached_db: a

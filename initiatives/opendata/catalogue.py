@@ -71,50 +71,114 @@ def table_schema() -> dict:
     }
 
 
-def dcat_catalogue(*, base_url: str, manifest: dict | None) -> dict:
-    """A DCAT dataset (JSON-LD) describing the files, ready to register on a data portal."""
-    files = (manifest or {}).get("files", {})
-    page = base_url + reverse("opendata:page")
-    distributions = []
-    for name, entry in files.items():
-        url = base_url + reverse("opendata:file", args=[name])
-        distribution = {
-            "@type": "dcat:Distribution",
-            "dct:title": entry["title"],
-            "dcat:downloadURL": {"@id": url},
-            "dcat:accessURL": {"@id": url},
-            "dcat:mediaType": entry["media_type"],
-            "dcat:byteSize": entry["size"],
-            "spdx:checksum": {
-                "@type": "spdx:Checksum",
-                "spdx:algorithm": "spdx:checksumAlgorithm_sha256",
-                "spdx:checksumValue": entry["sha256"],
-            },
-            "dct:license": {"@id": LICENCE_URL},
-        }
-        if name == "initiatives.csv":
-            distribution["dct:conformsTo"] = {"@id": base_url + reverse("opendata:table_schema")}
-        distributions.append(distribution)
-    distributions.append(
-        {
-            "@type": "dcat:Distribution",
-            "dct:title": "API JSON, GeoJSON et CSV (documentation OpenAPI)",
-            "dcat:accessURL": {"@id": base_url + "/api/v1/docs/"},
-            "dcat:accessService": {
-                "@type": "dcat:DataService",
-                "dcat:endpointURL": {"@id": base_url + "/api/v1/"},
-                "dcat:endpointDescription": {"@id": base_url + "/api/v1/schema/"},
-            },
-        }
-    )
-    dataset = {
-        "@context": {
-            "dcat": "http://www.w3.org/ns/dcat#",
-            "dct": "http://purl.org/dc/terms/",
-            "foaf": "http://xmlns.com/foaf/0.1/",
-            "spdx": "http://spdx.org/rdf/terms#",
-            "xsd": "http://www.w3.org/2001/XMLSchema#",
+IANA_MEDIA_TYPES = "http://www.iana.org/assignments/media-types/"
+EU_LANGUAGE = "http://publications.europa.eu/resource/authority/language/"
+EU_FREQUENCY = "http://publications.europa.eu/resource/authority/frequency/"
+# INSEE's Code Officiel Géographique IRIs by code, as data.gouv.fr's geographic zones give them.
+INSEE_DEPARTEMENT = "http://id.insee.fr/geo/departement/"
+DEPARTEMENTS = (("26", "Drôme"), ("07", "Ardèche"))
+DATAINCLUSION_SCHEMA = "https://github.com/gip-inclusion/data-inclusion-schema"
+GEOJSON_RFC = "https://www.rfc-editor.org/rfc/rfc7946"
+CONTEXT = {
+    "dcat": "http://www.w3.org/ns/dcat#",
+    "dct": "http://purl.org/dc/terms/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "spdx": "http://spdx.org/rdf/terms#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
+
+
+def _datetime(value: str) -> dict:
+    return {"@value": value, "@type": "xsd:dateTime"}
+
+
+def _standard(iri: str, title: str) -> dict:
+    return {"@id": iri, "@type": "dct:Standard", "dct:title": title}
+
+
+def _conforms_to(name: str, base_url: str) -> dict | None:
+    """The specification a file follows, when there is one (none for chiffres-cles.csv)."""
+    if name in ("initiatives.csv", "initiatives-tableur.csv"):
+        # Both CSVs have the same columns (the Table Schema); only the dialect differs.
+        url = base_url + reverse("opendata:table_schema")
+        return _standard(url, "Table Schema de initiatives.csv")
+    if name.startswith("data-inclusion-"):
+        return _standard(DATAINCLUSION_SCHEMA, "Schéma data·inclusion v1")
+    if name.endswith(".geojson"):
+        return _standard(GEOJSON_RFC, "GeoJSON (RFC 7946)")
+    return None
+
+
+def _licence() -> dict:
+    return {"@id": LICENCE_URL, "@type": "dct:LicenseDocument", "dct:title": LICENCE_NAME}
+
+
+def _file_distribution(name: str, entry: dict, *, base_url: str, manifest: dict) -> dict:
+    url = base_url + reverse("opendata:file", args=[name])
+    generated = manifest["generated_at"]
+    distribution = {
+        # The distribution is not the file itself: its own IRI, on the dataset's page.
+        "@id": f"{base_url}{reverse('opendata:page')}#distribution-{name}",
+        "@type": "dcat:Distribution",
+        "dct:title": entry["title"],
+        "dcat:downloadURL": {"@id": url},
+        "dcat:accessURL": {"@id": url},
+        "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + entry["media_type"]},
+        "dcat:byteSize": {"@value": str(entry["size"]), "@type": "xsd:nonNegativeInteger"},
+        "spdx:checksum": {
+            "@type": "spdx:Checksum",
+            "spdx:algorithm": {"@id": "spdx:checksumAlgorithm_sha256"},
+            "spdx:checksumValue": {"@value": entry["sha256"], "@type": "xsd:hexBinary"},
         },
+        "dct:license": _licence(),
+        # Manifests written before these dates existed: the files date from their generation.
+        "dct:issued": _datetime(entry.get("issued") or generated),
+        "dct:modified": _datetime(entry.get("modified") or generated),
+    }
+    conforms = _conforms_to(name, base_url)
+    if conforms:
+        distribution["dct:conformsTo"] = conforms
+    return distribution
+
+
+def dcat_catalogue(*, base_url: str, manifest: dict | None) -> dict:
+    """A DCAT catalogue (JSON-LD) holding the dataset and its files, ready for a data portal.
+
+    Media types, language, licence and places are IRIs (IANA, EU vocabularies, INSEE), the
+    way DCAT-AP and the national portal harvest them. `dct:issued` / `dct:modified` come from
+    the files' manifest (files.opendata_build): the dataset's are the first publication and
+    the files' latest change; before the first build there are no files and no dates.
+    """
+    page = base_url + reverse("opendata:page")
+    distributions = [
+        _file_distribution(name, entry, base_url=base_url, manifest=manifest)
+        for name, entry in ((manifest or {}).get("files") or {}).items()
+    ]
+    file_dates = [d["dct:modified"]["@value"] for d in distributions]
+    issued = (manifest or {}).get("issued_at") or (manifest or {}).get("generated_at")
+    modified = max(file_dates) if file_dates else None
+    api = {
+        "@id": f"{page}#distribution-api",
+        "@type": "dcat:Distribution",
+        "dct:title": "API JSON, GeoJSON et CSV (documentation OpenAPI)",
+        "dcat:accessURL": {"@id": base_url + "/api/v1/docs/"},
+        "dcat:mediaType": {"@id": IANA_MEDIA_TYPES + "application/json"},
+        "dct:license": _licence(),
+        "dct:conformsTo": _standard(base_url + "/api/v1/schema/", "Schéma OpenAPI 3 de l'API"),
+        "dcat:accessService": {
+            "@type": "dcat:DataService",
+            "dct:title": "API essmap",
+            "dcat:endpointURL": {"@id": base_url + "/api/v1/"},
+            "dcat:endpointDescription": {"@id": base_url + "/api/v1/schema/"},
+        },
+    }
+    if issued and modified:
+        # The API serves the same data, live: dated like the dataset.
+        api["dct:issued"], api["dct:modified"] = _datetime(issued), _datetime(modified)
+    distributions.append(api)
+    publisher = {"@id": base_url + "/", "@type": "foaf:Organization", "foaf:name": "essmap"}
+    dataset = {
         "@id": page,
         "@type": "dcat:Dataset",
         "dct:title": "Initiatives de l'économie sociale et solidaire en Drôme et Ardèche",
@@ -123,15 +187,29 @@ def dcat_catalogue(*, base_url: str, manifest: dict | None) -> dict:
             "fondations, entreprises solidaires), leurs thèmes, leur territoire et les chiffres "
             "clés sourcés des territoires. Chaque fiche garde sa source."
         ),
-        "dct:license": {"@id": LICENCE_URL},
-        "dct:publisher": {"@type": "foaf:Organization", "foaf:name": "essmap"},
-        "dct:spatial": "Drôme (26) et Ardèche (07), France",
+        "dct:license": _licence(),
+        "dct:publisher": publisher,
+        "dct:spatial": [
+            {"@id": INSEE_DEPARTEMENT + code, "@type": "dct:Location", "skos:prefLabel": name}
+            for code, name in DEPARTEMENTS
+        ],
         "dcat:keyword": ["économie sociale et solidaire", "ESS", "intercommunalité", "annuaire"],
         "dcat:landingPage": {"@id": page},
-        "dct:language": "fr",
-        "dct:accrualPeriodicity": {"@id": "http://purl.org/cld/freq/continuous"},
+        "dct:language": {"@id": EU_LANGUAGE + "FRA"},
+        "dct:accrualPeriodicity": {"@id": EU_FREQUENCY + "CONT"},
         "dcat:distribution": distributions,
     }
-    if manifest:
-        dataset["dct:modified"] = {"@value": manifest["generated_at"], "@type": "xsd:dateTime"}
-    return dataset
+    if issued and modified:
+        dataset["dct:issued"], dataset["dct:modified"] = _datetime(issued), _datetime(modified)
+    return {
+        "@context": CONTEXT,
+        "@id": base_url + reverse("opendata:catalogue"),
+        "@type": "dcat:Catalog",
+        "dct:title": "Données ouvertes d'essmap",
+        "dct:description": "Catalogue des données ouvertes de l'annuaire essmap.",
+        "dct:publisher": publisher,
+        "dct:language": {"@id": EU_LANGUAGE + "FRA"},
+        "dct:license": _licence(),
+        "foaf:homepage": {"@id": page},
+        "dcat:dataset": [dataset],
+    }

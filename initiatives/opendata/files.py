@@ -170,7 +170,7 @@ def di_structures(context: Context) -> Iterator[dict]:
 
 def di_services(context: Context) -> Iterator[dict]:
     return datainclusion.services(
-        selectors.export_queryset().iterator(chunk_size=1000),
+        selectors.service_queryset().iterator(chunk_size=1000),
         fields_of=context.fields,
         departement_intercos=selectors.departement_intercos(),
     )
@@ -253,6 +253,18 @@ def needs_build(manifest: dict | None, fingerprint: str) -> bool:
     return any(not (opendata_dir() / name).exists() for name in BY_NAME)
 
 
+def _file_dates(previous: dict, name: str, digest: str, now: str) -> dict:
+    """`issued`: when the file first appeared; `modified`: when its content last changed
+    (a rebuild giving the same bytes keeps it). Carried over from the previous manifest."""
+    before = previous.get("files", {}).get(name)
+    if not before:
+        return {"issued": now, "modified": now}
+    since = previous.get("generated_at") or now  # manifests written before these dates
+    issued = before.get("issued") or since
+    same = before.get("sha256") == digest
+    return {"issued": issued, "modified": (before.get("modified") or since) if same else now}
+
+
 def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
     """Rebuild every file when the data changed (or `force`); the new manifest, or None."""
     fingerprint = selectors.data_fingerprint()
@@ -261,6 +273,8 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
     context = Context(base_url)
     folder = opendata_dir()
     entries = {}
+    previous = read_manifest() or {}
+    now = timezone.now().isoformat()
     for data_file in FILES:
         rows = {}
 
@@ -276,9 +290,12 @@ def opendata_build(*, base_url: str, force: bool = False) -> dict | None:
             "size": size,
             "sha256": digest,
             "rows": rows["n"],
+            **_file_dates(previous, data_file.name, digest, now),
         }
     manifest = {
-        "generated_at": timezone.now().isoformat(),
+        # When the files were first published, kept from build to build (DCAT dct:issued).
+        "issued_at": previous.get("issued_at") or previous.get("generated_at") or now,
+        "generated_at": now,
         "fingerprint": fingerprint,
         "files": entries,
     }

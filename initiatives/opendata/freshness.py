@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from initiatives.models import Initiative
 from intercos.models import IntercoMembership
+from intercos.selectors import moderators_without_email
 
 from .models import FreshnessDigestLog
 
@@ -67,6 +68,10 @@ def freshness_digest_send(*, today: date | None = None) -> dict[str, int]:
     today = today or timezone.localdate()
     period = today.strftime("%Y-%m")
     stats = {"sent": 0, "nothing": 0, "already": 0, "failed": 0}
+    skipped = sorted({m.user.get_username() for m in moderators_without_email()})
+    if skipped:
+        logger.warning("Freshness digest: moderators without an e-mail address skipped: %s",
+                       ", ".join(skipped))  # fmt: skip
     for user in digest_recipients().iterator():
         records = list(stale_for_moderator(user)[:500])
         if not records:

@@ -16,19 +16,35 @@ def export_queryset() -> QuerySet[Initiative]:
         .prefetch_related(
             Prefetch("coverage", queryset=Interco.objects.defer("contour").order_by("siren")),
         )
-        .annotate(
-            carrier_slug=Case(
-                When(carried_by__status="published", then=F("carried_by__slug")),
-                output_field=CharField(),
-            )
-        )
         .order_by("pk")
     )
 
 
+def _datainclusion_queryset() -> QuerySet[Initiative]:
+    """`carrier_slug`: the published *structure* carrying the record, if any."""
+    return export_queryset().annotate(
+        carrier_slug=Case(
+            When(
+                carried_by__status=Initiative.Status.PUBLISHED,
+                carried_by__kind=Initiative.Kind.STRUCTURE,
+                then=F("carried_by__slug"),
+            ),
+            output_field=CharField(),
+        )
+    )
+
+
+def service_queryset() -> QuerySet[Initiative]:
+    """data·inclusion services: published initiatives of kind « Service » (datainclusion.py)."""
+    return _datainclusion_queryset().filter(kind=Initiative.Kind.SERVICE)
+
+
 def structure_queryset() -> QuerySet[Initiative]:
-    """Initiatives that are structures in the data·inclusion sense: no published carrier."""
-    return export_queryset().exclude(carried_by__status="published")
+    """data·inclusion structures: the published structures, and the services no published
+    structure carries (each stands as its own structure). Projects are neither."""
+    return _datainclusion_queryset().filter(
+        Q(kind=Initiative.Kind.STRUCTURE) | Q(kind=Initiative.Kind.SERVICE, carrier_slug=None)
+    )
 
 
 def departement_intercos() -> dict[str, set[str]]:

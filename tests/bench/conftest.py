@@ -58,6 +58,7 @@ def bench_env(tmp_path_factory):
         "DEBUG": "0",
         "STATIC_ROOT": str(static),
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
         "SECURE_COOKIES": "0",
         "SECURE_SSL_REDIRECT": "0",  # plain HTTP on loopback
         "CONN_MAX_AGE": "600",

@@ -14,7 +14,7 @@ from tests import factories
 @pytest.fixture
 def initiative():
     interco = factories.interco(name="CA Privas Centre Ardèche", slug="ca-privas")
-    interco.predecessors.create(name="CC du Pays de Vernoux")
+    interco.predecessors.create(name="CC du Pays de Vernoux", kind="merged")
     commune = factories.commune(name="Vernoux-en-Vivarais", interco=interco)
     source = factories.source(title="La force des alliances locales", publisher="Revue")
     main = factories.initiative(
@@ -57,7 +57,7 @@ def test_print_fits_one_page_with_its_qr_code(page, live_server, initiative):
     assert len(pdf.pages) == 1
     text = " ".join(pdf.pages[0].extract_text().split())
     assert "Habitats participatifs du Pays de Vernoux" in text
-    assert "anciennement CC du Pays de Vernoux" in text
+    assert "intègre l’ex-CC du Pays de Vernoux" in text
     assert url in text.replace(" ", "")  # the QR code's caption: the record's address
     # The QR code itself is vector paths drawn next to that caption.
     box = qr.bounding_box()

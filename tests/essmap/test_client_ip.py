@@ -70,7 +70,9 @@ def test_api_throttle_counts_clients_behind_the_trusted_proxy(client, settings):
 @pytest.mark.django_db
 def test_login_lockout_keys_on_the_client_behind_the_proxy(client, settings):
     settings.TRUSTED_PROXY_COUNT = 1
-    factories.user(username="alice", password="correct-horse-battery")
+    factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
 
     def attempt(ip, password="wrong"):  # noqa: S107
         return client.post(

@@ -42,6 +42,7 @@ def test_router_with_a_real_streaming_replica(tmp_path):
             "ALLOW_INSECURE_KEY": "1",
             "DATABASE_URL": primary.url("essmap"),
             "ALLOWED_HOSTS": "testserver",
+            "SITE_URL": "http://testserver",
             "SECURE_SSL_REDIRECT": "0",
             "STATIC_ROOT": str(tmp_path / "static"),
             "LOG_LEVEL": "ERROR",

@@ -79,7 +79,9 @@ def _login(client, username, password, ip):
 
 @pytest.mark.django_db
 def test_password_guesses_rotating_through_a_64_lock_the_user(client):
-    factories.user(username="alice", password="correct-horse-battery")
+    factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     # 48 guesses, 4 from each of 12 addresses of one /64: all but the first few are refused.
     statuses = [
         _login(client, "alice", f"guess-{n}", ROTATION[n % 12]).status_code for n in range(48)
@@ -97,7 +99,9 @@ def test_password_guesses_rotating_through_a_64_lock_the_user(client):
 @pytest.mark.django_db
 def test_failed_logins_per_address_count_the_whole_64(client, settings):
     settings.LOGIN_FAILURES_PER_ADDRESS = 6
-    factories.user(username="carol", password="correct-horse-battery")
+    factories.user(
+        username="carol", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     for n in range(settings.LOGIN_FAILURES_PER_ADDRESS):  # many usernames, one per address
         assert _login(client, f"user{n}", "wrong", ROTATION[n]).status_code == 200
     response = _login(client, "carol", "correct-horse-battery", ROTATION[-1])

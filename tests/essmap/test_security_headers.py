@@ -79,6 +79,7 @@ def test_production_sets_hsts_and_https_redirect(monkeypatch):
     import importlib
 
     monkeypatch.setenv("ALLOW_INSECURE_KEY", "1")
+    monkeypatch.setenv("SITE_URL", "https://ess.example.org")
     from essmap.settings import production
 
     production = importlib.reload(production)
@@ -124,6 +125,7 @@ def test_check_deploy_is_clean_with_the_documented_environment(tmp_path):
         "SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
         "ALLOWED_HOSTS": "ess.example.org",
+        "SITE_URL": "https://ess.example.org",
         "REDIS_URL": "redis://127.0.0.1:6399/0",
         "TRUSTED_PROXY_COUNT": "1",
         "SESSIONS_IN_CACHE": "1",

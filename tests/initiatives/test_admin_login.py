@@ -18,7 +18,9 @@ def attempt(client, username, password, ip="192.0.2.10"):
 
 
 def test_lockout_after_repeated_failures(client):
-    factories.user(username="alice", password="correct-horse-battery")
+    factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         assert attempt(client, "alice", "wrong").status_code == 200  # the form again
     response = attempt(client, "alice", "wrong")
@@ -30,8 +32,10 @@ def test_lockout_after_repeated_failures(client):
 
 
 def test_lockout_is_per_user_and_ip(client):
-    factories.user(username="alice", password="correct-horse-battery")
-    factories.user(username="bob", password="correct-horse-battery")
+    factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
+    factories.user(username="bob", password="correct-horse-battery", intercos=[factories.interco()])
     for _ in range(settings.AXES_FAILURE_LIMIT):
         attempt(client, "alice", "wrong")
     # the same user from another address, and another user from the same address, still log in
@@ -42,7 +46,9 @@ def test_lockout_is_per_user_and_ip(client):
 
 
 def test_successful_login_resets_failures(client):
-    factories.user(username="alice", password="correct-horse-battery")
+    factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     for _ in range(settings.AXES_FAILURE_LIMIT - 1):
         attempt(client, "alice", "wrong")
     assert attempt(client, "alice", "correct-horse-battery").status_code == 302
@@ -67,7 +73,9 @@ def test_passwords_hashed_with_a_slow_hasher():
 
 
 def test_password_is_not_stored_in_clear(client):
-    user = factories.user(username="alice", password="correct-horse-battery")
+    user = factories.user(
+        username="alice", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     assert user.password != "correct-horse-battery"
     assert identify_hasher(user.password).algorithm
 
@@ -82,7 +90,9 @@ def test_the_lockout_itself_is_rate_limited_per_address(client, settings):
     # One address trying many usernames (or locking many users out) is stopped as a whole,
     # while another address still logs in.
     settings.LOGIN_FAILURES_PER_ADDRESS = 6
-    factories.user(username="carol", password="correct-horse-battery")
+    factories.user(
+        username="carol", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     for n in range(settings.LOGIN_FAILURES_PER_ADDRESS):
         assert attempt(client, f"user{n}", "wrong").status_code == 200
     response = attempt(client, "carol", "correct-horse-battery")
@@ -96,6 +106,8 @@ def test_failed_logins_per_address_fail_open_without_the_cache(client, settings)
     # The counter lives in the cache: with Redis down, logins are not refused by it.
     settings.LOGIN_FAILURES_PER_ADDRESS = 1
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
-    factories.user(username="dave", password="correct-horse-battery")
+    factories.user(
+        username="dave", password="correct-horse-battery", intercos=[factories.interco()]
+    )
     attempt(client, "someone", "wrong")
     assert attempt(client, "dave", "correct-horse-battery").status_code == 302

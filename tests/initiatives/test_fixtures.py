@@ -1,6 +1,7 @@
 """The committed fixtures: territorial reference and the article's content."""
 
 import json
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.utils import translation
 
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from intercos.models import Commune, Interco, IntercoPredecessor
@@ -147,8 +149,9 @@ def test_fixtures_hold_no_synthetic_records():
             assert obj["fields"].get("is_synthetic", False) is False
 
 
-SEED = Path(settings.BASE_DIR).parent / "shared" / "seed"
-QUOTE = re.compile(r"Texte de l’article : « (.+?) »(?:\.|$| L’| Le)", re.S)
+# ../shared/seed beside the checkout; ESSMAP_SEED_DIR for another layout (a git worktree).
+SEED = Path(os.environ.get("ESSMAP_SEED_DIR", Path(settings.BASE_DIR).parent / "shared" / "seed"))
+QUOTED = re.compile(r"«\s*(.+?)\s*»", re.S)
 
 
 def _article_text() -> str:
@@ -158,17 +161,45 @@ def _article_text() -> str:
     return " ".join(files[0].read_text(encoding="utf-8").split())
 
 
-def test_corrections_quote_the_article_word_for_word(loaded):
-    """Every "Texte de l’article : « … »" in a note is the article's own sentence."""
+def _texts_that_quote_the_article() -> list[str]:
+    texts = [f.note for f in KeyFigure.objects.all()]
+    texts += [text for i in Initiative.objects.all() for text in (i.article_note, i.description)]
+    texts += [p.description for p in Partnership.objects.all()]
+    texts += [p.note for p in IntercoPredecessor.objects.all()]
+    texts += [s.note for s in Source.objects.all()]
+    return texts
+
+
+def test_every_quoted_phrase_is_the_articles_own_words(loaded):
+    """Every « … » in a note, a description or a source is found word for word in the
+    article (" […] " marks a cut)."""
     article = _article_text()
-    notes = [f.note for f in KeyFigure.objects.all()]
-    notes += [i.article_note for i in Initiative.objects.all()]
-    notes += [p.description for p in Partnership.objects.all()]
-    quotes = [q for note in notes for q in QUOTE.findall(note)]
-    assert len(quotes) >= 6
+    quotes = [q for text in _texts_that_quote_the_article() for q in QUOTED.findall(text)]
+    assert len(quotes) >= 15
     for quote in quotes:
         for piece in quote.split(" […] "):
             assert " ".join(piece.split()) in article, piece
+
+
+def test_the_article_never_says_capca_includes_the_ex_cc(loaded):
+    """The label "intègre l’ex-CC…" is ours, from the reference: no note may quote it."""
+    article = _article_text()
+    paraphrase = "L’article dit « la CA Privas Centre Ardèche intègre l’ex-CC du Pays de Vernoux »"
+    assert QUOTED.findall(paraphrase)[0] not in article
+
+
+def test_records_that_depart_from_the_article_quote_it(loaded):
+    """Where a record places, names or scopes something differently from the article
+    (a CA called a CC, a point at a town centre, a former interco), its note quotes it."""
+    for slug in (
+        "approvisionnement-local-cantines-arche-agglo",
+        "habitats-participatifs-pays-de-vernoux",
+        "energie-solidaire",
+        "credit-cooperatif",
+    ):
+        note = Initiative.objects.get(slug=slug).article_note
+        assert "Texte de l’article : « " in note, slug
+    assert "« " in IntercoPredecessor.objects.get(name="CC du Pays de Vernoux").note
 
 
 def test_the_35_counts_communautes_de_communes_only(loaded):
@@ -194,3 +225,129 @@ def test_sources_titles_do_not_repeat_the_citation(loaded):
         assert source.citation.count("2023") <= 1, source.citation
     insee = Source.objects.get(pk=2)
     assert insee.citation == "INSEE, 2023, cité dans «\u00a0La force des alliances locales\u00a0»"
+
+
+# Claim-by-claim audit against the article (issue 18).
+
+
+def test_points_placed_at_a_town_centre_are_flagged_approximate(loaded):
+    placed = Initiative.objects.exclude(latitude=None)
+    assert set(placed.values_list("slug", flat=True)) == {
+        "approvisionnement-local-cantines-arche-agglo",
+        "habitats-participatifs-pays-de-vernoux",
+        "energie-solidaire",
+    }
+    for initiative in placed.select_related("commune"):
+        # The article gives no address: every point is its commune's centre, flagged.
+        assert initiative.address == "" and initiative.approximate_point, initiative.slug
+        centre = (initiative.commune.centre_lat, initiative.commune.centre_lon)
+        assert (initiative.latitude, initiative.longitude) == centre
+
+
+def test_pages_and_exports_say_the_point_is_approximate(loaded, client):
+    url = "/api/v1/initiatives/energie-solidaire/"
+    assert client.get(url).json()["approximate_point"] is True
+    response = client.get("/api/v1/initiatives/", {"format": "geojson"})
+    geojson = json.loads(b"".join(response.streaming_content))
+    flags = {
+        f["properties"]["slug"]: f["properties"]["approximate_point"]
+        for f in geojson["features"]
+        if f["geometry"]
+    }
+    assert flags == dict.fromkeys(
+        [
+            "approvisionnement-local-cantines-arche-agglo",
+            "energie-solidaire",
+            "habitats-participatifs-pays-de-vernoux",
+        ],
+        True,
+    )
+    page = Initiative.objects.get(slug="energie-solidaire").get_absolute_url()
+    html = client.get(page, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "position approximative" in html
+
+
+def test_the_alec_and_the_cress_are_sources_not_initiatives(loaded):
+    names = " ".join(Initiative.objects.values_list("name", flat=True))
+    assert "ALEC" not in names and "CRESS" not in names
+    publishers = set(Source.objects.values_list("publisher", flat=True))
+    assert {"ALEC de Valence", "CRESS Auvergne-Rhône-Alpes"} <= publishers
+    interview = Source.objects.get(title="Interview : CRESS Auvergne-Rhône-Alpes")
+    assert "Étienne Cloupé" in interview.note and interview.cited_in_id == 1
+
+
+def test_the_sources_page_lists_the_alec_and_the_cress(loaded, client):
+    html = client.get("/sources/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "ALEC de Valence, 2023" in html and "Interview : CRESS Auvergne-Rhône-Alpes" in html
+    assert "Étienne Cloupé" in html
+
+
+def test_loading_removes_the_records_earlier_fixtures_published(loaded):
+    article = Source.objects.get(pk=1)
+    Initiative.objects.create(
+        pk=6, name="ALEC de Valence", slug="alec-de-valence", source=article, status="published"
+    )
+    call_command("load_fixtures", verbosity=0)
+    assert not Initiative.objects.filter(slug="alec-de-valence").exists()
+
+
+def test_no_fact_from_outside_the_article(loaded):
+    texts = [
+        text
+        for i in Initiative.objects.all()
+        for text in (i.name, i.summary, i.description, i.article_note, i.address)
+    ]
+    texts += [s.publisher for s in Source.objects.all()]
+    everything = " ".join(texts)
+    outsiders = ("Banque", "rue Henri Dunant", "Agence locale", "Énergie Environnement", "Isère")
+    for outside in outsiders:
+        assert outside not in everything, outside
+    credit = Initiative.objects.get(slug="credit-cooperatif")
+    assert credit.legal_form == Initiative.LegalForm.OTHER  # the article gives no legal form
+
+
+def test_themes_are_the_ones_the_article_gives(loaded):
+    def themes(slug):
+        return set(Initiative.objects.get(slug=slug).themes.values_list("slug", flat=True))
+
+    assert themes("approvisionnement-local-cantines-arche-agglo") == {"alimentation"}
+    assert themes("energie-solidaire") == {"energie", "insertion"}
+    assert themes("habitats-participatifs-pays-de-vernoux") == {"habitat"}
+
+
+def test_coverage_only_where_the_article_supports_it(loaded):
+    def coverage(slug):
+        return set(Initiative.objects.get(slug=slug).coverage.values_list("siren", flat=True))
+
+    habitat = Initiative.objects.get(slug="habitats-participatifs-pays-de-vernoux")
+    assert coverage(habitat.slug) == set()  # the article speaks of Vernoux, not all of CAPCA
+    assert "« Ce modèle inspire les communes voisines »" in habitat.article_note
+    assert coverage("energie-solidaire") == {"200041366"}
+    assert coverage("approvisionnement-local-cantines-arche-agglo") == {"200073096"}
+
+
+def test_capca_is_not_called_formerly_cc_du_pays_de_vernoux(loaded, client):
+    vernoux = IntercoPredecessor.objects.get(name="CC du Pays de Vernoux")
+    assert vernoux.kind == IntercoPredecessor.Kind.MERGED
+    with translation.override("fr"):
+        assert vernoux.label == "intègre l’ex-CC du Pays de Vernoux"
+    assert "anciennement" not in vernoux.note
+    habitat = Initiative.objects.get(slug="habitats-participatifs-pays-de-vernoux")
+    pages = [habitat.get_absolute_url(), vernoux.interco.get_absolute_url()]
+    for url in pages:
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+        assert "anciennement CC du Pays de Vernoux" not in html, url
+        assert "ex-CC du Pays de Vernoux" in html, url
+        english = client.get("/en" + url).content.decode().lower()
+        assert "includes the former cc du pays de vernoux" in english, url
+        assert "formerly cc du pays de vernoux" not in english, url
+
+
+def test_a_renamed_interco_still_reads_formerly(db):
+    interco = Interco.objects.create(siren="200000001", name="CC Nouvelle", kind="CC")
+    old = IntercoPredecessor.objects.create(interco=interco, name="CC Ancienne")
+    assert old.kind == IntercoPredecessor.Kind.RENAMED
+    with translation.override("fr"):
+        assert old.label == "anciennement CC Ancienne"
+    with translation.override("en"):
+        assert old.label == "formerly CC Ancienne"

@@ -149,11 +149,13 @@ def test_dcat_catalogue_lists_every_file(client, db):
     manifest = _build()
     response = client.get("/donnees/catalogue.jsonld")
     assert response["Content-Type"].startswith("application/ld+json")
-    data = response.json()
+    catalog = response.json()
+    assert catalog["@type"] == "dcat:Catalog"
+    [data] = catalog["dcat:dataset"]
     assert data["@type"] == "dcat:Dataset"
     assert data["dct:license"]["@id"].startswith("https://www.etalab.gouv.fr/licence-ouverte")
-    sizes = {d.get("dcat:byteSize") for d in data["dcat:distribution"]}
-    assert {e["size"] for e in manifest["files"].values()} <= sizes
+    sizes = {d.get("dcat:byteSize", {}).get("@value") for d in data["dcat:distribution"]}
+    assert {str(e["size"]) for e in manifest["files"].values()} <= sizes
     csv_dist = next(
         d for d in data["dcat:distribution"] if d["dct:title"].startswith("Initiatives (CSV")
     )

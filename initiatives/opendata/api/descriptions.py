@@ -40,7 +40,7 @@ SERVICE = {
     "zone_eligibilite": "Area where the service is available: codes of the INSEE Official "
     "Geographic Code (commune, département, EPCI or country). essmap gives the SIREN of the "
     "intercommunalities served (the département's code when all of its intercommunalities "
-    "are), else the commune's INSEE code.",
+    "are); absent when the initiative covers no intercommunality.",
     "lien_mobilisation": "Link to request or use the service.",
     "modes_mobilisation": "Ways to request or use the service.",
     "mobilisable_par": "Who may request the service: users, professionals or both.",

@@ -24,10 +24,11 @@ TAGS = ["data·inclusion"]
 DESCRIPTION = (
     "Published initiatives in the data·inclusion v1 schema (Python package "
     "`data-inclusion-schema`), one page at a time; the full data set is a file on the open "
-    "data page (« Données ouvertes », `/donnees/`). Each initiative is a service; the "
-    "structures are the initiatives that run them. `zone_eligibilite`: SIREN of the "
+    "data page (« Données ouvertes », `/donnees/`). Services are the initiatives of kind "
+    "« Service »; structures are the initiatives of kind « Structure de l'ESS » and the "
+    "services no published structure carries. `zone_eligibilite`: SIREN of the "
     "intercommunalities served (the département's code when all of its intercommunalities "
-    "are), else the commune's INSEE code."
+    "are), absent when the initiative covers none."
 )
 
 
@@ -72,7 +73,7 @@ class StructureList(_DataInclusionList):
 
 class ServiceList(_DataInclusionList):
     def get_queryset(self):
-        return selectors.export_queryset()
+        return selectors.service_queryset()
 
     def records(self, initiatives, context):
         return datainclusion.services(
