@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
+from essmap.typography import typeset
 from intercos.models import IntercoMembership
 from intercos.services import staff_member_add
 from tests import factories
@@ -80,8 +81,9 @@ def test_member_added_by_the_admin_page_signs_in_and_sees_their_territory(
         (crestois.pk, "editor")
     ]
     assert [m.to for m in mail.outbox] == [["camille@cc-crestois.fr"]]
-    assert "Vous êtes membre de l'équipe d'essmap pour : CC du Crestois." in mail.outbox[0].body
-    assert "Votre identifiant : camille@cc-crestois.fr" in mail.outbox[0].body
+    body = mail.outbox[0].body  # French typography, as the French catalog prints it
+    assert typeset("Vous êtes membre de l'équipe d'essmap pour : CC du Crestois.") in body
+    assert typeset("Votre identifiant : camille@cc-crestois.fr") in body
     link = link_in(mail.outbox[0])
     # The page that added the member never shows the link (only its owner receives it).
     followed = client.get(response["Location"]).content.decode()
@@ -131,7 +133,7 @@ def test_the_command_is_idempotent(world, django_capture_on_commit_callbacks):
     out = []
     with django_capture_on_commit_callbacks(execute=True):
         call_command(*args, stdout=_Sink(out))
-    assert "rien n'a changé" in "".join(out)
+    assert typeset("rien n'a changé") in "".join(out)
     assert "--send-link" in "".join(out)  # no password yet: how to send a new link
     assert get_user_model().objects.filter(email="eve@cc-crestois.fr").count() == 1
     assert IntercoMembership.objects.filter(user__email="eve@cc-crestois.fr").count() == 1

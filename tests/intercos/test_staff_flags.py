@@ -8,6 +8,7 @@ from django.core import mail
 from django.core.checks import run_checks
 from django.urls import reverse
 
+from essmap.typography import typeset
 from initiatives import services
 from initiatives.opendata.freshness import freshness_digest_send
 from tests import factories
@@ -36,7 +37,7 @@ def test_the_interco_page_warns_of_moderators_without_email(client, diois):
     text = page(client, reverse("admin:intercos_interco_change", args=[ic.pk]))
     assert "Modérateur·rices sans adresse e-mail" in text
     assert "silent (CC du Diois)" in text
-    assert "pas d'adresse e-mail" in text  # in the team list
+    assert typeset("pas d'adresse e-mail") in text  # in the team list
     assert "told@cc.fr" in text
 
 
@@ -61,7 +62,7 @@ def test_the_user_list_flags_accounts_that_cannot_work(client, diois):
     assert "modérateur·rice sans adresse e-mail" in text
     assert "pas de statut équipe" in text
     assert "rattaché·e à aucune interco" in text
-    assert "Ajouter un membre de l'équipe" in text
+    assert typeset("Ajouter un membre de l'équipe") in text
 
 
 def test_manage_py_check_warns_of_moderators_without_email(diois):
@@ -119,7 +120,8 @@ def test_the_user_page_says_why_the_account_cannot_work(client, diois):
     no_staff.save()
     client.force_login(factories.user(superuser=True, username="root"))
     text = page(client, reverse("admin:auth_user_change", args=[no_staff.pk]))
-    assert "Ce compte ne peut pas travailler dans l'espace des intercos : pas de statut" in text
+    why = "Ce compte ne peut pas travailler dans l'espace des intercos : pas de statut"
+    assert typeset(why) in text
     fine = factories.user(intercos=[ic], email="fine@example.org")
     text = page(client, reverse("admin:auth_user_change", args=[fine.pk]))
     assert "ne peut pas travailler" not in text

@@ -5,6 +5,7 @@ import html
 import pytest
 from django.conf import settings
 
+from essmap.typography import typeset
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_right_password_without_staff_status_says_so(client, interco):
     user.save()
     response, page = attempt(client, "edith", PASSWORD)
     assert response.status_code == 200
-    assert "Mot de passe correct, mais ce compte n'a pas le statut équipe" in page
+    assert typeset("Mot de passe correct, mais ce compte n'a pas le statut équipe") in page
     assert "add_staff" in page  # says how to fix it
     assert GENERIC not in page
     assert "_auth_user_id" not in client.session
@@ -42,7 +43,8 @@ def test_right_password_without_any_interco_says_so(client):
     factories.user(username="nora")  # staff, attached to no interco
     response, page = attempt(client, "nora", PASSWORD)
     assert response.status_code == 200
-    assert "Mot de passe correct, mais ce compte n'est rattaché à aucune intercommunalité" in page
+    why = "Mot de passe correct, mais ce compte n'est rattaché à aucune intercommunalité"
+    assert typeset(why) in page
     assert "_auth_user_id" not in client.session
 
 
