@@ -32,6 +32,17 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _french_afterwards():
+    """A request to /en/ leaves English active in the test's thread (LocaleMiddleware does not
+    reset it): the next test's reverse() and gettext would answer in English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 # --- prerequisites beyond Python: PostgreSQL, Redis, chromium (tests/prerequisites.py) -------
 _missing: dict[str, str] = {}  # marker -> why the prerequisite is missing, and how to get it
 _held_back: dict[str, int] = {}  # marker -> tests skipped (or failed in CI) for it

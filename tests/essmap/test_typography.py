@@ -26,13 +26,6 @@ from essmap.typography import (
 from tests import factories
 
 
-@pytest.fixture(autouse=True)
-def _french_afterwards():
-    """Requests to /en/ leave English active in this thread: later reverse() would say /en/."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
 @pytest.mark.parametrize(
     ("value", "fr", "en"),
     [

@@ -1,17 +1,10 @@
 """The typography audit of test_typography on the committed article's data, every page."""
 
 import pytest
-from django.utils import translation
 
 from initiatives.models import Initiative
 from intercos.models import Interco
 from tests.essmap.test_typography import typography_faults
-
-
-@pytest.fixture(autouse=True)
-def _french_afterwards():
-    yield
-    translation.activate("fr")
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])
