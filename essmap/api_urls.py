@@ -7,6 +7,7 @@ from drf_spectacular.views import (
     SpectacularSwaggerSplitView,
 )
 
+from essmap.api.redoc import redoc_bundle
 from essmap.api.views import api_not_found, api_root
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
         SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
         name="api-redoc",
     ),
+    # Redoc's bundle without its vendor-hosted logo (essmap/api/redoc.py).
+    path("redoc/redoc.standalone.js", redoc_bundle, name="api-redoc-bundle"),
     # Anything else under /api/v1/ ending with a slash: the JSON error body, not an HTML page.
     re_path(r"^[\s\S]*/$", api_not_found),
 ]

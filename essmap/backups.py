@@ -3,6 +3,7 @@
 Used by `manage.py backup` / `manage.py restore` (and `make backup` / `make restore`); the
 schedule and retention are in docs/deployment.md. Connection settings come from Django's
 DATABASES (so from DATABASE_URL); the password goes through the environment, never argv.
+Dumps are written 0600 in a folder created 0700.
 """
 
 import os
@@ -16,6 +17,18 @@ from django.core.exceptions import ImproperlyConfigured
 
 PREFIX = "essmap-"
 SUFFIX = ".dump"
+# A dump holds password hashes, API tokens and the alert subscribers' addresses: readable by
+# its owner only, whatever the umask, from the first byte written.
+PRIVATE = 0o600
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty with mode 0600 (an existing file is truncated and made 0600)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE)
+    try:
+        os.fchmod(fd, PRIVATE)  # O_CREAT's mode is ignored for an existing file
+    finally:
+        os.close(fd)
 
 
 def _tool(name: str) -> str:
@@ -43,17 +56,25 @@ def backup(folder: Path, *, keep: int, database: str = "default") -> Path:
     """Dump the database to folder/essmap-<UTC time>.dump; keep the `keep` newest dumps."""
     db = settings.DATABASES[database]
     args, env = connection_args(db)
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{PREFIX}{stamp}{SUFFIX}"
     partial = target.with_suffix(".partial")
-    subprocess.run(  # noqa: S603 (argv from settings, no shell)
-        [_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(partial),
-         "--dbname", db["NAME"]],
-        env=env, check=True, capture_output=True,
-    )  # fmt: skip
+    _private_file(partial)  # pg_dump then truncates it and keeps its mode
+    try:
+        subprocess.run(  # noqa: S603 (argv from settings, no shell)
+            [_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--file", str(partial),
+             "--dbname", db["NAME"]],
+            env=env, check=True, capture_output=True,
+        )  # fmt: skip
+        os.chmod(partial, PRIVATE)  # whatever the tool did
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
     partial.rename(target)  # a dump is complete or absent
     prune(folder, keep=keep)
+    for older in folder.glob(f"{PREFIX}*{SUFFIX}"):  # dumps written 0644 before this rule
+        os.chmod(older, PRIVATE)
     return target
 
 

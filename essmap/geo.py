@@ -187,3 +187,21 @@ def map_config(**extra) -> dict:
     if isinstance(config.get("bounds"), BBox):
         config["bounds"] = list(config["bounds"])
     return config
+
+
+# Leaflet's default marker images (django-leaflet's copy). Leaflet finds them from
+# leaflet.css's own path, which fails under hashed static names (leaflet.<hash>.css): the
+# pages that use an image marker get their URLs from here, through static().
+MARKER_IMAGES = {
+    "iconUrl": "leaflet/images/marker-icon.png",
+    "iconRetinaUrl": "leaflet/images/marker-icon-2x.png",
+    "shadowUrl": "leaflet/images/marker-shadow.png",
+}
+
+
+def marker_icon() -> dict[str, str]:
+    """{Leaflet icon option: URL} of the default marker images, as the static storage names
+    them (hashed by the manifest storage in production)."""
+    from django.templatetags.static import static
+
+    return {option: static(name) for option, name in MARKER_IMAGES.items()}

@@ -3,12 +3,17 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from . import site_basics
+from . import admin_scoping, site_basics
 
 # Unprefixed: the API, the admin and the site's machine-read files.
 urlpatterns = [
     path("api/v1/", include("essmap.api_urls")),
     path("admin/", include("intercos.staff_urls")),  # staff accounts choose their password
+    # Before the admin's own: its view-on-site shortcut, scoped to the account's territory.
+    path(
+        "admin/r/<int:content_type_id>/<path:object_id>/",
+        admin.site.admin_view(admin_scoping.view_on_site),
+    ),
     path("admin/", admin.site.urls),
     path("robots.txt", site_basics.robots_txt, name="robots"),
     path(

@@ -20,9 +20,11 @@ ADMIN_FIELDS = [
     "name", "summary", "description", "kind", "legal_form", "themes", "carried_by",
     "carried_by_interco", "siret", "rna", "address", "postcode", "commune", "latitude",
     "longitude", "coverage", "website", "email", "phone", "opening_hours", "founded_year",
-    "employees", "status", "verified_at", "verified_by", "source", "article_note",
-    "proposer_name", "proposer_email", "rejection_reason",
+    "employees", "status", "source", "article_note", "proposer_name", "proposer_email",
+    "rejection_reason",
 ]  # fmt: skip
+# Not in the form: `verified_at`/`verified_by` are written by a publication or "Toujours
+# exact" only (rules.verification_refusals); the admin shows them read-only.
 
 
 class HttpsURLField(forms.URLField):
@@ -65,6 +67,7 @@ class InitiativeAdminForm(forms.ModelForm):
         user = self.current_user
         in_transaction = transaction.get_connection().in_atomic_block
         self.current = rules.current_record(self.instance.pk, lock=self.is_bound and in_transaction)
+        self.instance.admin_form = self  # for its inlines' version check (VersionedInlineFormSet)
         past = to_historic(self.instance)  # a past version being restored
         if not self.is_bound:
             if past is not None:
@@ -140,18 +143,50 @@ class InitiativeAdminForm(forms.ModelForm):
         try:
             rules.check_version(self.current, self.opened_version, values)
         except rules.StaleWrite as conflict:
-            lines = [conflict.message, str(_("Vérifiez, puis enregistrez à nouveau."))]
-            lines += [
-                _("%(field)s — sa valeur : « %(theirs)s » ; la vôtre : « %(yours)s ».")
-                % {"field": d.label, "theirs": d.theirs, "yours": d.yours}
-                for d in conflict.differences
-            ]
-            self.add_error(None, forms.ValidationError(lines, code="stale"))
-            # Saving again keeps the user's values over the other one's, knowingly.
-            self.data = self.data.copy()
-            self.data["version"] = self.current.updated_at.isoformat()
+            self.add_error(None, forms.ValidationError(conflict_lines(conflict), code="stale"))
+            self.keep_mine()
             return False
         return True
+
+    def keep_mine(self) -> None:
+        """After a conflict: saving again keeps the user's values over the other one's,
+        knowingly (the form now carries the record's current version)."""
+        self.data = self.data.copy()
+        self.data["version"] = self.current.updated_at.isoformat()
+
+
+def conflict_lines(conflict: rules.StaleWrite) -> list[str]:
+    lines = [conflict.message, str(_("Vérifiez, puis enregistrez à nouveau."))]
+    return lines + [
+        _("%(field)s — sa valeur : « %(theirs)s » ; la vôtre : « %(yours)s ».")
+        % {"field": d.label, "theirs": d.theirs, "yours": d.yours}
+        for d in conflict.differences
+    ]
+
+
+class VersionedInlineFormSet(forms.BaseInlineFormSet):
+    """The initiative form's inlines: rows changed from an older version of the record
+    than its current one are refused like its fields (rules.check_related_version), with
+    the same conflict message; nothing is lost, saving again keeps the user's rows."""
+
+    def clean(self):
+        super().clean()
+        form = getattr(self.instance, "admin_form", None)
+        if form is None or form.current is None:
+            return
+        yours = [
+            str(row.instance) or str(row.instance._meta.verbose_name)
+            for row in self.forms
+            if row.has_changed()
+        ]
+        label = str(self.model._meta.verbose_name_plural)
+        try:
+            rules.check_related_version(
+                form.current, form.opened_version, label, self.get_queryset(), yours
+            )
+        except rules.StaleWrite as conflict:
+            form.keep_mine()
+            raise forms.ValidationError(conflict_lines(conflict), code="stale") from None
 
 
 class KeyFigureAdminForm(forms.ModelForm):

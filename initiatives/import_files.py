@@ -3,11 +3,14 @@
 A hostile or broken file is refused early, with a clear message, and a worker's time and
 memory stay bounded whatever the file declares:
 - size: at most MAX_BYTES as uploaded;
-- XLSX (a zip): before any XML is parsed, the members' declared uncompressed sizes are summed
-  (zipfile never inflates a member beyond its declared size) and capped, as is their number;
-  then the sheet's declared dimension (`<dimension ref="A1:XFD1048576">`) is checked; then
-  the sheet is streamed (openpyxl read_only) at most MAX_COLUMNS wide;
-- both: reading stops as soon as the file has more than `max_rows` physical rows, a row is
+- XLSX (a zip, initiatives/import_xlsx.py): before openpyxl parses anything, the members'
+  declared uncompressed sizes, each member's compression ratio and their number are checked,
+  then every XML member is streamed through expat (no tree, no DOCTYPE) counting elements
+  and shared strings, then the sheet's declared dimension and, streamed again, its rows,
+  cells and columns; only then is the sheet read (openpyxl read_only) at most MAX_COLUMNS
+  wide;
+- both: one budget per file (rows, cells, seconds), spent inside the reading loops: reading
+  stops as soon as the file has more than `max_rows` physical rows, MAX_CELLS cells, a row
   wider than MAX_COLUMNS, or reading took more than MAX_SECONDS.
 
 The row rules (headers, cells, checks) live in imports.py; this module only reads.
@@ -16,7 +19,6 @@ The row rules (headers, cells, checks) live in imports.py; this module only read
 import csv
 import io
 import time
-import zipfile
 from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
@@ -26,6 +28,9 @@ MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # every member of an XLSX, uncompressed
 MAX_ZIP_MEMBERS = 200
 MAX_COLUMNS = 100
 MAX_SECONDS = 10.0
+# Cells of the sheet (empty styled ones included): the import knows about 20 columns, so
+# 1001 rows of 60 cells is generous; streaming 60,000 cells through expat takes ~0.2 s.
+MAX_CELLS = 60_000
 # Physical rows (blank ones included) allowed for `max_rows` data rows: a few blank lines
 # are common in spreadsheets, a million are not.
 BLANK_ROWS_ALLOWANCE = 1000
@@ -53,17 +58,21 @@ def _too_wide() -> ImportFileError:
 
 
 class _Budget:
-    """Physical rows and seconds left for one file."""
+    """Physical rows, cells and seconds left for one file, spent while it is read."""
 
     def __init__(self, max_rows: int):
         self.max_rows = max_rows
-        self.rows_left = max_rows + 1 + BLANK_ROWS_ALLOWANCE  # +1: the header
+        self.max_physical_rows = max_rows + 1 + BLANK_ROWS_ALLOWANCE  # +1: the header
+        self.rows_left = self.max_physical_rows
         self.deadline = time.monotonic() + MAX_SECONDS
 
     def spend_row(self) -> None:
         self.rows_left -= 1
         if self.rows_left < 0:
             raise _too_many_rows(self.max_rows)
+        self.check_time()
+
+    def check_time(self) -> None:
         if time.monotonic() > self.deadline:
             raise ImportFileError(
                 _("Lecture trop longue (plus de %(s)d s) : simplifiez ou découpez le fichier.")
@@ -112,66 +121,10 @@ def _csv_rows(content: bytes, budget: _Budget) -> Iterator[list]:
         yield row
 
 
-# --- XLSX ---------------------------------------------------------------------------------
-
-
-def _check_zip(content: bytes) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(content))
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportFileError(_("Fichier XLSX illisible.")) from exc
-    members = archive.infolist()
-    if len(members) > MAX_ZIP_MEMBERS:
-        raise ImportFileError(_("Fichier XLSX illisible : trop d'éléments dans l'archive."))
-    if sum(member.file_size for member in members) > MAX_UNZIPPED_BYTES:
-        raise ImportFileError(
-            _("Fichier XLSX trop volumineux une fois décompressé (%(max)d Mo au plus).")
-            % {"max": MAX_UNZIPPED_BYTES // (1024 * 1024)}
-        )
-
-
-def _check_dimension(sheet, max_rows: int) -> None:
-    """Refuse on what the sheet declares, before reading any row."""
-    from openpyxl.utils.cell import range_boundaries
-
-    try:
-        declared = sheet.calculate_dimension()
-        _min_col, _min_row, max_col, max_row = range_boundaries(declared)
-    except (ValueError, TypeError):  # no usable dimension: the streaming limits apply
-        return
-    if max_col and max_col > MAX_COLUMNS:
-        raise _too_wide()
-    if max_row and max_row > max_rows + 1 + BLANK_ROWS_ALLOWANCE:
-        raise _too_many_rows(max_rows)
+# --- XLSX: initiatives/import_xlsx.py -------------------------------------------------------
 
 
 def _xlsx_rows(content: bytes, budget: _Budget) -> Iterator[list]:
-    from openpyxl import load_workbook
+    from . import import_xlsx
 
-    _check_zip(content)
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
-    except Exception as exc:  # openpyxl raises many kinds on corrupt files
-        raise ImportFileError(_("Fichier XLSX illisible.")) from exc
-    _check_dimension(sheet, budget.max_rows)
-    sheet.reset_dimensions()  # then read to the real end: a too-small dimension drops no row
-    return _stream_sheet(workbook, sheet, budget)
-
-
-def _stream_sheet(workbook, sheet, budget: _Budget) -> Iterator[list]:
-    try:
-        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
-        while True:
-            try:
-                row = next(rows)
-            except StopIteration:
-                return
-            except ImportFileError:
-                raise
-            except Exception as exc:  # corrupt XML inside the zip
-                raise ImportFileError(_("Fichier XLSX illisible.")) from exc
-            budget.spend_row()
-            yield list(row)
-    finally:
-        workbook.close()
+    return import_xlsx.xlsx_rows(content, budget)

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
 
+from essmap.api.input import CONTROL_CHARACTERS
 from essmap.text import normalize
 from intercos.models import Commune
 
@@ -220,6 +221,7 @@ class _Context:
         self._preload(rows)
 
     def _preload(self, rows):
+        rows = [r for r in rows if not _controlled(r)]  # refused by check_row, never queried
         communes = Commune.objects.select_related("departement")
         codes = {r["commune_insee"].zfill(5) for r in rows if r.get("commune_insee")}
         self.communes_by_code = communes.in_bulk(list(codes))
@@ -358,11 +360,28 @@ def _validation_messages(exc: ValidationError) -> list[str]:
     return messages
 
 
+def _controlled(raw: dict[str, str]) -> list[str]:
+    """The row's columns holding a control character (NUL…; tab and line breaks are text)."""
+    return [col for col, value in raw.items() if CONTROL_CHARACTERS.search(value)]
+
+
 def check_row(raw: dict[str, str], line: int, ctx: _Context) -> RowResult:
     """Read one row into field values, match it, then ask the write authority (rules.py)."""
     errors: list[str] = []
     name = raw.get("nom", "")
     result = RowResult(line=line, name=name)
+    # A NUL byte would reach the database in the matching queries (a DataError on
+    # PostgreSQL); no control character belongs in any cell (tab and line breaks do).
+    controlled = _controlled(raw)
+    if controlled:
+        result.name = CONTROL_CHARACTERS.sub("", name)
+        result.action = "error"
+        result.errors = [
+            _("%(col)s : caractère de contrôle interdit (octet nul ou autre caractère invisible).")
+            % {"col": col}
+            for col in controlled
+        ]
+        return result
     if not name:
         errors.append(_("nom : obligatoire."))
     commune = _commune(raw, ctx, errors)

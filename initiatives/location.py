@@ -1,7 +1,7 @@
 """Where an initiative is on the map: its own point, or its commune's centre (approximate).
 
 The one rule, called by every write (services._apply, hence admin, import, API, suggestions,
-and load_fixtures through `initiatives_settle_points`):
+and load_fixtures and settle_points through `services.points_settle`):
 
 - coordinates given (and not merely the approximate point sent back unchanged): the point is
   exact;
@@ -14,8 +14,6 @@ moves to the new centre.
 """
 
 from collections.abc import Callable
-
-from django.db import transaction
 
 from intercos.models import Commune
 
@@ -68,12 +66,13 @@ def settle_point(
     initiative.approximate_point = centre is not None
 
 
-@transaction.atomic
-def initiatives_settle_points(queryset=None) -> int:
-    """Re-apply the rule to stored records (after loaddata or new commune centres).
+def points_to_settle(queryset=None) -> dict[int, tuple[float | None, float | None, bool]]:
+    """The stored records the rule would move now (after loaddata or new commune centres),
+    with their new (latitude, longitude, approximate_point); `services.points_settle` moves
+    them, as a write.
 
     Approximate points follow their commune's current centre; records with a commune and
-    no point get one. Exact points are never touched. Returns how many rows changed.
+    no point get one. Exact points are never touched.
     """
     queryset = queryset if queryset is not None else Initiative.objects.all()
     candidates = queryset.filter(commune__isnull=False).filter(
@@ -87,17 +86,11 @@ def initiatives_settle_points(queryset=None) -> int:
             centre_lon__isnull=False,
         ).values_list("pk", "centre_lat", "centre_lon")
     }
-    changed = []
-    for initiative in candidates.only(
-        "pk", "commune_id", "latitude", "longitude", "approximate_point"
-    ):
-        centre = centres.get(initiative.commune_id)
+    moves = {}
+    rows = candidates.values_list("pk", "commune_id", "latitude", "longitude", "approximate_point")
+    for pk, commune_id, latitude, longitude, approximate in rows:
+        centre = centres.get(commune_id)
         new = (*centre, True) if centre else (None, None, False)
-        old = (initiative.latitude, initiative.longitude, initiative.approximate_point)
-        if new != old:
-            initiative.latitude, initiative.longitude, initiative.approximate_point = new
-            changed.append(initiative)
-    Initiative.objects.bulk_update(
-        changed, ["latitude", "longitude", "approximate_point"], batch_size=1000
-    )
-    return len(changed)
+        if new != (latitude, longitude, approximate):
+            moves[pk] = new
+    return moves

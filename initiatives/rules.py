@@ -20,11 +20,21 @@ form, the history restore, the CSV/XLSX import, the API. Forms and import previe
   created or when they change (a legacy inconsistency does not block an unrelated edit).
 - Optimistic concurrency: a write made from a version older than the record's
   (`version`, its `updated_at`) is refused with `StaleWrite`, which names who changed the
-  record, when, and each field's value on both sides; nothing is written.
+  record, when, and each field's value on both sides; nothing is written. Inline rows
+  (partnerships, key figures) changed from an older version: the same (`check_related_version`).
 - An editor's change to a PUBLISHED record goes live at once (no pending revision), and
   the territory's moderators are told by e-mail when the transaction commits, with the
-  list of changed fields (`notify_moderators_of`). Moderators' edits send no such e-mail;
+  list of changed fields and related items (`notify_moderators_of`): its own fields, its
+  partnerships and key figures (inline or on their own admin pages), its coverage and
+  themes, and unpublishing it (back to draft). Moderators' edits send no such e-mail;
   proposers of public suggestions are told when theirs is published or rejected.
+- Deleting a record is a moderator's act (`delete_refusals`): moderators of its territory
+  and superusers, never editors (an editor withdraws a record by moving it to draft).
+  Records it carried (`carried_by`) lose the link with an entry in their own history;
+  another record's partnership with it is deleted as that record's related change.
+- Verification (`verified_at`, `verified_by`) is written only by a publication or a
+  moderator's "Toujours exact" (`verification`); a staff write that sets it otherwise is
+  refused (`VERIFICATION_FIELDS`), and a restored version keeps the record's current one.
 
 Refusals are `WriteRefused` (a ValidationError: `message_dict` by field) or
 `WriteForbidden` (also a PermissionDenied: a right the author lacks, 403 in the API).
@@ -45,7 +55,7 @@ from essmap.admin_scoping import is_staff_member
 from intercos.models import Interco, IntercoMembership
 
 from .checks import http_url, linkable_choices, location_errors
-from .models import Initiative
+from .models import Initiative, KeyFigure, Partnership
 from .selectors import initiative_intercos, initiatives_for_user
 
 Status = Initiative.Status
@@ -59,6 +69,7 @@ TRANSITIONS: dict[str, set[str]] = {
 EDITOR_TARGETS = {Status.DRAFT, Status.PENDING}
 LOCATION_FIELDS = ("commune", "postcode", "latitude", "longitude")
 LINK_FIELDS = ("commune", "coverage", "carried_by_interco", "carried_by")
+VERIFICATION_FIELDS = ("verified_at", "verified_by")
 ALL = NON_FIELD_ERRORS
 
 
@@ -161,10 +172,11 @@ def can_moderate(user, initiative: Initiative | None = None) -> bool:
 
 
 def current_record(pk, *, lock: bool = False) -> Initiative | None:
-    """The record as it is in the database now (None when there is none)."""
+    """The record as it is in the database now (None when there is none); its coverage and
+    themes are read now too, so that they still say what they were once the write is made."""
     if pk is None:
         return None
-    queryset = Initiative.objects.select_related("commune")
+    queryset = Initiative.objects.select_related("commune").prefetch_related("coverage", "themes")
     if lock:
         queryset = queryset.select_for_update(of=("self",))
     return queryset.filter(pk=pk).first()
@@ -185,8 +197,8 @@ def allowed_targets(user, current: Initiative | None) -> set[str]:
 def _value(name: str, current: Initiative | None, values: Mapping[str, Any]):
     if name in values:
         return values[name]
-    if name == "coverage":
-        return list(current.coverage.all()) if current is not None else []
+    if name in ("coverage", "themes"):
+        return list(getattr(current, name).all()) if current is not None else []
     return getattr(current, name) if current is not None else None
 
 
@@ -344,10 +356,27 @@ def check_version(current: Initiative | None, version, proposed: Mapping[str, An
             )
     if not differences:
         return  # the write would leave the record as it is: nothing to lose
-    last = current.history.order_by("-history_date").select_related("history_user").first()
-    user = last.history_user if last is not None else None
+    raise _stale(current, differences)
+
+
+def check_related_version(current: Initiative | None, version, label: str, theirs, yours):
+    """Related items (an inline's rows) changed from an older version than the record's:
+    refused like a field (someone may have changed them meanwhile), naming them."""
+    if version is None or current is None or version == current.updated_at or not yours:
+        return
+    raise _stale(current, [Difference(label, label, _shown(list(theirs)), _shown(list(yours)))])
+
+
+def _stale(current: Initiative, differences: list[Difference]) -> StaleWrite:
+    """The conflict, naming who last changed the record or what hangs from it, and when."""
+    last = [current.history.order_by("-history_date").select_related("history_user").first()]
+    for model in (Partnership, KeyFigure):
+        entries = model.history.filter(initiative_id=current.pk).select_related("history_user")
+        last.append(entries.order_by("-history_date").first())
+    entry = max((e for e in last if e is not None), key=lambda e: e.history_date, default=None)
+    user = entry.history_user if entry is not None else None
     who = (user.get_full_name() or user.get_username()) if user is not None else _("quelqu'un")
-    raise StaleWrite(who=who, when=current.updated_at, differences=differences)
+    return StaleWrite(who=who, when=current.updated_at, differences=differences)
 
 
 def changed_values(current: Initiative, proposed: Mapping[str, Any]) -> dict[str, Any]:
@@ -355,21 +384,50 @@ def changed_values(current: Initiative, proposed: Mapping[str, Any]) -> dict[str
     return {name: value for name, value in proposed.items() if _changed(name, current, proposed)}
 
 
-def notify_moderators_of(by, current: Initiative, initiative: Initiative, proposed) -> list[str]:
-    """The fields whose change the territory's moderators must be told of (none: no e-mail).
+def moderators_must_be_told(by, current: Initiative, initiative: Initiative | None = None) -> bool:
+    """A change by someone other than the territory's moderators to a published record.
 
-    An editor's change to a record that is and stays published: it is live at once, and
-    the moderators review it afterwards.
+    It is live at once (or, unpublishing, gone at once): the moderators review it afterwards.
     """
-    if by is None or current.status != Status.PUBLISHED or initiative.status != Status.PUBLISHED:
-        return []
-    if can_moderate_in(by, initiative_intercos(current) | initiative_intercos(initiative)):
+    if by is None or current.status != Status.PUBLISHED:
+        return False
+    intercos = initiative_intercos(current)
+    if initiative is not None:
+        intercos |= initiative_intercos(initiative)
+    return not can_moderate_in(by, intercos)
+
+
+def notify_moderators_of(
+    by, current: Initiative, initiative: Initiative, proposed, related: Iterable[str] = ()
+) -> list[str]:
+    """What the territory's moderators must be told of (none: no e-mail): the changed
+    fields (the status when it is unpublished), then `related`, the changed related items
+    (partnerships, key figures) as described by the caller."""
+    if not moderators_must_be_told(by, current, initiative):
         return []
     return [
         str(Initiative._meta.get_field(name).verbose_name)
         for name in changed_values(current, proposed)
-        if name != "status"
-    ]
+        if name not in VERIFICATION_FIELDS
+    ] + list(related)
+
+
+# --- deletion ----------------------------------------------------------------------------------
+
+
+def can_delete(user, initiative: Initiative | None = None) -> bool:
+    """Moderators of the record's territory (of any, without a record) and superusers."""
+    if not can_write(user, initiative):
+        return False
+    return can_moderate(user, initiative)
+
+
+def delete_refusals(*, by, current: Initiative) -> list[Refusal]:
+    """Deleting a record: never an editor's act (they move it to draft instead)."""
+    if by is not None and not can_moderate(by, current):
+        message = _("Seuls les modérateurs du territoire peuvent supprimer une fiche.")
+        return [Refusal(ALL, message, True)]
+    return []
 
 
 # --- freshness ---------------------------------------------------------------------------------
@@ -387,6 +445,33 @@ def implied_values(*, by, current: Initiative | None, proposed: Mapping[str, Any
     if proposed.get("status") == Status.PUBLISHED and was != Status.PUBLISHED:
         return verification(by)
     return {}
+
+
+def kept_verification(current: Initiative | None) -> dict[str, Any]:
+    """The verification a staff write leaves as it is (a restored version's is not taken)."""
+    if current is None:
+        return {"verified_at": None, "verified_by": ""}
+    return {"verified_at": current.verified_at, "verified_by": current.verified_by}
+
+
+def verification_message() -> str:
+    return _(
+        "La vérification ne se saisit pas : elle est enregistrée à la publication ou par "
+        "« Toujours exact » (modérateurs)."
+    )
+
+
+def verification_refusals(*, by, current: Initiative | None, values) -> list[Refusal]:
+    """Verification is set by a publication or "Toujours exact", never typed in."""
+    if by is None:
+        return []
+    kept = kept_verification(current)
+    message = verification_message()
+    return [
+        Refusal(name, message, True)
+        for name in VERIFICATION_FIELDS
+        if name in values and values[name] != kept[name]
+    ]
 
 
 def confirm_refusals(*, by, current: Initiative) -> list[Refusal]:

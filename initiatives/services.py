@@ -12,12 +12,13 @@ validated, transactional); what may be written is decided by `rules.py`.
   for the functions above, fixtures and benchmarks; they decide nothing.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -25,9 +26,9 @@ from essmap.cache import data_changed
 from essmap.text import normalize
 from intercos.models import Interco
 
-from . import moderation, rules
+from . import location, moderation, rules
 from .location import settle_point, stored_approximate_point
-from .models import Initiative, Theme
+from .models import Initiative, Partnership, Theme
 
 Status = Initiative.Status
 
@@ -157,22 +158,30 @@ def _proposed_values(initiative: Initiative, values: Mapping[str, Any]) -> dict[
     return out
 
 
-@transaction.atomic
 def staff_write(
     *,
     by,
     initiative: Initiative | None,
     values: Mapping[str, Any] | None = None,
     version: datetime | None = None,
+    related: Callable[[Initiative], Iterable[str]] | None = None,
 ) -> Initiative:
     """Create (`initiative=None`) or change an initiative; the one staff write.
 
     `initiative` may carry unsaved changes (the admin form and the history restore apply
     theirs to it), `values` further ones (`themes`, `coverage` included). The rules are
     checked against the record as it is in the database now, locked until commit.
+    `related`, called with the saved record in the same transaction, saves what hangs from
+    it (the admin's inlines) and returns the changed items, which the notice lists.
     Raises Initiative.DoesNotExist for a record that is missing OR outside the author's
     territory (indistinguishable), rules.WriteRefused/rules.WriteForbidden, StaleWrite.
     """
+    return _write(by=by, initiative=initiative, values=values, version=version, related=related)
+
+
+@transaction.atomic
+def _write(*, by, initiative, values, version=None, related=None, verifies=False) -> Initiative:
+    """staff_write; `verifies`: the write is a confirmation ("Toujours exact")."""
     values = dict(values or {})
     if by is not None and not rules.can_write(by):
         raise rules.WriteForbidden(
@@ -183,6 +192,9 @@ def staff_write(
         current = rules.current_record(initiative.pk, lock=True)
         if current is None or (by is not None and not rules.can_write(by, current)):
             raise Initiative.DoesNotExist
+    if by is not None and not verifies:
+        rules.refuse(rules.verification_refusals(by=by, current=current, values=values))
+        values.update(rules.kept_verification(current))
     target = initiative if initiative is not None else Initiative()
     checked = {name: value for name, value in values.items() if name != "themes"}
     proposed = {**_proposed_values(target, {}), **checked} if initiative is not None else checked
@@ -198,18 +210,19 @@ def staff_write(
         if not initiative.slug:
             initiative.slug = unique_slug(initiative.name)
         initiative = initiative_update(initiative=initiative, **values)
-    _after_write(by, current, initiative, proposed)
+    items = list(related(initiative)) if related is not None else []
+    told = {**proposed, **({"themes": values["themes"]} if "themes" in values else {})}
+    _after_write(by, current, initiative, told, items)
     return initiative
 
 
-def _after_write(by, current: Initiative | None, initiative: Initiative, proposed) -> None:
+def _after_write(by, current: Initiative | None, initiative: Initiative, proposed, items) -> None:
     """Who is told of the write, once it commits."""
     if current is None:
         return
     if current.status != initiative.status:
         moderation.status_changed(initiative, old=current.status)
-        return
-    fields = rules.notify_moderators_of(by, current, initiative, proposed)
+    fields = rules.notify_moderators_of(by, current, initiative, proposed, related=items)
     if fields:
         moderation.notify_published_edit(initiative, by=by, fields=fields)
 
@@ -235,7 +248,7 @@ def confirm_accurate(*, initiative: Initiative, by) -> Initiative:
     if current is None or not rules.can_write(by, current):
         raise Initiative.DoesNotExist
     rules.refuse(rules.confirm_refusals(by=by, current=current))
-    return staff_write(by=by, initiative=current, values=rules.verification(by))
+    return _write(by=by, initiative=current, values=rules.verification(by), verifies=True)
 
 
 def submit(*, initiative: Initiative, by) -> Initiative:
@@ -282,3 +295,105 @@ def suggestion_create(
     )
     moderation.notify_new_suggestion(initiative)
     return initiative
+
+
+# --- what hangs from an initiative, deletion, point settling (decided by rules.py) -------------
+
+
+@transaction.atomic
+def related_write(*, by, initiative_ids: Iterable[int], write: Callable[[], Iterable[str]]) -> None:
+    """Change what hangs from initiatives (partnerships, key figures) outside their form.
+
+    The records are locked and must be writable by the author (else Initiative.DoesNotExist,
+    as a missing one); `write` saves and returns the changed items. They change exactly as
+    a field would: live at once, the record's `updated_at` moves (caches, Last-Modified),
+    and the moderators of a published record an editor changed are told, items listed.
+    """
+    records = []
+    for pk in sorted({pk for pk in initiative_ids if pk is not None}):
+        current = rules.current_record(pk, lock=True)
+        if current is None or (by is not None and not rules.can_write(by, current)):
+            raise Initiative.DoesNotExist
+        records.append(current)
+    items = list(write())
+    for current in records:
+        Initiative.objects.filter(pk=current.pk).update(updated_at=timezone.now())
+        told = rules.notify_moderators_of(by, current, current, {}, related=items)
+        if told:
+            moderation.notify_published_edit(current, by=by, fields=told)
+    data_changed()
+
+
+def related_items(formset) -> list[str]:
+    """What a saved inline formset changed, for the moderators' notice."""
+    return [
+        *(related_item(obj, "added") for obj in formset.new_objects),
+        *(related_item(obj, "changed") for obj, _fields in formset.changed_objects),
+        *(related_item(obj, "deleted") for obj in formset.deleted_objects),
+    ]
+
+
+def related_item(obj, action: str) -> str:
+    """One changed related item as the notice names it: "chiffre clé « Emplois » modifié(e)"."""
+    what = {
+        "added": _("%(kind)s « %(name)s » ajouté(e)"),
+        "changed": _("%(kind)s « %(name)s » modifié(e)"),
+        "deleted": _("%(kind)s « %(name)s » supprimé(e)"),
+    }[action]
+    return what % {"kind": obj._meta.verbose_name, "name": obj}
+
+
+@transaction.atomic
+def initiative_delete(*, by, initiative: Initiative) -> None:
+    """Delete a record (rules.delete_refusals: moderators of its territory, never editors).
+
+    Another record it touches keeps a trace, not a silent SET_NULL or CASCADE: a record it
+    carried has its `carried_by` emptied by a save with an entry in its own history, and a
+    partnership of another record with it is deleted as a related change of that record
+    (history, `updated_at`); their moderators are told when due (rules.notify_moderators_of).
+    """
+    current = rules.current_record(initiative.pk, lock=True)
+    if current is None or (by is not None and not rules.can_write(by, current)):
+        raise Initiative.DoesNotExist
+    rules.refuse(rules.delete_refusals(by=by, current=current))
+    reason = _("Porteur « %(name)s » supprimé") % {"name": current.name}
+    carried = Initiative.objects.filter(carried_by=current).exclude(pk=current.pk)
+    for other in carried.select_for_update(of=("self",)).order_by("pk"):
+        before = rules.current_record(other.pk)
+        other.carried_by = None
+        other._history_user = by
+        other._change_reason = reason
+        other.save(update_fields=["carried_by", "updated_at"])
+        told = rules.notify_moderators_of(by, before, other, {"carried_by": None})
+        if told:
+            moderation.notify_published_edit(other, by=by, fields=told)
+    theirs = Partnership.objects.filter(partner_initiative=current).exclude(initiative=current)
+    for partnership in theirs.select_related("initiative").order_by("pk"):
+        other, item = partnership.initiative, related_item(partnership, "deleted")
+        partnership._history_user = by
+        partnership.delete()
+        Initiative.objects.filter(pk=other.pk).update(updated_at=timezone.now())
+        told = rules.notify_moderators_of(by, other, other, {}, related=[item])
+        if told:
+            moderation.notify_published_edit(other, by=by, fields=told)
+    current._history_user = by
+    current.delete()
+    data_changed()
+
+
+@transaction.atomic
+def points_settle(queryset=None) -> int:
+    """Move approximate points to their commune's current centre (location.py's rule),
+    as a write: each moved record is saved, with an entry in its history and a new
+    `updated_at`, and the cached reads are invalidated. Returns how many moved."""
+    moved = location.points_to_settle(queryset)
+    reason = _("Point recalé sur le centre de la commune")
+    records = Initiative.objects.select_for_update(of=("self",)).in_bulk(list(moved))
+    for pk, point in moved.items():
+        record = records[pk]
+        record.latitude, record.longitude, record.approximate_point = point
+        record._change_reason = reason
+        record.save(update_fields=["latitude", "longitude", "approximate_point", "updated_at"])
+    if moved:
+        data_changed()
+    return len(moved)

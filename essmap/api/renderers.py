@@ -8,6 +8,7 @@ import dialog.
 
 import csv
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +19,10 @@ CSV_DELIMITER = ";"
 BOM = "\ufeff"
 # Cells a spreadsheet would run as a formula (CSV injection, OWASP).
 _FORMULA_START = ("=", "@", "\t", "\r")
+# After "+" or "-", a plain signed number (ASCII digits, spaces and dots, one digit at least:
+# "-12.5", "+33 4 75 22 33 44") stays as it is, so that numbers stay numbers; anything else
+# starting with a sign is escaped. The SQL twin (api/sql_exports.SIGNED) is the same regex.
+_PLAIN_NUMBER = re.compile(r"[ .]*[0-9][0-9 .]*")
 
 
 class GeoJSONRenderer(JSONRenderer):
@@ -38,12 +43,14 @@ class CSVRenderer(BaseRenderer):
 
 
 def safe_cell(value) -> str:
+    """A CSV cell a spreadsheet shows as text: a leading apostrophe before "=", "@", tab, CR,
+    and before "+" or "-" unless a plain signed number follows (the import drops it again)."""
     if value is None:
         return ""
     text = str(value)
     if text.startswith(_FORMULA_START):
         return "'" + text
-    if text[:1] in ("+", "-") and not text[1:].replace(" ", "").replace(".", "").isdigit():
+    if text[:1] in ("+", "-") and not _PLAIN_NUMBER.fullmatch(text, 1):
         return "'" + text
     return text
 

@@ -2,7 +2,10 @@
 
 import datetime
 
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import Http404
 from django.utils import formats
 from django.utils.html import conditional_escape
 from django.utils.translation import gettext as _
@@ -44,7 +47,24 @@ class HistoryAdmin(SimpleHistoryAdmin):
     def get_historical_record_context_helper(self, request, historical_record):
         return HumanHistoryContext(self.model, historical_record)
 
+    def in_scope_or_404(self, request, object_id) -> None:
+        """Another territory's record (or a deleted one) answers exactly as a missing one:
+        a 404, never simple_history's 403, which would tell that it exists."""
+        if request.user.is_superuser:
+            return
+        try:
+            found = self.get_queryset(request).filter(pk=unquote(object_id)).exists()
+        except (ValueError, ValidationError):
+            found = False
+        if not found:
+            raise Http404
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.in_scope_or_404(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def history_view(self, request, object_id, extra_context=None):
+        self.in_scope_or_404(request, object_id)
         columns = []
         for name in self.get_history_list_display(request):
             try:

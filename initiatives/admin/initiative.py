@@ -3,13 +3,14 @@
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter, helpers
-from django.contrib.admin.utils import unquote
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
-from django.http import Http404
+from django.db import models, router, transaction
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -17,7 +18,7 @@ from essmap import geo
 from essmap.admin_scoping import ScopedAdminMixin, ScopedChoicesMixin, ScopedInlineMixin
 from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
-from initiatives.forms import InitiativeAdminForm, RejectForm
+from initiatives.forms import InitiativeAdminForm, RejectForm, VersionedInlineFormSet
 from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
@@ -29,6 +30,7 @@ Status = Initiative.Status
 
 class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInline):
     model = Partnership
+    formset = VersionedInlineFormSet
     fk_name = "initiative"
     extra = 0
     raw_id_fields = ("partner_initiative",)
@@ -45,6 +47,7 @@ class PartnershipInline(ScopedChoicesMixin, ScopedInlineMixin, admin.TabularInli
 
 class KeyFigureInline(ScopedInlineMixin, admin.TabularInline):
     model = KeyFigure
+    formset = VersionedInlineFormSet
     fk_name = "initiative"
     extra = 0
     fields = ("label", "label_en", "measure", "qualifier", "value", "unit", "unit_en", "year",
@@ -70,7 +73,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     search_fields = ("name", "siret", "rna", "postcode", "commune__name", "proposer_email")
     raw_id_fields = ("carried_by",)
     filter_horizontal = ("themes", "coverage")
-    readonly_fields = ("map_picker", "slug", "created_at", "updated_at")
+    readonly_fields = ("map_picker", "slug", "created_at", "updated_at", "verified_at",
+                       "verified_by")  # fmt: skip
     inlines = (PartnershipInline, KeyFigureInline)
     actions = ("submit_selected", "publish_selected", "confirm_selected", "reject_selected",
                "archive_selected", "export_selected")  # fmt: skip
@@ -109,32 +113,94 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
     def in_scope(self, request, obj) -> bool:
         return obj is None or rules.can_write(request.user, obj)
 
-    def history_view(self, request, object_id, extra_context=None):
-        self._in_scope_or_404(request, object_id)
-        return super().history_view(request, object_id, extra_context)
-
     def history_form_view(self, request, object_id, version_id, extra_context=None):
-        """Restore a past version: the same form, rules and save as a change."""
-        self._in_scope_or_404(request, object_id)
+        """Restore a past version: the same form, rules and save as a change (404 outside
+        the territory: HistoryAdmin)."""
+        request._restoring = True  # save_model writes (simple_history calls no save_related)
         with transaction.atomic():
             return super().history_form_view(request, object_id, version_id, extra_context)
-
-    def _in_scope_or_404(self, request, object_id):
-        """Another territory's record (or a deleted one) answers exactly as a missing one."""
-        if request.user.is_superuser:
-            return
-        if not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
-            raise Http404
 
     @admin.display(description=_("Carte"))
     def map_picker(self, obj):
         return render_to_string("admin/initiatives/initiative/map_picker.html")
 
+    # --- writes: all through the services, decided by rules.py ------------------------------
+
     def save_model(self, request, obj, form, change):
-        values = {"coverage": form.cleaned_data["coverage"]} if "coverage" in form.fields else {}
+        """The change form's record is written with its inlines, in save_related (one write,
+        one notice); a restored version has no inlines and is written here."""
+        if getattr(request, "_restoring", False):
+            self._write(request, form, formsets=())
+
+    def save_related(self, request, form, formsets, change):
+        self._write(request, form, formsets)
+
+    def _write(self, request, form, formsets):
+        values = {name: form.cleaned_data[name] for name in ("coverage", "themes")
+                  if name in form.fields}  # fmt: skip
+
+        def related(initiative) -> list[str]:
+            form.save_m2m()
+            items = []
+            for formset in formsets:
+                self.save_formset(request, form, formset, change=True)
+                items += services.related_items(formset)
+            return items
+
         services.staff_write(
-            by=request.user, initiative=obj, values=values, version=form.opened_version
+            by=request.user,
+            initiative=form.instance,
+            values=values,
+            version=form.opened_version,
+            related=related,
         )
+
+    def has_delete_permission(self, request, obj=None):
+        """Moderators of the record's territory and superusers (rules.can_delete)."""
+        return rules.can_delete(request.user, obj)
+
+    def delete_model(self, request, obj):
+        services.initiative_delete(by=request.user, initiative=obj)
+
+    def get_deleted_objects(self, objs, request):
+        """What a deletion takes along, as Django lists it, but scoped: another territory's
+        object is neither named nor linked. Another record's partnership with a deleted one
+        is that record's related change (services.initiative_delete): no permission of the
+        user's is needed for it; anything else out of scope is (the deletion is refused)."""
+        objs = list(objs)
+        if not objs:
+            return [], {}, set(), []
+        collector = NestedObjects(using=router.db_for_write(Initiative), origin=objs)
+        collector.collect(objs)
+        deleted = {obj.pk for obj in objs}
+        perms_needed = set()
+
+        def shown(obj):
+            opts, model_admin = obj._meta, self.admin_site._registry.get(type(obj))
+            label = capfirst(opts.verbose_name)
+            if model_admin is None:
+                return f"{label}: {obj}"
+            if not model_admin.get_queryset(request).filter(pk=obj.pk).exists():
+                if not (isinstance(obj, Partnership) and obj.initiative_id not in deleted):
+                    perms_needed.add(opts.verbose_name)
+                hidden = _("(une fiche d'un autre territoire)")
+                return f"{label}: {hidden}"
+            if not model_admin.has_delete_permission(request, obj):
+                perms_needed.add(opts.verbose_name)
+            url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
+            return format_html('{}: <a href="{}">{}</a>', label, url, obj)
+
+        to_delete = collector.nested(shown)
+        protected = [shown(obj) for obj in collector.protected]
+        counts = {
+            model._meta.verbose_name_plural: len(found)
+            for model, found in collector.model_objs.items()
+        }
+        return to_delete, counts, perms_needed, protected
+
+    def delete_queryset(self, request, queryset):
+        for initiative in queryset:
+            services.initiative_delete(by=request.user, initiative=initiative)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         form = context["adminform"].form
@@ -153,6 +219,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
         }
         return geo.map_config(
             communeCentres=centres,
+            markerIcon=geo.marker_icon(),  # hashed names in production (essmap/geo.py)
             geocoderUrl=getattr(settings, "GEOCODER_URL", ""),
             messages={
                 "placed": str(_("Point placé : %s")),

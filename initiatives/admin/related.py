@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Q
+from django.http import Http404
 
 from essmap.admin_scoping import (
     ReadOnlyForStaffMixin,
@@ -10,6 +11,7 @@ from essmap.admin_scoping import (
     ScopedChoicesMixin,
     is_member,
 )
+from initiatives import services
 from initiatives.checks import linkable_initiatives, staff_intercos
 from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
@@ -22,8 +24,52 @@ def _mine(user):
     return Initiative.objects.filter(pk__in=initiatives_for_user(user).values("pk"))
 
 
+class InitiativeRelatedAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
+    """Partnerships and key figures on their own pages: each write (change, add, delete,
+    restore) goes through services.related_write, as an inline change does: the records
+    it hangs from (before and after) must be the author's, and a published one changed by
+    an editor is live at once with its moderators told."""
+
+    def _initiative_ids(self, obj) -> set:
+        ids = {obj.initiative_id}
+        if obj.pk is not None:
+            ids |= set(type(obj).objects.filter(pk=obj.pk).values_list("initiative_id", flat=True))
+        return ids
+
+    def _related_write(self, request, ids, write):
+        try:
+            services.related_write(by=request.user, initiative_ids=ids, write=write)
+        except Initiative.DoesNotExist:
+            raise Http404 from None
+
+    def save_model(self, request, obj, form, change):
+        def write():
+            obj._history_user = request.user
+            obj.save()
+            return [services.related_item(obj, "changed" if change else "added")]
+
+        self._related_write(request, self._initiative_ids(obj), write)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, type(obj).objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        objects = list(queryset)
+        ids = {pk for obj in objects for pk in self._initiative_ids(obj)}
+
+        def write():
+            items = []
+            for obj in objects:
+                items.append(services.related_item(obj, "deleted"))
+                obj._history_user = request.user
+                obj.delete()
+            return items
+
+        self._related_write(request, ids, write)
+
+
 @admin.register(Partnership)
-class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
+class PartnershipAdmin(InitiativeRelatedAdmin):
     list_display = ("initiative", "kind", "partner_interco", "partner_initiative", "start_year")
     list_filter = ("kind",)
     list_select_related = ("initiative", "partner_interco", "partner_initiative")
@@ -36,7 +82,7 @@ class PartnershipAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
 
 
 @admin.register(KeyFigure)
-class KeyFigureAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
+class KeyFigureAdmin(InitiativeRelatedAdmin):
     form = KeyFigureAdminForm
     list_display = ("label", "value", "unit", "year", "initiative", "interco", "departement")
     list_select_related = ("initiative", "interco", "departement")

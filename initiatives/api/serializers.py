@@ -5,12 +5,14 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from essmap.api.docs import FIELDS, described, doc
+from essmap.api.input import RefuseControlCharacters
 from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives
 from ..models import Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
+from ..rules import VERIFICATION_FIELDS, verification_message
 
 
 def _near(obj) -> dict:
@@ -238,7 +240,7 @@ class LinkableInitiativeField(serializers.SlugRelatedField):
 
 
 @extend_schema_serializer(component_name="InitiativeWrite")
-class InitiativeWriteSerializer(serializers.ModelSerializer):
+class InitiativeWriteSerializer(RefuseControlCharacters, serializers.ModelSerializer):
     """What interco staff may send with a token: field formats only.
 
     Every rule about the write (territory, links, status, postcode and point against the
@@ -283,8 +285,7 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
             "name", "summary", "description", "kind", "legal_form", "themes", "coverage",
             "commune", "address", "postcode", "latitude", "longitude", "website", "email",
             "phone", "opening_hours", "siret", "rna", "founded_year", "employees", "status",
-            "verified_at", "verified_by", "carried_by", "carried_by_interco", "source",
-            "article_note", "rejection_reason",
+            "carried_by", "carried_by_interco", "source", "article_note", "rejection_reason",
         ]  # fmt: skip
         extra_kwargs = described(
             *(
@@ -298,3 +299,13 @@ class InitiativeWriteSerializer(serializers.ModelSerializer):
         )  # fmt: skip
         # Uniqueness (name per commune) is checked by the services' full_clean.
         validators: list = []
+
+    def validate(self, attrs):
+        """`verified_at`/`verified_by` are not written through the API (publication and
+        "Toujours exact" set them, rules.verification_refusals): sent, they are a 400, not
+        silently dropped."""
+        sent = [name for name in VERIFICATION_FIELDS if name in self.initial_data]
+        if sent:
+            message = verification_message()
+            raise serializers.ValidationError({name: [message] for name in sent})
+        return super().validate(attrs)

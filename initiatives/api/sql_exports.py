@@ -15,8 +15,8 @@ as `json.dumps` writes `geojson_properties`' value (the tests compare the bytes 
 
 - text: empty string and NULL are both an empty cell (`NULLIF`: `COPY` would write `""`);
   `safe_cell`'s formula escaping (a leading apostrophe before `=`, `@`, tab, CR, and before
-  `+`/`-` unless the rest is digits, spaces and dots; ASCII digits only, where Python's
-  `isdigit` also accepts other scripts' digits); JSON strings by `to_json`;
+  `+`/`-` unless the rest is ASCII digits, spaces and dots, one digit at least: the same
+  regex in both); JSON strings by `to_json`;
 - floats: Python's `str()`: shortest round-trip digits (PostgreSQL's with
   `extra_float_digits = 1`, its default, set before reading) plus `.0` for whole values:
   exact for every coordinate the database accepts (|x| <= 180);

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from essmap.admin_scoping import ScopedAdminMixin
+from initiatives import rules
 from initiatives.selectors import initiatives_for_user
 
 from . import corrections
@@ -38,6 +39,21 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False  # decided with the buttons, never edited
+
+    def has_delete_permission(self, request, obj=None):
+        """Moderators of the record's territory (and superusers); never editors."""
+        if not super().has_delete_permission(request, obj):
+            return False
+        if obj is None:
+            return rules.can_moderate(request.user)
+        return corrections.can_decide(request.user, obj)
+
+    def get_fields(self, request, obj=None):
+        """The reporter's address: for the moderators of the territory only (who answer)."""
+        fields = super().get_fields(request, obj)
+        if obj is not None and corrections.can_decide(request.user, obj):
+            return fields
+        return tuple(name for name in fields if name != "email")
 
     @admin.display(description=_("initiative"))
     def initiative_link(self, obj):

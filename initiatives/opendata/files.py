@@ -22,7 +22,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from essmap.api.renderers import csv_lines, geojson_chunks, point_feature
+from essmap.api.renderers import csv_lines, geojson_chunks, point_feature, safe_cell
 from initiatives.representation import (
     CSV_FIELDS,
     GEOJSON_PROPERTIES,
@@ -83,11 +83,12 @@ def _rows(context: Context) -> Iterator[list]:
 
 
 def _write_machine_csv(out, context: Context) -> int:
+    """Comma, LF, no BOM; formula-guarded as every CSV here (people double-click any .csv)."""
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(COLUMNS)
     n = 0
     for row in _rows(context):
-        writer.writerow(["" if cell is None else cell for cell in row])
+        writer.writerow([safe_cell(cell) for cell in row])
         n += 1
     return n
 
@@ -147,7 +148,7 @@ def _write_figures(out, context: Context) -> int:
     writer.writerow(FIGURE_COLUMNS)
     n = 0
     for figure in selectors.key_figures().iterator(chunk_size=1000):
-        writer.writerow(["" if cell is None else cell for cell in figure_row(figure)])
+        writer.writerow([safe_cell(cell) for cell in figure_row(figure)])
         n += 1
     return n
 

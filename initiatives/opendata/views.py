@@ -1,21 +1,22 @@
 """Public pages: "Données ouvertes", the files, the schema, the catalogue and the alerts."""
 
+import json
 from datetime import datetime
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponseNotModified, JsonResponse
+from django.core.serializers.json import DjangoJSONEncoder
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from essmap.client_ip import client_ip
 from essmap.ratelimit import hit
 from initiatives.models import Initiative
 from initiatives.suggest_views import rate_limited as suggestion_rate_limited
 
-from . import alerts, catalogue, corrections, files
+from . import alerts, catalogue, corrections, downloads, files
 from .feeds import feed_query
 from .forms import AlertForm, ReportForm
 
@@ -26,7 +27,7 @@ def _base_url(request) -> str:
     return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
-@require_GET
+@require_safe
 def page(request):
     manifest = files.read_manifest()
     entries = []
@@ -49,9 +50,10 @@ def page(request):
     )
 
 
-@require_GET
+@require_safe
 def data_file(request, name: str):
-    """A whole-set file as written by `export_opendata`, with its SHA-256 as a strong ETag."""
+    """A whole-set file as written by `export_opendata`, with its SHA-256 as a strong ETag;
+    HEAD and conditional GET (downloads.py)."""
     if name not in files.BY_NAME:
         raise Http404
     manifest = files.read_manifest() or {}
@@ -59,27 +61,29 @@ def data_file(request, name: str):
     path = files.opendata_dir() / name
     if entry is None or not path.exists():
         raise Http404
-    etag = quote_etag(entry["sha256"])
-    if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
-        response = HttpResponseNotModified()
-    else:
-        response = FileResponse(path.open("rb"), content_type=entry["media_type"])
-        response["Content-Disposition"] = f'inline; filename="{name}"'
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
+    return downloads.file_download(
+        request, path, sha256=entry["sha256"], media_type=entry["media_type"], filename=name
+    )
 
 
-@require_GET
+def _json_bytes(data) -> bytes:
+    return json.dumps(data, cls=DjangoJSONEncoder, **JSON_PARAMS).encode()
+
+
+@require_safe
 def table_schema(request):
-    return JsonResponse(catalogue.table_schema(), json_dumps_params=JSON_PARAMS)
+    body = _json_bytes(catalogue.table_schema())
+    return downloads.bytes_download(request, body, content_type="application/json")
 
 
-@require_GET
+@require_safe
 def dcat(request):
-    data = catalogue.dcat_catalogue(base_url=_base_url(request), manifest=files.read_manifest())
-    return JsonResponse(data, content_type="application/ld+json", json_dumps_params=JSON_PARAMS)
+    manifest = files.read_manifest()
+    body = _json_bytes(catalogue.dcat_catalogue(base_url=_base_url(request), manifest=manifest))
+    generated = datetime.fromisoformat(manifest["generated_at"]) if manifest else None
+    return downloads.bytes_download(
+        request, body, content_type="application/ld+json", last_modified=generated
+    )
 
 
 # --- alerts ----------------------------------------------------------------------------------

@@ -84,7 +84,12 @@ def tricky(world):
         name="Zéro", slug="zero", commune=w.valence, latitude=44.9, longitude=-0.0, themes=[]
     )
     raw_update(
-        zero, summary='"\\\x01\u2028', address="\rretour", opening_hours="=1+1", employees=12
+        zero,
+        summary='"\\\x01\u2028',
+        address="\rretour",
+        opening_hours="=1+1",
+        employees=12,
+        phone="-\u0661\u0662",  # Arabic-Indic digits: not a plain number, escaped by both paths
     )
     return world
 

@@ -45,6 +45,20 @@ def test_place_point_on_map_and_save(page, live_server, staff_world):
     map_box.click(position={"x": box["width"] / 2 + 20, "y": box["height"] / 2 + 10})
     expect(page.locator("#essmap-map .leaflet-marker-icon")).to_have_count(1)
     expect(page.locator("#essmap-map-status")).to_contain_text("Point placé")
+    # The marker's images are the ones the server named through static() (hashed names in
+    # production: tests/initiatives/test_admin_map_static.py), and they loaded.
+    config = page.evaluate("() => JSON.parse(document.getElementById('admin-map-config').text)")
+    images = page.evaluate(
+        "() => [...document.querySelectorAll('#essmap-map .leaflet-marker-pane img,"
+        " #essmap-map .leaflet-shadow-pane img')].map(i => [i.src, i.naturalWidth])"
+    )
+    sources = {src.removeprefix(live_server.url) for src, _ in images}
+    icons = config["markerIcon"]
+    assert sources & {icons["iconUrl"], icons["iconRetinaUrl"]} and icons["shadowUrl"] in sources
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#essmap-map .leaflet-pane img.leaflet-marker-icon,"
+        " #essmap-map .leaflet-pane img.leaflet-marker-shadow')].every(i => i.naturalWidth > 0)"
+    )
     lat = float(page.input_value("#id_latitude"))
     lon = float(page.input_value("#id_longitude"))
     assert lat == pytest.approx(CREST[0], abs=0.02)

@@ -61,6 +61,7 @@ def test_backup_then_restore_into_a_fresh_database(tmp_path):
             dump = manage(live, "backup", "--dir", str(folder), "--keep", "2").strip()
         assert len(list(folder.glob("essmap-*.dump"))) <= 2  # retention applied
         assert dump.endswith(".dump") and os.path.getsize(dump) > 10_000
+        assert os.stat(dump).st_mode & 0o777 == 0o600  # tokens and password hashes inside
 
         pg.psql("CREATE DATABASE essmap_restored")
         restored = env_for(pg, "essmap_restored")

@@ -6,9 +6,8 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from initiatives.imports import import_apply
-from initiatives.location import initiatives_settle_points
 from initiatives.models import Initiative
-from initiatives.services import initiative_create, initiative_update
+from initiatives.services import initiative_create, initiative_update, points_settle
 from tests import factories
 from tests.initiatives.test_admin import form_data
 
@@ -112,7 +111,7 @@ def test_settling_stored_records_follows_new_centres(world):
     created = initiative_create(name="Atelier", commune=world["crest"])
     exact = initiative_create(name="Boutique", commune=world["crest"], latitude=44.7, longitude=5)
     world["crest"].__class__.objects.filter(pk="26108").update(centre_lat=44.73, centre_lon=5.03)
-    assert initiatives_settle_points() == 1
+    assert points_settle() == 1
     created.refresh_from_db()
     exact.refresh_from_db()
     assert (created.latitude, created.longitude) == (44.73, 5.03)

@@ -7,14 +7,16 @@ POST), the history restore (HTTP POST of a past version's form), the CSV import
 record written exactly when the table says so, and untouched otherwise.
 """
 
+import datetime
 import itertools
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from initiatives.imports import import_apply
-from initiatives.models import Initiative
+from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.services import initiative_update
 from tests import factories
 from tests.initiatives.test_admin import form_data
@@ -148,3 +150,202 @@ def test_every_path_gives_the_table_s_answer(client, world, role, territory, old
         answers[path] = write(path, client, api, user, commune, old, new, name)
     want = expected(role, territory, old, new)
     assert answers == {path: want for path in answers}, answers
+
+
+# --- the edges: deletion, inlines, related pages, verification --------------------------------
+#
+# A published record of the user's own territory, asked through each path by an editor and by
+# a moderator. "refused": nothing is written; "told": written, live at once, and the
+# territory's moderators get one e-mail naming the item; "silent": written, nobody told (a
+# moderator's own change).
+
+EDGES = {
+    "delete view": ("refused", "silent"),
+    "delete action": ("refused", "silent"),
+    "form coverage": ("told", "silent"),
+    "form themes": ("told", "silent"),
+    "inline figure change": ("told", "silent"),
+    "inline figure add": ("told", "silent"),
+    "inline figure delete": ("told", "silent"),
+    "inline partnership change": ("told", "silent"),
+    "inline partnership add": ("told", "silent"),
+    "inline partnership delete": ("told", "silent"),
+    "figure page change": ("told", "silent"),
+    "figure page add": ("told", "silent"),
+    "figure page delete": ("told", "silent"),
+    "partnership page change": ("told", "silent"),
+    "partnership page add": ("told", "silent"),
+    "partnership page delete": ("told", "silent"),
+    "verification form": ("refused", "refused"),
+    "verification api": ("refused", "refused"),
+}
+EDGE_CASES = [
+    (path, role, outcome)
+    for path, outcomes in EDGES.items()
+    for role, outcome in zip(("editor", "moderator"), outcomes, strict=True)
+]
+
+
+def body_of(response) -> dict:
+    """The POST body a browser would send back for an admin form page, unchanged."""
+    context = response.context
+    forms = [context["adminform"].form]
+    data = {}
+    for inline in context.get("inline_admin_formsets") or ():
+        for field in inline.formset.management_form:
+            data[field.html_name] = field.value()
+        forms += list(inline.formset.forms)
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            elif isinstance(value, list | tuple):
+                value = [str(v) for v in value]
+            data[field.html_name] = value if isinstance(value, list) else str(value)
+    return data
+
+
+def copy_row(data: dict, prefix: str, **changes) -> dict:
+    """Add an inline row copied from the first one (without its id), with `changes`."""
+    total = int(data[f"{prefix}-TOTAL_FORMS"])
+    for key, value in list(data.items()):
+        if key.startswith(f"{prefix}-0-") and not key.endswith("-id"):
+            data[key.replace(f"{prefix}-0-", f"{prefix}-{total}-")] = value
+    for name, value in changes.items():
+        data[f"{prefix}-{total}-{name}"] = value
+    data[f"{prefix}-TOTAL_FORMS"] = str(total + 1)
+    return data
+
+
+@pytest.fixture
+def published(world):
+    interco = world["own"].interco
+    record = factories.initiative(
+        name="Fiche publiée", commune=world["own"], status="published", summary="avant",
+        verified_at=datetime.date(2025, 1, 31), verified_by="Modératrice",
+    )  # fmt: skip
+    figure = factories.key_figure(initiative=record, label="Emplois créés", value=3)
+    partnership = factories.partnership(initiative=record, partner_interco=interco)
+    return record, figure, partnership
+
+
+def admin_url(model, view, *args):
+    return reverse(f"admin:initiatives_{model}_{view}", args=args)
+
+
+def edge_write(path, client, api, user, record, figure, partnership):
+    """Ask for the write; returns (response, did it happen?, the text the notice must name)."""
+    client.force_login(user)
+    api.force_authenticate(user)
+    figures, partnerships = KeyFigure.objects, Partnership.objects
+    change = admin_url("initiative", "change", record.pk)
+    if path.startswith(("inline", "form", "verification form")):
+        data = body_of(client.get(change))
+    if path == "delete view":
+        response = client.post(admin_url("initiative", "delete", record.pk), {"post": "yes"})
+        return response, lambda: not Initiative.objects.filter(pk=record.pk).exists(), None
+    if path == "delete action":
+        action = {"action": "delete_selected", "_selected_action": [record.pk], "post": "yes"}
+        response = client.post(admin_url("initiative", "changelist"), action)
+        return response, lambda: not Initiative.objects.filter(pk=record.pk).exists(), None
+    if path == "form coverage":
+        data["coverage"] = [record.commune.interco_id]
+        response = client.post(change, data)
+        return response, lambda: record.coverage.exists(), "territoire couvert"
+    if path == "form themes":
+        data["themes"] = [factories.theme().pk]
+        response = client.post(change, data)
+        return response, lambda: record.themes.exists(), "thèmes"
+    if path == "verification form":
+        data.update(verified_at="2099-12-31", verified_by="Moda")
+        client.post(change, data)
+        response = client.get(f"/initiatives/{record.slug}/")
+        assert "2099" not in response.content.decode()
+        return response, lambda: _forged(record), None
+    if path == "verification api":
+        payload = {"verified_at": "2099-12-31", "verified_by": "Moda"}
+        response = api.patch(f"/api/v1/initiatives/{record.slug}/", payload, format="json")
+        assert response.status_code == 400
+        assert {"verified_at", "verified_by"} <= set(response.json()["errors"])
+        return response, lambda: _forged(record), None
+    if path.startswith("inline"):
+        kind = "figures" if "figure" in path else "partnerships"
+        if path == "inline figure change":
+            data["figures-0-value"] = "42"
+            done = lambda: figures.filter(pk=figure.pk, value=42).exists()  # noqa: E731
+        elif path == "inline figure add":
+            copy_row(data, "figures", label="Bénévoles")
+            done = lambda: figures.filter(initiative=record, label="Bénévoles").exists()  # noqa: E731
+        elif path == "inline figure delete":
+            data["figures-0-DELETE"] = "on"
+            done = lambda: not figures.filter(pk=figure.pk).exists()  # noqa: E731
+        elif path == "inline partnership change":
+            data["partnerships-0-start_year"] = "2020"
+            done = lambda: partnerships.filter(pk=partnership.pk, start_year=2020).exists()  # noqa: E731
+        elif path == "inline partnership add":
+            copy_row(data, "partnerships", kind="network")
+            done = lambda: partnerships.filter(initiative=record, kind="network").exists()  # noqa: E731
+        else:
+            data["partnerships-0-DELETE"] = "on"
+            done = lambda: not partnerships.filter(pk=partnership.pk).exists()  # noqa: E731
+        response = client.post(change, data)
+        named = "Bénévoles" if path == "inline figure add" else "Emplois créés"
+        return response, done, named if kind == "figures" else "partenariat"
+    model, obj = ("keyfigure", figure) if "figure" in path else ("partnership", partnership)
+    named = "Emplois créés" if model == "keyfigure" else "partenariat"
+    if path.endswith("delete"):
+        response = client.post(admin_url(model, "delete", obj.pk), {"post": "yes"})
+        return response, lambda: not type(obj).objects.filter(pk=obj.pk).exists(), named
+    data = body_of(client.get(admin_url(model, "change", obj.pk)))
+    if path.endswith("add"):
+        if model == "keyfigure":
+            data["label"] = "Bénévoles"
+            done = lambda: figures.filter(initiative=record, label="Bénévoles").exists()  # noqa: E731
+        else:
+            data["kind"] = "network"
+            done = lambda: partnerships.filter(initiative=record, kind="network").exists()  # noqa: E731
+        response = client.post(admin_url(model, "add"), data)
+        return response, done, "Bénévoles" if model == "keyfigure" else "partenariat"
+    if model == "keyfigure":
+        data["value"] = "42"
+        done = lambda: figures.filter(pk=figure.pk, value=42).exists()  # noqa: E731
+    else:
+        data["start_year"] = "2020"
+        done = lambda: partnerships.filter(pk=partnership.pk, start_year=2020).exists()  # noqa: E731
+    return client.post(admin_url(model, "change", obj.pk), data), done, named
+
+
+def _forged(record) -> bool:
+    fresh = Initiative.objects.get(pk=record.pk)
+    return (fresh.verified_at, fresh.verified_by) != (datetime.date(2025, 1, 31), "Modératrice")
+
+
+@pytest.mark.parametrize(("path", "role", "outcome"), EDGE_CASES)
+def test_every_edge_path_gives_the_table_s_answer(
+    client, world, published, django_capture_on_commit_callbacks, path, role, outcome
+):
+    record, figure, partnership = published
+    before = Initiative.objects.get(pk=record.pk).updated_at
+    with django_capture_on_commit_callbacks(execute=True):
+        response, done, named = edge_write(
+            path, client, APIClient(), world[role], record, figure, partnership
+        )
+    assert response.status_code < 500
+    if response.status_code == 200 and response.context and "adminform" in response.context:
+        assert not response.context["adminform"].form.errors  # a refusal is not a typo
+    assert done() == (outcome != "refused"), (path, role)
+    mails = [m for m in mail.outbox if "modifiée" in m.subject]
+    if outcome == "told":
+        [message] = mails
+        assert world["moderator"].email in message.to
+        assert world["editor"].email not in message.to
+        assert named in message.body
+        assert Initiative.objects.get(pk=record.pk).updated_at > before  # Last-Modified moves
+    else:
+        assert mails == []
+    if outcome == "refused" and Initiative.objects.filter(pk=record.pk).exists():
+        assert Initiative.objects.get(pk=record.pk).status == "published"
+        assert not _forged(record)

@@ -159,3 +159,23 @@ def test_only_the_territorys_moderators_decide(client, territory):
     assert ChangeReport.objects.get().status == "pending"
     changelist = client.get(reverse("admin:opendata_changereport_changelist")).content.decode()
     assert "Recyclerie" not in changelist
+
+
+def test_editors_may_not_delete_reports_nor_read_the_reporter_s_address(client, territory):
+    _ic, initiative, moderator, editor = territory
+    _report(client, initiative, email="ana@example.org")
+    report = ChangeReport.objects.get()
+    change = reverse("admin:opendata_changereport_change", args=[report.pk])
+    delete = reverse("admin:opendata_changereport_delete", args=[report.pk])
+    changelist = reverse("admin:opendata_changereport_changelist")
+    _admin(client, editor)
+    assert "ana@example.org" not in client.get(change).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    action = {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"}
+    client.post(changelist, action)
+    assert ChangeReport.objects.filter(pk=report.pk).exists()
+    assert "delete_selected" not in client.get(changelist).content.decode()
+    _admin(client, moderator)  # the territory's moderators answer the reporter: they see it
+    assert "ana@example.org" in client.get(change).content.decode()
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    assert not ChangeReport.objects.filter(pk=report.pk).exists()

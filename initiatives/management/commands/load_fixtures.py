@@ -5,9 +5,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from initiatives.location import initiatives_settle_points
 from initiatives.models import Initiative
-from initiatives.services import initiatives_reindex
+from initiatives.services import initiatives_reindex, points_settle
 from intercos.geometries import geometries_sync, read_local
 
 FIXTURES = ["territories.json", "article.json"]
@@ -44,5 +43,5 @@ class Command(BaseCommand):
             ]
             loaded = Initiative.objects.filter(pk__in=pks)
             count = initiatives_reindex(loaded)
-            initiatives_settle_points(loaded)
+            points_settle(loaded)
         self.stdout.write(self.style.SUCCESS(f"fixtures loaded, {count} initiatives indexed"))

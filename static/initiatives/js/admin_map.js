@@ -20,6 +20,14 @@ function validPoint(lat, lon) {
   return lat !== null && lon !== null && Math.abs(lat) <= 90 && Math.abs(lon) <= 180;
 }
 
+// Leaflet's default marker with the image URLs the server gives (static(), so hashed names
+// under the manifest storage): Leaflet's own guess, from leaflet.css's path, breaks there.
+function markerIcon(L, urls) {
+  if (!urls) return new L.Icon.Default();
+  const { imagePath, ...defaults } = L.Icon.Default.prototype.options;
+  return L.icon({ ...defaults, ...urls });
+}
+
 function setup(config) {
   const L = window.L;
   const container = document.getElementById("essmap-map");
@@ -46,7 +54,12 @@ function setup(config) {
       marker.setLatLng([lat, lon]);
       return;
     }
-    marker = L.marker([lat, lon], { draggable: true, keyboard: true, autoPan: true }).addTo(map);
+    marker = L.marker([lat, lon], {
+      icon: markerIcon(L, config.markerIcon),
+      draggable: true,
+      keyboard: true,
+      autoPan: true,
+    }).addTo(map);
     marker.on("dragend", () => {
       const position = marker.getLatLng();
       writeInputs(position.lat, position.lng);
