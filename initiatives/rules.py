@@ -425,7 +425,7 @@ def can_delete(user, initiative: Initiative | None = None) -> bool:
 def delete_refusals(*, by, current: Initiative) -> list[Refusal]:
     """Deleting a record: never an editor's act (they move it to draft instead)."""
     if by is not None and not can_moderate(by, current):
-        message = _("Seuls les modérateurs du territoire peuvent supprimer une fiche.")
+        message = _("Seuls les modérateur·rices du territoire peuvent supprimer une fiche.")
         return [Refusal(ALL, message, True)]
     return []
 
@@ -457,7 +457,7 @@ def kept_verification(current: Initiative | None) -> dict[str, Any]:
 def verification_message() -> str:
     return _(
         "La vérification ne se saisit pas : elle est enregistrée à la publication ou par "
-        "« Toujours exact » (modérateurs)."
+        "« Toujours exact » (modérateur·rices)."
     )
 
 
