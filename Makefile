@@ -35,7 +35,7 @@ lock:
 
 load: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_fixtures
+	$(PY) manage.py load_fixtures --registers
 	$(PY) manage.py export_opendata
 
 run: load

@@ -31,10 +31,14 @@ CSV_BUDGET = {1: (1, 600.0), 8: (8, 600.0), 32: (32, 600.0)}
 SLOW_MS = 2000.0
 WORDS = ["épicerie solidaire", "ressourcerie", "atelier vélo", "jardin partagé", "repair café",
          "tiers-lieu", "monnaie locale", "habitat participatif", "chantier", "fab lab"]  # fmt: skip
+# The same kind of words, misspelled (issue 18): corrected against the vocabulary, then full
+# text. Measured on the HTML directory page, the one anonymous visitors type into.
+MISSPELLED = ["epicerie solidaie", "ressourcrie", "ateleir velo", "jardn partage",
+              "repair cafee", "tiers lieux", "monaie locale", "habitat participatf"]  # fmt: skip
 DEPARTEMENTS = ["69", "13", "33", "59", "26", "07", "35", "44", "31", "67"]
-QUERIES = ["filtered_list", "near", "near_territory", "search", "detail", "first_page",
-           "map_z6", "map_z9", "map_z12", "home_html", "interco_html", "geojson_interco",
-           "csv_all"]  # fmt: skip
+QUERIES = ["filtered_list", "near", "near_territory", "search", "misspelled_html", "detail",
+           "first_page", "map_z6", "map_z9", "map_z12", "home_html", "interco_html",
+           "geojson_interco", "csv_all"]  # fmt: skip
 
 NEAR_SQL = (
     "select id, slug, name, commune, latitude, longitude, "
@@ -113,6 +117,9 @@ def variants(p: dict) -> dict:
         "near": [{"lat": a, "lon": b} for a, b in towns],
         "near_territory": [{"lat": a, "lon": b} for a, b in p["covered"]],
         "search": [{"q": w} for w in WORDS],
+        # Pages 1 and 2 of each: distinct pages (the page cache is keyed on known parameters
+        # only, so a junk parameter would not make a request compute its page).
+        "misspelled_html": [{"q": w, "page": n} for n in (1, 2) for w in MISSPELLED],
         "detail": [{"slug": s, "id": i} for s, i in p["details"]],
         "first_page": [{}],
         "map_z6": [{"zoom": 6, "bbox": viewport(46.6 + dy, 2.4 + dx, 6)}
@@ -142,6 +149,7 @@ def essmap_url(name: str, v: dict) -> str:
         "near": lambda: f"{api}?{urlencode({**v, 'radius': 20, 'ordering': 'distance'})}",
         "near_territory": lambda: f"{api}?{urlencode({**v, 'radius': 5, 'ordering': 'distance'})}",
         "search": lambda: f"{api}?{urlencode({**v, 'page_size': 20})}",
+        "misspelled_html": lambda: f"/?{urlencode({**v, 'mode': 'list'})}",
         "detail": lambda: f"{api}{v['slug']}/",
         "first_page": lambda: f"{api}?page_size=20&count=exact",  # the total is the point
         "map": lambda: f"/api/v1/map/?bbox={bbox}&zoom={v.get('zoom')}",
@@ -159,6 +167,7 @@ def floor_url(name: str, v: dict) -> str:
         "near": lambda: f"/near?{urlencode({**v, 'radius': 20})}",
         "near_territory": lambda: f"/near?{urlencode({**v, 'radius': 5})}",
         "search": lambda: f"/list?{urlencode(v)}",
+        "misspelled_html": lambda: f"/list?{urlencode({'q': v['q']})}",
         "detail": lambda: f"/detail?slug={v.get('slug')}",
         "first_page": lambda: "/list?count=exact",
         "map": lambda: f"/map?bbox={bbox}&zoom={v.get('zoom')}",
@@ -193,6 +202,7 @@ def datasette_url(name: str, v: dict, tuned: bool) -> str:
         "filtered_list": lambda: f"{table}.json?themes__contains={v.get('theme')}"
         f"&departement={v.get('departement')}&_size=20&_sort=name{lean}",
         "search": lambda: f"{table}.json?_search={quote(str(v.get('q')))}&_size=20{lean}",
+        "misspelled_html": lambda: f"{table}?_search={quote(str(v.get('q')))}&_size=20{lean}",
         "detail": lambda: f"{table}/{v.get('id')}.json",
         # The total count is the point of this query: the tuned variant keeps it.
         "first_page": lambda: f"{table}.json?_size=20&_sort=name"

@@ -81,6 +81,7 @@ export DEBUG=0 STATIC_ROOT=$STATIC CONN_MAX_AGE=600 REDIS_URL=$REDIS SECURE_COOK
 export ALLOWED_HOSTS=127.0.0.1,localhost LOG_LEVEL=ERROR SITE_URL=http://127.0.0.1:$PORT
 # The benchmark client is one IP: lift the anonymous API quota (throttling still runs).
 export API_THROTTLE_ANON=100000000/minute API_THROTTLE_EXPORT=100000000/minute
+export PAGE_THROTTLE_ANON=100000000/minute
 "$PY" manage.py collectstatic --noinput -v0
 "$PY" -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$REDIS"
 
@@ -122,6 +123,10 @@ INTERCO=$(psql -qtA "$DSN" -c "SELECT ic.siren FROM initiatives_initiative i JOI
 ALLOWED_HOSTS=testserver "$PY" -m bench.export_timing --runs 3 ${INTERCO:+--interco "$INTERCO"} \
     >"$WORK/exports.txt" 2>"$LOGS/export_timing.log" || echo "export timing failed: see $LOGS/export_timing.log"
 
+step "misspelled search on the HTML page: database time (bench/search_timing.py)"
+ALLOWED_HOSTS=testserver "$PY" -m bench.search_timing --runs 5 \
+    >"$WORK/search.txt" 2>"$LOGS/search_timing.log" || echo "search timing failed: see $LOGS/search_timing.log"
+
 step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
@@ -135,5 +140,6 @@ RESULTS=${BENCH_RESULTS:-bench/last-results.json}
 cp "$WORK/results.json" "$RESULTS"
 "$PY" bench/report.py "$RESULTS" "$OUT" --rows "$COUNT" --seed "$SEED" \
     --workers "$WORKERS" --generate-seconds "$GEN_SECONDS" --exports "$WORK/exports.txt" \
+    --search "$WORK/search.txt" \
     --datasette-version "$("$WORK/venv-ref/bin/datasette" --version)"
 step "wrote $OUT"

@@ -151,6 +151,7 @@ def run(seconds: float, out: Path) -> bool:
         env = production_env(database_url=pg.url("essmap"), redis_url=redis.url,
                              static_root=tmp / "static", SESSIONS_IN_CACHE="1",
                              API_THROTTLE_ANON="100000/minute", API_THROTTLE_USER="100000/minute",
+                             PAGE_THROTTLE_ANON="100000/minute",
                              WEB_CONCURRENCY="2")  # fmt: skip
         print("preparing the database…", flush=True)
         manage(env, "migrate", "--noinput", "-v0")

@@ -49,11 +49,13 @@ def _choice_label(field, value: str) -> str:
 
 def _place_label(filterset, data: QueryDict) -> str:
     place = getattr(filterset, "place", None)
-    radius = place.radius if place is not None else data.get("radius") or ""
+    # The cleaned radius only: the raw parameter may be anything ("abc" is a form error).
+    cleaned = getattr(filterset.form, "cleaned_data", None) or {}
+    radius = place.radius if place is not None else cleaned.get("radius")
     where = place.label if place is not None else data.get("near") or _("votre position")
     return _("Près de %(place)s (%(radius)s km)") % {
         "place": where,
-        "radius": format_number(float(radius) if radius else DEFAULT_RADIUS_KM),
+        "radius": format_number(float(radius) if radius is not None else DEFAULT_RADIUS_KM),
     }
 
 

@@ -7,17 +7,36 @@ in pages, a 400 in the API).
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 
 from essmap.filters import SafeCharFilter
 from essmap.geo import BBox
+from essmap.text import tokens
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
+from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
 from .near_results import NearResults
+from .validators import validate_siret
+
+
+def known_parameters(data: QueryDict, extra: tuple[str, ...] = ()) -> QueryDict:
+    """The parameters the directory's FilterSet knows (it is the one parser), and `extra`.
+
+    Cache keys, links and map settings are built from these only: a parameter nobody reads
+    ("?junk=1") neither makes a new cache entry nor travels into the page.
+    """
+    names = {*InitiativeFilterSet.base_filters, *extra}
+    known = QueryDict(mutable=True)
+    for name, values in data.lists():
+        if name in names:
+            known.setlist(name, values)
+    known._mutable = False
+    return known
 
 
 class BBoxField(forms.CharField):
@@ -73,6 +92,13 @@ class InitiativeFilterSet(filters.FilterSet):
         queryset=Departement.objects.all(),
         field_name="commune__departement",
     )
+    origin = filters.ChoiceFilter(
+        label=_("Origine"),
+        choices=Initiative.Origin.choices,
+        empty_label=_("Toutes les origines"),
+    )
+    siret = SafeCharFilter(label=_("SIRET"), max_length=14)
+    siret.extra["validators"].append(validate_siret)  # 14 digits and a valid check digit
     near = SafeCharFilter(
         label=_("Près de (commune ou code postal)"), max_length=100, method="filter_noop"
     )
@@ -117,6 +143,11 @@ class InitiativeFilterSet(filters.FilterSet):
     # --- validation across fields -------------------------------------------------------
     place: Place | None = None
     notices: list
+    search_terms: SearchTerms | None = None  # the words searched, decided once (filter_words)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.notices = []
 
     def is_valid(self):
         self.notices = []
@@ -124,6 +155,10 @@ class InitiativeFilterSet(filters.FilterSet):
         if not valid:
             return False
         data = self.form.cleaned_data
+        if data.get("q") and not tokens(data["q"]):
+            # Punctuation, symbols, emoji or invisible characters only: no word to search
+            # for, so no search at all (the whole list), never an empty ranking.
+            data["q"] = ""
         given = [data.get(k) is not None for k in ("lat", "lon")]
         if any(given) and not all(given):
             self.form.add_error("lat", _("Latitude et longitude vont ensemble."))
@@ -190,7 +225,13 @@ class InitiativeFilterSet(filters.FilterSet):
         return qs
 
     def filter_words(self, qs, name, value):
-        return qs.search(value)
+        # Decided once per request (full text, typo correction), then reused by every
+        # queryset built from this FilterSet: one fuzzy lookup at most, whatever reads it.
+        if self.search_terms is None:
+            self.search_terms = qs.search_terms(value)
+            if self.search_terms.corrected:
+                self.notices.append("words_corrected")
+        return qs.search(value, terms=self.search_terms)
 
     def filter_themes(self, qs, name, value):
         return qs.with_themes(value) if value else qs

@@ -19,6 +19,13 @@ from .validators import (
 )
 
 SIRET_RE = r"^[0-9]{14}$"
+# The national registers an initiative may come from (initiatives.registers.sources).
+REGISTER_CHOICES = [
+    ("sirene", _("répertoire SIRENE (INSEE)")),
+    ("finess-esat", _("liste des ESAT (FINESS)")),
+    ("siae", _("liste des SIAE (ASP)")),
+    ("data-inclusion", _("data·inclusion")),
+]
 RNA_RE = r"^W[0-9A-Z][0-9]{8}$"
 COLOUR_RE = r"^#[0-9a-fA-F]{6}$"
 
@@ -128,6 +135,10 @@ class Initiative(models.Model):
         PUBLISHED = "published", _("Publiée")
         ARCHIVED = "archived", _("Archivée")
 
+    class Origin(models.TextChoices):
+        INTERCO = "interco", _("Saisie par l'intercommunalité")
+        REGISTER = "register", _("Registre national")
+
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
@@ -207,6 +218,29 @@ class Initiative(models.Model):
         _("note sur la source"),
         blank=True,
         help_text=_("Ce que dit la source quand elle diffère du référentiel officiel."),
+    )
+    # Provenance (initiatives.registers): which national register the record came from.
+    origin = models.CharField(
+        _("origine"), max_length=10, choices=Origin.choices, default=Origin.INTERCO, db_index=True
+    )
+    register_source = models.CharField(
+        _("registre"), max_length=20, choices=REGISTER_CHOICES, blank=True, db_index=True
+    )
+    register_id = models.CharField(_("identifiant dans le registre"), max_length=64, blank=True)
+    finess = models.CharField(_("numéro FINESS"), max_length=9, blank=True, db_index=True)
+    register_date = models.DateField(_("date du fichier du registre"), null=True, blank=True)
+    register_seen_at = models.DateField(_("vue dans le registre le"), null=True, blank=True)
+    register_note = models.CharField(_("note du registre"), max_length=300, blank=True)
+    # The values the register last wrote, by field: a field whose value differs was edited by
+    # staff since, and a re-import leaves it alone (initiatives.registers.services).
+    register_values = models.JSONField(default=dict, blank=True, editable=False)
+    possible_duplicate_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("doublon possible de"),
     )
     # Public suggestions and moderation.
     proposer_name = models.CharField(
@@ -474,3 +508,6 @@ class KeyFigure(models.Model):
     def scope(self):
         """The initiative, interco or département the figure is about; None for the territory."""
         return self.initiative or self.interco or self.departement
+
+
+from .registers.models import RegisterImportRun  # noqa: E402, F401  (the admin's run reports)

@@ -33,6 +33,8 @@ CSV_FIELDS = {
     "courriel": "email", "telephone": "phone", "horaires": "opening_hours", "siret": "siret",
     "rna": "rna", "annee_creation": "founded_year", "salaries": "employees",
     "verifiee_le": "verified_at", "mise_a_jour": "updated_at", "url": "url",
+    "origine": "origin", "registre": "register_source", "registre_id": "register_id",
+    "finess": "finess", "registre_date": "register_date", "registre_vu_le": "register_seen_at",
 }  # fmt: skip
 CSV_COLUMNS = list(CSV_FIELDS)
 
@@ -40,7 +42,8 @@ CSV_COLUMNS = list(CSV_FIELDS)
 GEOJSON_PROPERTIES = (
     "slug", "name", "summary", "kind", "legal_form", "themes", "commune_insee", "commune",
     "interco_siren", "interco", "address", "postcode", "approximate_point", "distance_km",
-    "match", "reason", "website", "email", "phone", "updated_at", "url",
+    "match", "reason", "website", "email", "phone", "updated_at", "url", "origin",
+    "register_source", "register_id", "finess", "register_date", "register_seen_at",
 )  # fmt: skip
 
 
@@ -72,7 +75,8 @@ ROW_VALUES = (
     "longitude", "approximate_point", "website", "email", "phone", "opening_hours", "siret",
     "rna", "founded_year", "employees", "verified_at", "updated_at", "commune_id",
     "commune__name", "commune__postcodes", "commune__departement_id", "commune__interco_id",
-    "commune__interco__name", "commune__interco__slug", "commune__interco__kind",
+    "commune__interco__name", "commune__interco__slug", "commune__interco__kind", "origin",
+    "register_source", "register_id", "finess", "register_date", "register_seen_at",
 )  # fmt: skip
 # The annotations of a "near" search (InitiativeQuerySet.near_or_serving), when present.
 NEAR_VALUES = ("distance_km", "match_rank", "served_interco")
@@ -179,7 +183,17 @@ def public_fields(initiative, links: PageLinks) -> dict:
         "verified_at": row["verified_at"].isoformat() if row["verified_at"] else None,
         "updated_at": timezone.localtime(row["updated_at"]).isoformat(),
         "url": links.initiative(row["slug"]),
+        "origin": row["origin"],
+        "register_source": row["register_source"],
+        "register_id": row["register_id"],
+        "finess": row["finess"],
+        "register_date": _iso_date(row["register_date"]),
+        "register_seen_at": _iso_date(row["register_seen_at"]),
     }
+
+
+def _iso_date(value) -> str | None:
+    return value.isoformat() if value else None
 
 
 # The fields of one result of the API's list, in InitiativeListSerializer's order.
@@ -187,7 +201,8 @@ API_ITEM_FIELDS = (
     "slug", "name", "summary", "kind", "legal_form", "themes", "commune", "interco", "address",
     "postcode", "latitude", "longitude", "approximate_point", "distance_km", "match", "reason",
     "website", "email", "phone", "opening_hours", "siret", "rna", "founded_year", "employees",
-    "verified_at", "updated_at", "url", "api_url",
+    "verified_at", "updated_at", "url", "api_url", "origin", "register_source", "register_id",
+    "finess", "register_date", "register_seen_at",
 )  # fmt: skip
 
 

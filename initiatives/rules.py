@@ -265,7 +265,10 @@ def status_refusals(*, by, current: Initiative | None, values: Mapping[str, Any]
             message = _("Seuls les modérateur·rices du territoire peuvent publier ou archiver.")
             return [Refusal("status", message, forbidden=True)]
     reason = values.get("rejection_reason") or ""
-    if old == Status.PENDING and to == Status.ARCHIVED and not reason.strip():
+    # A register's record awaiting review is no one's suggestion: no one to give a reason to.
+    from_register = _value("origin", current, values) == Initiative.Origin.REGISTER
+    refusing = old == Status.PENDING and to == Status.ARCHIVED and not from_register
+    if refusing and not reason.strip():
         message = _("Indiquez le motif du refus : il est envoyé à la personne.")
         return [Refusal("rejection_reason", message)]
     return []
@@ -440,8 +443,16 @@ def verification(by) -> dict[str, Any]:
 
 
 def implied_values(*, by, current: Initiative | None, proposed: Mapping[str, Any]) -> dict:
-    """Values a write implies: publishing a record verifies it (`verified_at`, by whom)."""
+    """Values a write implies: publishing a record verifies it (`verified_at`, by whom).
+
+    A national register's record created published, or published by the import itself
+    (`by=None`), verifies nothing: it stays "non vérifiée par l'intercommunalité" until a
+    moderator publishes or confirms it.
+    """
     was = current.status if current is not None else None
+    origin = _value("origin", current, proposed)
+    if origin == Initiative.Origin.REGISTER and (by is None or current is None):
+        return {}
     if proposed.get("status") == Status.PUBLISHED and was != Status.PUBLISHED:
         return verification(by)
     return {}

@@ -38,6 +38,9 @@ EDITABLE_FIELDS = {
     "siret", "rna", "address", "postcode", "commune", "latitude", "longitude", "website", "email",
     "phone", "opening_hours", "founded_year", "employees", "status", "verified_at", "verified_by",
     "source", "article_note", "proposer_name", "proposer_email", "rejection_reason",
+    # Provenance, written by the register import (initiatives.registers.services).
+    "origin", "register_source", "register_id", "finess", "register_date", "register_seen_at",
+    "register_note", "register_values", "possible_duplicate_of",
 }  # fmt: skip
 
 

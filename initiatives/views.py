@@ -1,17 +1,21 @@
 """Public pages: the directory (list + map), one initiative, the embeddable map."""
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 
 from essmap.api.pagination import CachedCountPaginator
+from essmap.cache import cached
 from essmap.geo import BBox, map_config
 from essmap.site_basics import site_root
+from essmap.statement_timeout import anonymous_statement_timeout
 
 from .chips import active_chips
+from .filters import known_parameters
 from .map import theme_legend
 from .models import Initiative, Partnership
 from .near import distance_text, reason
@@ -28,6 +32,8 @@ PAGE_SIZE = 20
 MAX_PAGES = 500
 # Parameters that do not narrow the set: no need to fit the map to the results for them.
 NON_FILTERING = {"page", "ordering", "mode", "bbox"}
+# Parameters a directory page reads besides the FilterSet's.
+PAGE_PARAMETERS = ("page", "mode")
 FRAGMENT_HEADER = "X-Essmap-Fragment"
 
 
@@ -115,12 +121,55 @@ def directory_context(request) -> dict:
     }
 
 
+def _known_parameters_only(request) -> None:
+    """Drop the parameters neither the FilterSet nor the page reads, before anything else.
+
+    The page, its links (which copy the query string) and its cache key then depend on the
+    known parameters only: "?junk=1" is the same page and the same cache entry.
+    """
+    known = known_parameters(request.GET, PAGE_PARAMETERS)
+    request.GET = known
+    request.META["QUERY_STRING"] = known.urlencode()
+
+
+def _cached_page(request, name: str, render_page) -> HttpResponse:
+    """An anonymous GET's page from the shared cache (every write invalidates it).
+
+    The key: the page (path, hence language), the site root (absolute links), the known
+    parameters (see _known_parameters_only) and whether JavaScript asked for the fragment.
+    Nothing on these pages depends on the visitor; signed-in staff are served uncached.
+    """
+    if request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+        return render_page()
+    key = {
+        "page": name, "path": request.path, "root": site_root(request), "lang": get_language(),
+        "query": sorted(request.GET.lists()),
+        "fragment": request.headers.get(FRAGMENT_HEADER) == "results",
+    }  # fmt: skip
+
+    def compute() -> dict:
+        with anonymous_statement_timeout():
+            response = render_page()
+        return {
+            "status": response.status_code,
+            "type": response["Content-Type"],
+            "content": response.content,
+        }
+
+    page = cached("directory-page", key, compute)
+    return HttpResponse(page["content"], status=page["status"], content_type=page["type"])
+
+
 def directory(request):
-    context = directory_context(request)
-    if request.headers.get(FRAGMENT_HEADER) == "results":
-        response = render(request, "initiatives/_results.html", context)
-    else:
-        response = render(request, "initiatives/directory.html", context)
+    _known_parameters_only(request)
+
+    def render_page():
+        context = directory_context(request)
+        if request.headers.get(FRAGMENT_HEADER) == "results":
+            return render(request, "initiatives/_results.html", context)
+        return render(request, "initiatives/directory.html", context)
+
+    response = _cached_page(request, "directory", render_page)
     patch_vary_headers(response, [FRAGMENT_HEADER])
     return response
 
@@ -128,10 +177,15 @@ def directory(request):
 @xframe_options_exempt
 def embed(request):
     """The only page that may be framed: the directory's list or map, filters locked."""
-    context = directory_context(request)
-    context["mode"] = "list" if request.GET.get("mode") == "list" else "map"
-    context["map_config"]["mode"] = "embed"
-    return render(request, "initiatives/embed.html", context)
+    _known_parameters_only(request)
+
+    def render_page():
+        context = directory_context(request)
+        context["mode"] = "list" if request.GET.get("mode") == "list" else "map"
+        context["map_config"]["mode"] = "embed"
+        return render(request, "initiatives/embed.html", context)
+
+    return _cached_page(request, "embed", render_page)
 
 
 def detail(request, slug: str):

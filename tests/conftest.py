@@ -33,14 +33,14 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _french_afterwards():
-    """A request to /en/ leaves English active in the test's thread (LocaleMiddleware does not
-    reset it): the next test's reverse() and gettext would answer in English."""
-    yield
-    from django.conf import settings
+def _default_language():
+    """A request to an /en/ page leaves English active in the thread: each test starts and
+    ends in the site's default language, whatever the one before it asked for."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 # --- prerequisites beyond Python: PostgreSQL, Redis, chromium (tests/prerequisites.py) -------

@@ -48,6 +48,15 @@ FIELDS = {
     "updated_at": "Date the record was last changed (ISO 8601).",
     "url": "Address of the record on the public site.",
     "api_url": "Address of the record in the API.",
+    "origin": "Who recorded it: `interco` (the intercommunalité's staff) or `register` (imported "
+    "from a national register, see `register_source`).",
+    "register_source": "National register it was imported from: `sirene`, `finess-esat`, "
+    "`siae`, `data-inclusion`, or an empty string.",
+    "register_id": "Identifier of the record in that register (SIRET, FINESS number, "
+    "data·inclusion id), or an empty string.",
+    "finess": "FINESS number of the establishment (9 characters), or an empty string.",
+    "register_date": "Date of the register's file the record was imported from, or `null`.",
+    "register_seen_at": "Date the record was last seen in its register, or `null`.",
     "status": "Publication status: `draft`, `pending`, `published`, `archived`. Only "
     "`published` initiatives are public. Editors move records from `draft` to `pending`; "
     "publishing and archiving are for the territory's moderators, as in the admin.",

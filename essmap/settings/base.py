@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
     "essmap.login_guard.LoginGuardMiddleware",  # failed logins per address, any username
+    "essmap.page_throttle.PageThrottleMiddleware",  # HTML pages per anonymous client
 ]
 
 ROOT_URLCONF = "essmap.urls"
@@ -191,6 +192,10 @@ EMBED_FRAME_ANCESTORS = env_str("EMBED_FRAME_ANCESTORS", "*")
 CSRF_FAILURE_VIEW = "essmap.errors.csrf_failure"
 # Seconds a client is asked to wait when the database is unreachable (503, essmap/errors.py).
 RETRY_AFTER = env_int("RETRY_AFTER", 30)
+# HTML pages per anonymous client (essmap.page_throttle), DRF's rate syntax; empty: no limit.
+PAGE_THROTTLE_ANON = env_str("PAGE_THROTTLE_ANON", "120/minute")
+# PostgreSQL: ceiling on each statement of an anonymous directory or API page (ms; 0: none).
+ANONYMOUS_STATEMENT_TIMEOUT_MS = env_int("ANONYMOUS_STATEMENT_TIMEOUT_MS", 3000)
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (44.85, 4.85),

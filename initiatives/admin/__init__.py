@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from . import initiative, related  # noqa: F401  (registers the model admins)
+from . import initiative, registers, related  # noqa: F401  (registers the model admins)
 
 admin.site.site_header = _("essmap · espace des intercommunalités")
 admin.site.site_title = _("Administration d’essmap")

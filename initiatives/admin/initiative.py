@@ -22,7 +22,7 @@ from initiatives.forms import InitiativeAdminForm, RejectForm, VersionedInlineFo
 from initiatives.models import Initiative, KeyFigure, Partnership
 from initiatives.selectors import initiatives_for_user
 
-from . import export, freshness, views
+from . import export, freshness, registers, views
 from .history import HistoryAdmin
 
 Status = Initiative.Status
@@ -68,17 +68,21 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
         "kind",
         ("commune__interco", RelatedOnlyFieldListFilter),
         freshness.FreshnessFilter,
+        "origin",
+        "register_source",
+        registers.PossibleDuplicateFilter,
     )
     list_select_related = ("commune", "commune__departement")
     search_fields = ("name", "siret", "rna", "postcode", "commune__name", "proposer_email")
     raw_id_fields = ("carried_by",)
     filter_horizontal = ("themes", "coverage")
     readonly_fields = ("map_picker", "slug", "created_at", "updated_at", "verified_at",
-                       "verified_by")  # fmt: skip
+                       "verified_by", *registers.PROVENANCE_FIELDS)  # fmt: skip
     inlines = (PartnershipInline, KeyFigureInline)
     actions = ("submit_selected", "publish_selected", "confirm_selected", "reject_selected",
                "archive_selected", "export_selected")  # fmt: skip
     history_list_display = ("status",)
+    staff_edited = registers.staff_edited
 
     @admin.display(description=_("statut"))
     def status(self, record):
@@ -97,6 +101,8 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
                                        "verified_by", "source", "article_note")}),
         (_("Proposition du public"), {"fields": ("proposer_name", "proposer_email"),
                                       "classes": ("collapse",)}),
+        (_("Registre national"), {"fields": registers.PROVENANCE_FIELDS,
+                                  "classes": ("collapse",)}),
         (_("Suivi"), {"fields": ("slug", "created_at", "updated_at"), "classes": ("collapse",)}),
     )  # fmt: skip
 

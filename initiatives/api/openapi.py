@@ -16,7 +16,9 @@ FILTER_PARAMETERS = [
     OpenApiParameter(
         "q", {"type": "string", "maxLength": MAX_TEXT}, Q,
         description="Words searched in the name, summary and description, ignoring accents "
-        "and case. Every word must be found.",
+        "and case. Every word must be found; when none is, misspelled words are corrected "
+        "(up to 1,000 matches ranked). Text without any letter or digit (punctuation, "
+        "symbols) searches nothing: the whole list.",
         examples=[OpenApiExample("Énergie", value="énergie solidaire")],
     ),
     OpenApiParameter(
@@ -52,6 +54,17 @@ FILTER_PARAMETERS = [
         "departement", OpenApiTypes.STR, Q,
         description="Code of the département of the initiative's commune (`26`, `07`).",
         examples=[OpenApiExample("Ardèche", value="07")],
+    ),
+    OpenApiParameter(
+        "origin", {"type": "string", "enum": Initiative.Origin.values}, Q,
+        description="Who recorded it: `interco` (the intercommunalité's staff) or `register` "
+        "(imported from a national register).",
+    ),
+    OpenApiParameter(
+        "siret", {"type": "string", "pattern": "^[0-9]{14}$"}, Q,
+        description="SIRET of the organisation (14 digits, valid check digit; else a 400 "
+        "error).",
+        examples=[OpenApiExample("ESAT Les Amandiers", value="39066239300086")],
     ),
     OpenApiParameter(
         "near", {"type": "string", "maxLength": 100}, Q,

@@ -10,7 +10,7 @@ from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerialize
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives
-from ..models import Initiative, KeyFigure, Partnership, Source, Theme
+from ..models import REGISTER_CHOICES, Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
 from ..rules import VERIFICATION_FIELDS, verification_message
 
@@ -160,6 +160,10 @@ class InitiativeListSerializer(serializers.ModelSerializer):
     reason = serializers.SerializerMethodField(**doc("reason"))
     url = serializers.SerializerMethodField(**doc("url"))
     api_url = serializers.SerializerMethodField(**doc("api_url"))
+    # Empty for the interco's own records: an enum with "" (the model's choices do not say it).
+    register_source = serializers.ChoiceField(
+        choices=REGISTER_CHOICES, allow_blank=True, read_only=True, **doc("register_source")
+    )
 
     class Meta:
         model = Initiative
@@ -168,6 +172,8 @@ class InitiativeListSerializer(serializers.ModelSerializer):
             "address", "postcode", "latitude", "longitude", "approximate_point", "distance_km",
             "match", "reason", "website", "email", "phone", "opening_hours", "siret", "rna",
             "founded_year", "employees", "verified_at", "updated_at", "url", "api_url",
+            "origin", "register_source", "register_id", "finess", "register_date",
+            "register_seen_at",
         ]  # fmt: skip
         read_only_fields = fields
         extra_kwargs = described(*(f for f in fields if f in FIELDS))

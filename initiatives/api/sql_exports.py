@@ -243,6 +243,16 @@ def sql_fields(origin: str) -> dict:
             SqlTemplate("({0} || {1} || {2})", Value(origin + head), F("slug"), Value(tail)),
             formula_safe=True,  # starts with the origin's scheme, or "/"
         ),
+        "origin": Text(F("origin"), checked=True),  # Initiative.Origin values
+        "register_source": Text(F("register_source"), checked=True),  # REGISTER_CHOICES
+        "register_id": Text(F("register_id")),
+        "finess": Text(F("finess")),
+        "register_date": Text(
+            SqlTemplate("to_char({0}, 'YYYY-MM-DD')", F("register_date")), checked=True
+        ),
+        "register_seen_at": Text(
+            SqlTemplate("to_char({0}, 'YYYY-MM-DD')", F("register_seen_at")), checked=True
+        ),
     }
 
 

@@ -22,10 +22,11 @@ from essmap.api.renderers import CSVRenderer, GeoJSONRenderer
 from essmap.api.throttles import ExportRateThrottle
 from essmap.api.views import ApiViewMixin
 from essmap.cache import cached
+from essmap.statement_timeout import anonymous_statement_timeout
 
 from .. import rules, services
 from ..detail import initiative_detail_data
-from ..filters import InitiativeFilterSet
+from ..filters import InitiativeFilterSet, known_parameters
 from ..models import Initiative, Source
 from ..representation import PageLinks, api_item
 from ..selectors import (
@@ -58,6 +59,8 @@ from .serializers import (
 )
 from .subfilters import KeyFigureFilterSet, PartnershipFilterSet
 
+# Parameters of a list page besides the FilterSet's (pagination, counting, format).
+PAGE_PARAMETERS = ("page", "page_size", "pagination", "cursor", "count", "format")
 SLUG = OpenApiParameter(
     "slug", OpenApiTypes.STR, OpenApiParameter.PATH,
     description="Slug of the initiative.", examples=[],
@@ -186,10 +189,21 @@ class InitiativeViewSet(
             return exports.initiatives_geojson(request, self.filter_queryset(self.get_queryset()))
         # One page of JSON, kept in the shared cache (every write invalidates it): the same
         # question from any client is answered with no query but the freshness probe. Only
-        # answers are kept: invalid parameters raise (400) before anything is stored.
-        key = {"url": request.get_full_path(), "base": request.build_absolute_uri("/"),
-               "lang": get_language()}  # fmt: skip
-        return Response(cached("initiative-page", key, self._page_data))
+        # answers are kept: invalid parameters raise (400) before anything is stored. The
+        # key, and the page's links, hold the known parameters only: "?junk=1" is the same
+        # entry.
+        known = known_parameters(request.query_params, PAGE_PARAMETERS)
+        request._request.GET = known
+        request._request.META["QUERY_STRING"] = known.urlencode()
+        key = {"path": request.path, "query": sorted(known.lists()),
+               "base": request.build_absolute_uri("/"), "lang": get_language()}  # fmt: skip
+        return Response(cached("initiative-page", key, self._bounded_page_data))
+
+    def _bounded_page_data(self) -> dict:
+        if self.request.user and self.request.user.is_authenticated:
+            return self._page_data()
+        with anonymous_statement_timeout():  # a safety net on every statement of the page
+            return self._page_data()
 
     def _page_data(self) -> dict:
         """The page's envelope: keys ordered first, then the page's rows (no model instance);

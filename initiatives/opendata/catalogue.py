@@ -2,7 +2,7 @@
 
 from django.urls import reverse
 
-from initiatives.models import Initiative
+from initiatives.models import REGISTER_CHOICES, Initiative
 
 LICENCE_URL = "https://www.etalab.gouv.fr/licence-ouverte-open-licence/"
 LICENCE_NAME = "Licence Ouverte / Open Licence version 2.0"
@@ -56,6 +56,14 @@ def table_schema() -> dict:
         _field("mise_a_jour", "datetime", "Dernière modification de la fiche (ISO 8601).",
                required=True),
         _field("url", "string", "Page de l'initiative sur essmap.", fmt="uri", required=True),
+        _field("origine", "string", "Saisie par l'intercommunalité ou registre national.",
+               required=True, enum=list(Initiative.Origin.values)),
+        _field("registre", "string", "Registre national d'origine (vide : aucun).",
+               enum=["", *(code for code, _label in REGISTER_CHOICES)]),
+        _field("registre_id", "string", "Identifiant dans ce registre (SIRET, FINESS…)."),
+        _field("finess", "string", "Numéro FINESS de l'établissement.", pattern=r"^[0-9AB]{9}$"),
+        _field("registre_date", "date", "Date du fichier du registre."),
+        _field("registre_vu_le", "date", "Dernière date où la fiche figurait au registre."),
         _field("couverture_siren", "string",
                "SIREN des intercommunalités desservies, séparés par « | ».", pattern=SIREN_LIST),
     ]  # fmt: skip

@@ -3,6 +3,9 @@
 A reader is a callable `read(paths: list[Path], *, departements: set[str] | None)` that yields
 `RegisterRecord` or `RowSkipped`, in file order, streaming (never the whole file in memory).
 Readers do not touch the database except the read-only territorial reference (communes).
+The import (services.register_import) gives the themes of `naf` from data/naf_themes.csv,
+archives a matched record whose `active` is False with `closed_reason`, and places a record
+without a point at its commune's centre (approximate).
 """
 
 from __future__ import annotations
@@ -33,7 +36,10 @@ class RegisterRecord:
     active: bool = True  # False: closed in the source (to be archived with `closed_reason`)
     closed_reason: str = ""
     source_date: date | None = None  # the file's date (when the source says it)
-    extra: dict = field(default_factory=dict)  # source-specific facts kept for the report
+    # Source-specific facts. The import reads: "row" (line number, for the report), "themes"
+    # (theme slugs the source itself implies, added to the NAF table's), "coverage" (SIRENs
+    # of intercos served, for a record without a commune).
+    extra: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

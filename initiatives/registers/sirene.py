@@ -36,6 +36,7 @@ from pathlib import Path
 
 from initiatives.validators import siret_is_valid
 
+from . import common
 from .legal_forms import legal_form
 from .records import RegisterRecord, RowSkipped
 
@@ -56,7 +57,7 @@ LAMBERT_BOUNDS = (50_000.0, 1_300_000.0, 6_000_000.0, 7_200_000.0)
 SEP = "\x1f"
 
 
-class LayoutError(ValueError):
+class LayoutError(common.LayoutError):
     """The file is not in the expected layout (the message names the missing columns)."""
 
 

@@ -85,6 +85,28 @@ def test_bad_query_on_other_endpoints_is_a_400(api, world, url, param):
     assert param in response.json()["errors"]
 
 
+# Text with no word to search for (issue 18: PostgreSQL refused "ORDER BY 0.0"): treated as
+# no search at all, the whole list, alone or with another ordering or a place.
+NO_WORDS = ["'", "-", "!!", "\U0001f600", "\u200b", "«»", "\u00a0", "''--"]
+
+
+@pytest.mark.parametrize("q", NO_WORDS)
+def test_text_without_words_is_no_search(api, world, q):
+    everything = api.get(LIST).json()["count"]
+    assert everything > 0
+    for extra in ({}, {"ordering": "relevance"}, {"lat": "44.93", "lon": "4.87"}):
+        response = api.get(LIST, {"q": q, **extra})
+        assert response.status_code == 200, (extra, response.content[:300])
+        if not extra.get("lat"):
+            assert response.json()["count"] == everything
+
+
+def test_bad_radius_next_to_a_place_is_a_400(api, world):
+    response = api.get(LIST, {"near": "guilherand", "radius": "abc"})
+    assert response.status_code == 400
+    assert "radius" in response.json()["errors"]
+
+
 def test_nul_byte_in_a_parameter_name_is_a_400(api, world):
     response = api.get(LIST + "?the%00me=energie")
     assert response.status_code == 400

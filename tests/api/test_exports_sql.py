@@ -65,6 +65,12 @@ def tricky(world):
         employees=0,
         verified_at=date(2025, 1, 31),
         updated_at=datetime(2026, 3, 29, 1, 30, 0, tzinfo=UTC),  # whole second, DST day
+        origin="register",
+        register_source="finess-esat",
+        register_id="=070783212",
+        finess="070783212",
+        register_date=date(2026, 6, 1),
+        register_seen_at=date(2026, 12, 7),
     )
     nowhere = factories.initiative(name="Sans lieu", slug="-sans-lieu", themes=[w.insertion])
     raw_update(

@@ -180,3 +180,33 @@ def test_head_is_answered_without_a_body(api, world):
     assert response.status_code == 200
     assert response.content == b""
     assert response["ETag"]
+
+
+def _initiative_reads(queries) -> list[str]:
+    """Queries reading initiatives' rows (not the freshness probe MAX(updated_at))."""
+    return [
+        q["sql"]
+        for q in queries
+        if '"initiatives_initiative"' in q["sql"] and 'MAX("initiatives_initiative"' not in q["sql"]
+    ]
+
+
+def test_unknown_parameters_hit_the_same_cached_page(api, world):
+    """Issue 18: "?junk=N" made a new cache entry (and a new search) per request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = api.get(LIST, {"ordering": "name", "page_size": 1, "junk": "1"})
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        second = api.get(LIST, {"page_size": 1, "junk": "2", "_": "3", "ordering": "name"})
+    assert second.status_code == 200
+    assert _initiative_reads(ctx.captured_queries) == []
+    assert second.json() == first.json()
+    assert second.json()["next"] and "junk" not in second.json()["next"]
+    assert "page_size=1" in second.json()["next"]
+    # A known parameter is another question, another entry.
+    with CaptureQueriesContext(connection) as ctx:
+        other = api.get(LIST, {"ordering": "name", "page_size": 2})
+    assert _initiative_reads(ctx.captured_queries)
+    assert other.json() != first.json()

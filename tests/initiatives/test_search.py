@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
+from initiatives.managers import CORRECTION_SQL
 from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter
 from tests import factories
@@ -84,9 +85,11 @@ def test_query_uses_the_indexed_expressions(records):
         vector = '"initiatives_initiative"."search_vector" @@ plainto_tsquery('
         assert vector in sql and "plainto_tsquery('french'::regconfig" in sql
         assert "ts_rank_cd(" in sql and "to_tsvector(" not in sql
-        # Trigrams only when full text finds nothing (a typo).
+        # A typo is corrected against the vocabulary, then searched in full text (with its
+        # matches as keys): never trigrams against whole texts.
         assert "%>" not in sql
-        assert '"initiatives_initiative"."search_text" %> ' in typo_sql
+        assert "%>" not in typo_sql and "word_similarity" not in typo_sql
+        assert "unnest(" in typo_sql
     else:
         assert "LIKE" in sql and "energie" in sql
 
@@ -106,7 +109,22 @@ def test_postgresql_plan_uses_the_gin_indexes(records):
         assert "search_text" in str(qs.query)
         return
     assert "initiative_search_vector" in _plan(qs)
-    assert "initiative_search_trgm" in _plan(Initiative.objects.search("solidaie"))
+    typo = Initiative.objects.published().search_terms("solidaie")
+    assert typo.words == ("solidaire",) and typo.corrected
+    with connection.cursor() as cursor:
+        # A vocabulary of real size (a few thousand words are read whole, whatever the index).
+        cursor.execute(
+            "INSERT INTO initiatives_search_word (word) SELECT substr(md5(i::text), 1, 4 + i % 8) "
+            "FROM generate_series(1, 100000) AS i ON CONFLICT DO NOTHING"
+        )
+        cursor.execute("ANALYZE initiatives_search_word")
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            cursor.execute("EXPLAIN " + CORRECTION_SQL, [["solidaie"]])
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("RESET enable_seqscan")
+    assert "initiative_search_word_trgm" in plan
 
 
 def test_search_vector_follows_writes(records):
@@ -127,3 +145,90 @@ def test_search_in_a_subquery_keeps_the_right_table_alias(records):
     inner = Initiative.objects.filter(pk__in=searched.order_by().values("pk"))
     assert sorted(inner.values_list("name", flat=True)) == ["Atelier vélo", "Énergie Solidaire"]
     assert isinstance(theme_breakdown(searched), list)
+
+
+# --- typos: one fuzzy lookup per request, against the vocabulary (issue 18) ------------------
+only_postgresql = pytest.mark.skipif(not POSTGRES, reason="typo correction is PostgreSQL's")
+
+
+def _fuzzy(queries) -> list[str]:
+    """Queries using a trigram operator or function (the costly part of a typo)."""
+    marks = ("%>", "<%", "word_similarity", "similarity(", " % ")
+    return [q["sql"] for q in queries if any(mark in q["sql"] for mark in marks)]
+
+
+@only_postgresql
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/?q=solidaie&mode=list",
+        "/en/?q=solidaie",
+        "/embed/?q=solidaie&mode=list",
+        "/?q=solidaie&near=crest&radius=30",
+        "/api/v1/initiatives/?q=solidaie",
+        "/api/v1/initiatives/?q=solidaie&lat=44.73&lon=5.02&ordering=distance",
+    ],
+)
+def test_a_typo_costs_one_fuzzy_lookup_per_request(client, records, url):
+    from django.test.utils import CaptureQueriesContext
+
+    factories.commune(name="Crest", centre_lat=44.7286, centre_lon=5.0228)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    fuzzy = _fuzzy(ctx.captured_queries)
+    assert len(fuzzy) == 1, fuzzy
+    assert "initiatives_search_word" in fuzzy[0]
+    if "near" not in url and "lat" not in url:
+        text = response.content.decode()
+        assert "Énergie Solidaire" in text or "Energie Solidaire" in text
+
+
+@only_postgresql
+def test_an_exact_word_needs_no_fuzzy_lookup(client, records):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get("/", {"q": "solidaire"}).status_code == 200
+    assert _fuzzy(ctx.captured_queries) == []
+
+
+@only_postgresql
+def test_the_page_says_the_words_were_corrected(client, records):
+    html = client.get("/", {"q": "solidaie"}).content.decode()
+    assert "Résultats pour « solidaire » (orthographe corrigée)" in html
+    assert "précisez la recherche" not in html
+
+
+@only_postgresql
+def test_vocabulary_follows_published_writes_only(records):
+    from initiatives.services import initiative_update
+
+    assert found("ressourcrie") == []
+    draft = factories.initiative(name="Ressourcerie cachée", status=Initiative.Status.DRAFT)
+    assert found("ressourcrie") == []  # a draft's words are never offered
+    bike = Initiative.objects.get(name="Atelier vélo")
+    initiative_update(initiative=bike, summary="Ressourcerie et réparation")
+    assert found("ressourcrie") == ["Atelier vélo"]
+    assert draft.name not in found("ressourcrie")
+
+
+@only_postgresql
+def test_short_words_are_not_corrected(records):
+    terms = Initiative.objects.published().search_terms("xz solidaie")
+    assert terms.words == ("xz", "solidaire")  # "xz" kept: too short to correct
+    assert found("xz solidaie") == []  # every word must match, corrected or not
+
+
+@only_postgresql
+def test_a_corrected_search_ranks_at_most_the_cap(client, records, monkeypatch):
+    from initiatives import managers
+
+    for i in range(3):
+        factories.initiative(name=f"Jardin solidaire {i}")
+    monkeypatch.setattr(managers, "FUZZY_CAP", 2)
+    terms = Initiative.objects.published().search_terms("solidaie")
+    assert terms.capped and len(terms.keys) == 2
+    response = client.get("/", {"q": "solidaie"})
+    assert response.context["page"].paginator.count == 2
+    assert "précisez la recherche" in response.content.decode()

@@ -112,6 +112,78 @@ def test_directory_bad_parameters_give_form_errors(client, directory_data, param
     assert response.context["page"].paginator.count == 0
 
 
+# Inputs that once gave a 500 (issue 18): text with no word to search for, a bad radius
+# next to a valid place. Each is a form error or an unfiltered page, on every directory page.
+NO_WORDS = ["'", "-", "!!", "\U0001f600", "\u200b", "''--", "«»", "\u00a0"]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+@pytest.mark.parametrize("q", NO_WORDS)
+def test_directory_text_without_words_is_the_whole_list(client, directory_data, path, q):
+    response = client.get(path, {"q": q, "mode": "list"})
+    assert response.status_code == 200
+    assert response.context["is_valid"]
+    assert response.context["page"].paginator.count == 27
+    near = client.get(path, {"q": q, "near": "crest", "radius": 10})
+    assert near.status_code == 200
+    assert names(near) == ["Énergie Solidaire"]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+@pytest.mark.parametrize("radius", ["abc", "nan", "-1", "1e999", "10,5"])
+def test_directory_bad_radius_next_to_a_place_is_a_form_error(client, directory_data, path, radius):
+    factories.commune(name="Valence", centre_lat=VALENCE[0], centre_lon=VALENCE[1])
+    response = client.get(path, {"near": "valence", "radius": radius})
+    assert response.status_code == 200
+    assert "radius" in response.context["form"].errors
+    assert response.context["page"].paginator.count == 0
+
+
+def _initiative_reads(queries) -> list[str]:
+    return [q["sql"] for q in queries if '"initiatives_initiative"' in q["sql"]]
+
+
+@pytest.mark.parametrize("path", ["/", "/en/", "/embed/"])
+def test_unknown_parameters_hit_the_same_cached_page(client, directory_data, path):
+    """Issue 18: "?junk=N" defeated the cache; the page is keyed on known parameters only."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    first = client.get(path, {"q": "energie", "mode": "list", "zzjunk": "1"})
+    assert first.status_code == 200
+    with CaptureQueriesContext(connection) as ctx:
+        second = client.get(path, {"zzjunk": "2", "mode": "list", "q": "energie", "zzutm": "x"})
+    assert second.status_code == 200
+    assert _initiative_reads(ctx.captured_queries) == []
+    assert second.content == first.content
+    html = second.content.decode()
+    assert "Énergie Solidaire" in html
+    assert "zzjunk" not in html and "zzutm" not in html  # links never carry unknown ones
+    with CaptureQueriesContext(connection) as ctx:
+        other = client.get(path, {"q": "cantine", "mode": "list"})
+    assert _initiative_reads(ctx.captured_queries)
+    assert "Cantine de Valence" in other.content.decode()
+
+
+def test_cached_directory_page_follows_writes(
+    client, directory_data, django_capture_on_commit_callbacks
+):
+    from initiatives.services import initiative_update
+
+    assert "Énergie Solidaire" in client.get("/", {"q": "energie"}).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        initiative_update(initiative=directory_data["es"], name="Énergie Partagée")
+    html = client.get("/", {"q": "energie"}).content.decode()
+    assert "Énergie Partagée" in html and "Énergie Solidaire" not in html
+
+
+def test_staff_pages_are_never_served_from_the_anonymous_cache(client, directory_data):
+    client.get("/", {"q": "energie"})
+    client.force_login(factories.user(superuser=True))
+    response = client.get("/", {"q": "energie"})
+    assert response.context is not None  # rendered for this request
+
+
 def test_directory_pagination_is_bounded(client, directory_data):
     last = client.get("/", {"page": "99999"})
     assert last.status_code == 200
@@ -141,9 +213,14 @@ def test_directory_map_settings_carry_filters(client, directory_data):
 
 
 def test_directory_query_count_is_bounded(client, directory_data, django_assert_max_num_queries):
-    with django_assert_max_num_queries(8):
+    from django.db import connection
+
+    # PostgreSQL: the anonymous statement timeout set, then restored (essmap.statement_timeout);
+    # a search there also probes full text first.
+    postgres = connection.vendor == "postgresql"
+    with django_assert_max_num_queries(10 if postgres else 8):
         client.get("/")
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(12 if postgres else 9):
         client.get("/", {"q": "energie", "theme": "energie", "interco": "200000001"})
 
 

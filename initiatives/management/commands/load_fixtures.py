@@ -1,4 +1,5 @@
 import json
+from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
@@ -6,10 +7,16 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from initiatives.models import Initiative
+from initiatives.registers.services import register_import
 from initiatives.services import initiatives_reindex, points_settle
 from intercos.geometries import geometries_sync, read_local
 
 FIXTURES = ["territories.json", "article.json"]
+# The committed register extracts (fixtures/registres/README.md): source, file, file's date.
+REGISTER_FIXTURES = [
+    ("finess-esat", "esat-finess-drome-ardeche.csv", date(2026, 6, 1)),
+    ("siae", "siae-asp-2019-drome-ardeche.csv", date(2019, 7, 1)),
+]
 # Records earlier fixtures published as initiatives that the article cites only as sources
 # (issue 18): the ALEC de Valence and the CRESS stay as Source rows. Removed from a database
 # loaded before, when they are still the fixtures' records (same pk, slug and source).
@@ -24,6 +31,14 @@ class Command(BaseCommand):
         "from fixtures/ (idempotent: loading twice changes nothing), then refresh search keys "
         "and approximate points."
     )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--registers",
+            action="store_true",
+            help="also import the committed register extracts (fixtures/registres), published "
+            "and marked with their source and date (`make load` does)",
+        )
 
     def handle(self, *args, **options):
         folder = settings.BASE_DIR / "fixtures"
@@ -45,3 +60,15 @@ class Command(BaseCommand):
             count = initiatives_reindex(loaded)
             points_settle(loaded)
         self.stdout.write(self.style.SUCCESS(f"fixtures loaded, {count} initiatives indexed"))
+        if options["registers"]:
+            for source, name, file_date in REGISTER_FIXTURES:
+                run = register_import(
+                    source=source,
+                    paths=[folder / "registres" / name],
+                    publish=True,
+                    source_date=file_date,
+                )
+                self.stdout.write(
+                    f"{source}: {run.created} created, {run.updated} updated, "
+                    f"{run.unchanged} unchanged, {run.skipped} skipped"
+                )
