@@ -7,6 +7,7 @@ import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
 
+from essmap.typography import typeset
 from initiatives.models import Initiative
 from initiatives.registers.models import RegisterImportRun
 from intercos.models import Interco
@@ -78,7 +79,8 @@ def test_another_layout_is_said_on_the_form(client, moderator, tmp_path):
         response = client.post(
             reverse(IMPORT), {"source": "siae", "file": handle, "source_date": "2019-07-01"}
         )
-    assert "colonnes manquantes : MESURE" in html.unescape(response.content.decode())
+    page = html.unescape(response.content.decode())
+    assert typeset("colonnes manquantes : MESURE") in page  # the French catalog's typography
 
 
 def test_editors_cannot_import(client, committed_fixtures):
