@@ -5,9 +5,11 @@ Pages (template filters in essmap_tags), charts, e-mails and the French message 
 hand.
 
 - Numbers: French `1 200` (narrow no-break space) and `11,5`; English `1,200` and `11.5`;
-  `+6` when a sign is asked for (growth).
-- Units: `60 %`, `410 €`, `1 200 foyers` with a no-break space in French; `60%` in English.
+  `+6` when a sign is asked for (growth); negative numbers take the minus sign U+2212 (`−28`).
+- Units: `60 %`, `410 €`, `1 200 foyers` with a no-break space in French; `60%` and `€410`
+  in English.
 - Punctuation (French text): no-break space before `: ; ! ?`, inside `« »`; curly apostrophes.
+  English text gets none of these spaces (`punctuation()` gives the mark for each language).
 """
 
 import re
@@ -17,6 +19,8 @@ from django.utils import translation
 
 NBSP = "\u00a0"  # no-break space: before ":" and units, inside « »
 NNBSP = "\u202f"  # narrow no-break space: thousands, before ; ! ?
+MINUS = "\u2212"  # the minus sign of printed numbers (a hyphen is not a minus)
+CURRENCIES = ("€", "M€", "k€")  # written before the number in English: €410, €2M
 
 _GROUPS = {"fr": (NNBSP, ","), "en": (",", ".")}
 
@@ -26,10 +30,16 @@ def _lang(language: str | None) -> str:
     return "en" if language.lower().startswith("en") else "fr"
 
 
+def page_language() -> str:
+    """'fr' or 'en': the language of the page being rendered."""
+    return _lang(None)
+
+
 def format_number(value, *, language: str | None = None, sign: bool = False) -> str:
     """Decimal('1200.00') -> '1 200' (fr) / '1,200' (en); 11.5 -> '11,5' / '11.5'.
 
-    sign=True writes '+' before positive numbers (growth figures), '−' stays '-'.
+    sign=True writes '+' before positive numbers (growth figures); negative numbers always
+    take the minus sign U+2212 ('−28'), never a hyphen.
     Trailing zeros of decimals are dropped; values that are not numbers come back as text.
     """
     if value is None or value == "":
@@ -39,7 +49,7 @@ def format_number(value, *, language: str | None = None, sign: bool = False) -> 
     except (InvalidOperation, ValueError):
         return str(value)
     group, point = _GROUPS[_lang(language)]
-    prefix = "-" if number < 0 else ("+" if sign and number > 0 else "")
+    prefix = MINUS if number < 0 else ("+" if sign and number > 0 else "")
     text = format(abs(number).normalize(), "f")
     whole, _dot, fraction = text.partition(".")
     groups = []
@@ -51,12 +61,33 @@ def format_number(value, *, language: str | None = None, sign: bool = False) -> 
 
 
 def with_unit(number: str, unit: str, *, language: str | None = None) -> str:
-    """'60' + '%' -> '60 %' (fr, no-break) / '60%' (en); '410' + '€' -> '410 €' / '410 €'."""
+    """'60' + '%' -> '60 %' (fr, no-break) / '60%' (en); '410' + '€' -> '410 €' / '€410'."""
     if not unit:
         return number
-    if unit == "%" and _lang(language) == "en":
-        return f"{number}%"
+    if _lang(language) == "en":
+        if unit == "%":
+            return f"{number}%"
+        if unit in CURRENCIES:
+            sign = number[:1] if number[:1] in ("+", MINUS) else ""
+            amount = number[len(sign) :]
+            return f"{sign}€{amount}{unit[:-1]}" if unit != "€" else f"{sign}€{amount}"
     return f"{number}{NBSP}{unit}"
+
+
+def format_money(value, *, language: str | None = None) -> str:
+    """Euros: 410 -> '410 €' (fr) / '€410' (en); -1200 -> '−1 200 €' / '−€1,200'."""
+    return with_unit(format_number(value, language=language), "€", language=language)
+
+
+def punctuation(mark: str, *, language: str | None = None) -> str:
+    """A colon, semicolon, exclamation or question mark as printed after a word.
+
+    French: no-break space before ':' and narrow no-break space before '; ! ?'; English: the
+    mark alone. For templates that join a label and a value ('Erreur : …' / 'Error: …').
+    """
+    if _lang(language) == "en" or mark not in ":;!?":
+        return mark
+    return (NBSP if mark == ":" else NNBSP) + mark
 
 
 def format_quantity(
@@ -77,6 +108,10 @@ _CLOSE_QUOTE = re.compile(r"[ \u00a0\u202f]*»")
 _APOSTROPHE = re.compile(r"(?<=[^\W_])'(?=[^\W_])")
 _DIGIT_GROUP = re.compile(r"(?<=\d) (?=\d{3}(?!\d))")
 _NUMBER_UNIT = re.compile(r"(?<=\d) (?=(?:%|€|M€|k€|km|ha)(?!\w))")
+# A hyphen written as a minus: '-28 %' after a space or an opening bracket, never inside a
+# word, a range (2012-2015), a phone number or a URL.
+_HYPHEN_MINUS = re.compile(r"(?:^|(?<=[\s(«\u00a0\u202f]))-(?=\d)")
+_ENGLISH_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;!?])(?=\s|$)")
 
 
 def apostrophes(text: str) -> str:
@@ -84,15 +119,19 @@ def apostrophes(text: str) -> str:
     return _APOSTROPHE.sub("\u2019", text)
 
 
-def typeset(text: str) -> str:
-    """French text as it should be printed (UI strings and rendered data).
+def typeset(text: str, language: str = "fr") -> str:
+    """Text as it should be printed (UI strings and rendered data); `language` is the text's
+    own language (a record's French text on an English page is still French).
 
-    "Source : INSEE ; voir « ici »" -> no-break spaces before ":" and ";" and inside « »;
-    "l'ESS" -> "l’ESS"; "1 200 foyers", "60 %", "410 €" -> no-break spaces.
+    French: "Source : INSEE ; voir « ici »" -> no-break spaces before ":" and ";" and inside
+    « »; "l'ESS" -> "l’ESS"; "1 200 foyers", "60 %", "410 €" -> no-break spaces; "-28 %" ->
+    "−28 %". English: curly apostrophes, minus signs, and no space before ": ; ! ?".
     """
     if not text:
         return text
-    text = apostrophes(str(text))
+    text = _HYPHEN_MINUS.sub(MINUS, apostrophes(str(text)))
+    if _lang(language) == "en":
+        return _ENGLISH_SPACE_BEFORE.sub(r"\1", text)
     text = _SPACE_BEFORE_COLON.sub(NBSP + ":", text)
     text = _SPACE_BEFORE_TALL.sub(NNBSP + r"\1", text)
     text = _GLUED_TALL.sub(NNBSP + r"\1", text)

@@ -5,7 +5,7 @@ from itertools import groupby
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from essmap.typography import typeset
+from essmap.typography import page_language, typeset
 from initiatives.models import KeyFigure
 from initiatives.selectors import departement_figures, sources_public_list, territory_figures
 from initiatives.templatetags.essmap_tags import figure_value
@@ -43,7 +43,9 @@ def _chart_title(measure: str, unit: str) -> str:
 
 def _row_label(figure) -> str:
     when = figure.when
-    return typeset(f"{figure.display_label} ({when})" if when else figure.display_label)
+    english = figure.label_en and page_language() == "en"  # else the French label is shown
+    label = f"{figure.display_label} ({when})" if when else figure.display_label
+    return typeset(label, "en" if english else "fr")
 
 
 def territory(request):

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from essmap.typography import format_number
+from essmap.typography import format_number, punctuation
 
 from .near import DEFAULT_RADIUS_KM
 
@@ -102,4 +102,4 @@ def _model_label(field, cleaned, value: str) -> str:
         key = getattr(obj, "slug", None) or getattr(obj, "pk", None)
         if str(key) == value or str(obj.pk) == value:
             return str(getattr(obj, "label", None) or getattr(obj, "name", obj))
-    return f"{field.label} : {value}"
+    return f"{field.label}{punctuation(':')} {value}"

@@ -68,6 +68,15 @@ class Source(models.Model):
         The publisher and the year are added only when the title does not already name them
         ("CRESS AURA, données 2023" is not followed by "CRESS Auvergne-Rhône-Alpes, 2023").
         """
+        line, short = self.citation_parts
+        if short:
+            line += ", " + str(_("cité dans « %(title)s »") % {"title": short})
+        return line
+
+    @property
+    def citation_parts(self) -> tuple[str, str]:
+        """(title, publisher and year; short title of the citing text or ''): the citation's
+        French texts, without the translated 'cité dans' (pages mark them lang="fr")."""
         parts = [self.title]
         title = self.title.lower()
         words = [w.strip("()").lower() for w in self.publisher.split() if len(w.strip("()")) > 3]
@@ -75,11 +84,8 @@ class Source(models.Model):
             parts.append(self.publisher)
         if self.year and str(self.year) not in self.title:
             parts.append(str(self.year))
-        line = ", ".join(parts)
-        if self.cited_in_id:
-            short = self.cited_in.title.split(" : ")[0]
-            line += ", " + str(_("cité dans « %(title)s »") % {"title": short})
-        return line
+        short = self.cited_in.title.split(" : ")[0] if self.cited_in_id else ""
+        return ", ".join(parts), short
 
 
 class Theme(models.Model):

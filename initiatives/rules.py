@@ -262,7 +262,7 @@ def status_refusals(*, by, current: Initiative | None, values: Mapping[str, Any]
         if current is not None:
             intercos |= initiative_intercos(current)
         if not can_moderate_in(by, intercos):
-            message = _("Seuls les modérateurs du territoire peuvent publier ou archiver.")
+            message = _("Seuls les modérateur·rices du territoire peuvent publier ou archiver.")
             return [Refusal("status", message, forbidden=True)]
     reason = values.get("rejection_reason") or ""
     # A register's record awaiting review is no one's suggestion: no one to give a reason to.
@@ -428,7 +428,7 @@ def can_delete(user, initiative: Initiative | None = None) -> bool:
 def delete_refusals(*, by, current: Initiative) -> list[Refusal]:
     """Deleting a record: never an editor's act (they move it to draft instead)."""
     if by is not None and not can_moderate(by, current):
-        message = _("Seuls les modérateurs du territoire peuvent supprimer une fiche.")
+        message = _("Seuls les modérateur·rices du territoire peuvent supprimer une fiche.")
         return [Refusal(ALL, message, True)]
     return []
 
@@ -468,7 +468,7 @@ def kept_verification(current: Initiative | None) -> dict[str, Any]:
 def verification_message() -> str:
     return _(
         "La vérification ne se saisit pas : elle est enregistrée à la publication ou par "
-        "« Toujours exact » (modérateurs)."
+        "« Toujours exact » (modérateur·rices)."
     )
 
 
@@ -488,7 +488,7 @@ def verification_refusals(*, by, current: Initiative | None, values) -> list[Ref
 def confirm_refusals(*, by, current: Initiative) -> list[Refusal]:
     """ "Toujours exact" is a moderator's act on a published record of their territory."""
     if not can_moderate(by, current):
-        message = _("Seuls les modérateurs du territoire peuvent confirmer une fiche.")
+        message = _("Seuls les modérateur·rices du territoire peuvent confirmer une fiche.")
         return [Refusal(ALL, message, True)]
     if current.status != Status.PUBLISHED:
         return [Refusal(ALL, _("Seule une fiche publiée peut être confirmée."))]

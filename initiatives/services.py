@@ -338,11 +338,12 @@ def related_items(formset) -> list[str]:
 
 
 def related_item(obj, action: str) -> str:
-    """One changed related item as the notice names it: "chiffre clé « Emplois » modifié(e)"."""
+    """One changed related item as the notice names it: "modification : chiffre clé « Emplois »"
+    (the action first: no "modifié(e)" agreeing with a kind of either gender)."""
     what = {
-        "added": _("%(kind)s « %(name)s » ajouté(e)"),
-        "changed": _("%(kind)s « %(name)s » modifié(e)"),
-        "deleted": _("%(kind)s « %(name)s » supprimé(e)"),
+        "added": _("ajout : %(kind)s « %(name)s »"),
+        "changed": _("modification : %(kind)s « %(name)s »"),
+        "deleted": _("suppression : %(kind)s « %(name)s »"),
     }[action]
     return what % {"kind": obj._meta.verbose_name, "name": obj}
 

@@ -80,7 +80,7 @@ def _decided(report: ChangeReport, *, by) -> None:
     if report.status != Status.PENDING:
         raise ValidationError(_("Ce signalement a déjà été traité."))
     if not can_decide(by, report):
-        raise PermissionDenied(_("Seuls les modérateurs du territoire peuvent faire cela."))
+        raise PermissionDenied(_("Seuls les modérateur·rices du territoire peuvent faire cela."))
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from essmap.typography import punctuation, typeset
 from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter
 
@@ -29,8 +30,19 @@ class InvalidSearch(Exception):
     pass
 
 
+class FrenchEntriesFeed(Atom1Feed):
+    """Entries carry xml:lang="fr" when the feed is English: their texts are the records'
+    French originals (same rule as lang="fr" on the pages)."""
+
+    def item_attributes(self, item):
+        attributes = super().item_attributes(item)
+        if not str(self.feed["language"] or "").startswith("fr"):
+            attributes["xml:lang"] = "fr"
+        return attributes
+
+
 class SearchFeed(Feed):
-    feed_type = Atom1Feed
+    feed_type = FrenchEntriesFeed
 
     def __call__(self, request, *args, **kwargs):
         try:
@@ -41,8 +53,9 @@ class SearchFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         filterset = initiative_filter(data=request.GET, request=request)
         if not filterset.is_valid():
-            errors = "; ".join(
-                f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()
+            errors = f"{punctuation(';')} ".join(
+                f"{field}{punctuation(':')} {' '.join(messages)}"
+                for field, messages in filterset.errors.items()
             )
             raise InvalidSearch(_("Recherche invalide : %(errors)s") % {"errors": errors})
         return {"filterset": filterset, "query": feed_query(request.GET)}
@@ -64,12 +77,13 @@ class SearchFeed(Feed):
     def items(self, obj):
         return obj["filterset"].qs.order_by("-updated_at", "-pk")[:FEED_SIZE]
 
+    # A record's name and summary are French (they have no English version): French typography.
     def item_title(self, item: Initiative):
-        return item.name
+        return typeset(item.name)
 
     def item_description(self, item: Initiative):
         place = item.commune.name if item.commune else ""
-        return " — ".join(part for part in (item.summary, place) if part)
+        return typeset(" — ".join(part for part in (item.summary, place) if part))
 
     def item_link(self, item: Initiative):
         return item.get_absolute_url()

@@ -3,7 +3,7 @@
 import json
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeData, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -49,12 +49,74 @@ def number(value, arg: str = "") -> str:
     return typography.format_number(value, sign=arg == "sign")
 
 
+def _shows_french(english) -> bool:
+    """Whether a record's text shown now is its French original: a French page, or an
+    English page and no English version (see initiatives.models.in_language)."""
+    return not (english and typography.page_language() == "en")
+
+
 @register.filter(is_safe=True)
-def typo(value) -> str:
-    """French typography for rendered data: {{ initiative.summary|typo }}."""
+def typo(value, english=None) -> str:
+    """Typography for rendered data, in the text's own language.
+
+    {{ initiative.summary|typo }}: a record's text with no English version is French on every
+    page. {{ f.display_label|typo:f.label_en }}: the argument is the English version; when
+    the English page shows it, English typography (no space before ':', '?').
+    """
     if value in (None, ""):
         return value
-    return typography.typeset(str(value)) if not isinstance(value, SafeData) else value
+    if isinstance(value, SafeData):
+        return value
+    return typography.typeset(str(value), "fr" if _shows_french(english) else "en")
+
+
+@register.simple_tag
+def lang_fr(*english) -> str:
+    """' lang="fr"' on an element that shows a record's French text on a page in English.
+
+    <p{% lang_fr %}>{{ initiative.summary|typo }}</p> (no English version exists);
+    <li{% lang_fr theme.name_en %}>{{ theme.label }}</li> (only when the English is missing).
+    Nothing on French pages, where the text is in the page's language.
+    """
+    if typography.page_language() == "fr" or not all(_shows_french(e) for e in english or [""]):
+        return ""
+    return mark_safe(' lang="fr"')
+
+
+@register.simple_tag
+def punct(mark: str) -> str:
+    """A punctuation mark after a word, as the page's language prints it.
+
+    {% translate "Erreur" %}{% punct ":" %} -> 'Erreur\u00a0:' (fr) / 'Error:' (en).
+    """
+    return typography.punctuation(mark)
+
+
+@register.simple_tag
+def fr_text(text) -> str:
+    """A record's French text inside a sentence: typeset, and in <span lang="fr"> on English
+    pages. {% fr_text s.cited_in.title as cited %}{% blocktranslate with title=cited %}…"""
+    text = typography.typeset(str(text or ""))
+    lang = lang_fr()
+    return format_html("<span{}>{}</span>", lang, text) if lang else conditional_escape(text)
+
+
+@register.simple_tag
+def citation(source) -> str:
+    """A source's citation line, its French texts typeset and marked lang="fr" on English
+    pages: 'Title, publisher, 2023, cité dans « Article »' (Source.citation, as HTML)."""
+    line, short = source.citation_parts
+    if not short:
+        return fr_text(line)
+    cited = str(_("cité dans « %(title)s »") % {"title": "\x00"})
+    escaped = conditional_escape(cited).replace("{", "{{").replace("}", "}}")
+    return format_html("{}, " + escaped.replace("\x00", "{}"), fr_text(line), fr_text(short))
+
+
+@register.filter
+def money(value) -> str:
+    """{{ 410|money }} -> '410 €' (fr) / '€410' (en)."""
+    return typography.format_money(value)
 
 
 @register.inclusion_tag("essmap/_bar_chart.html")
@@ -102,9 +164,11 @@ def cached_widget(field) -> str:
     starts a new generation of the shared cache).
     """
     widget = field.field.widget
+    if hasattr(field.field, "label_from_instance"):  # choices from records: "Val d’Ay"
+        field.field.label_from_instance = lambda obj: typography.apostrophes(str(obj))
     key = {
         "form": type(field.form).__name__, "name": field.html_name, "id": field.auto_id,
-        "value": field.value(), "invalid": bool(field.errors), "lang": get_language(),
+        "value": field.value(), "invalid": bool(field.errors), "lang": get_language(), "typo": 1,
         "attrs": sorted((k, str(v)) for k, v in widget.attrs.items()),
         "type": getattr(widget, "input_type", None), "widget": type(widget).__name__,
     }  # fmt: skip

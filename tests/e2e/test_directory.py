@@ -41,7 +41,7 @@ def test_filter_by_interco(page, live_server, territory):
     page.goto(live_server.url + "/")
     page.get_by_label("Intercommunalité").select_option(label=territory["crestois"].name)
     expect(page.locator("#results .count")).to_contain_text("2 initiatives")
-    assert sorted(result_names(page)) == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    assert sorted(result_names(page)) == ["Énergie Solidaire", "Épicerie coopérative d’Aouste"]
     expect(page).to_have_url(re.compile(rf"interco={territory['crestois'].siren}"))
     expect(page.locator(".leaflet-marker-icon")).to_have_count(2)
     assert_clean(page, live_server)
@@ -56,7 +56,7 @@ def test_near_crest_within_20_km_shows_distances_in_order(page, live_server, ter
     page.get_by_role("button", name="Rechercher").click()
     expect(page.locator("#results .count")).to_contain_text("rayon 20 km")
     names = result_names(page)
-    assert names == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    assert names == ["Énergie Solidaire", "Épicerie coopérative d’Aouste"]
     distances = [float(d) for d in page.locator("#results .reason-point").evaluate_all(
         "els => els.map(e => e.dataset.km)"
     )]  # fmt: skip
@@ -71,7 +71,7 @@ def test_near_crest_within_20_km_shows_distances_in_order(page, live_server, ter
 def test_near_a_commune_by_name(page, live_server, territory):
     page.goto(live_server.url + "/?near=Crest&radius=5")
     expect(page.locator("#results .count")).to_contain_text("près de Crest (rayon 5 km)")
-    assert result_names(page) == ["Énergie Solidaire", "Épicerie coopérative d'Aouste"]
+    assert result_names(page) == ["Énergie Solidaire", "Épicerie coopérative d’Aouste"]
     chip = page.locator("#results .chip")
     expect(chip).to_have_text(["Près de Crest (5 km) × (retirer ce filtre)"])
 
@@ -134,8 +134,8 @@ def test_open_an_initiative_and_follow_a_partner(page, live_server, territory):
     page.get_by_role("link", name="Énergie Solidaire").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Énergie Solidaire")
     expect(page.locator(".leaflet-marker-icon[aria-label='Énergie Solidaire']")).to_have_count(1)
-    page.get_by_role("link", name="Épicerie coopérative d'Aouste").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie coopérative d'Aouste")
+    page.get_by_role("link", name="Épicerie coopérative d’Aouste").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Épicerie coopérative d’Aouste")
     # ... and back: the partner lists Énergie Solidaire.
     page.get_by_role("link", name="Énergie Solidaire").click()
     expect(page).to_have_url(re.compile(r"/initiatives/energie-solidaire/$"))

@@ -127,4 +127,15 @@ def test_zero_results_near_a_place_offer_the_nearest(page, live_server, territor
     expect(page.locator(".nearest .reason-point").first).to_contain_text("km")
     page.locator(".nearest").get_by_role("link", name="50 km").click()
     expect(page).to_have_url(re.compile(r"radius=50"))
-    assert "Épicerie coopérative d'Aouste" in result_names(page)
+    assert "Épicerie coopérative d’Aouste" in result_names(page)  # names are typeset
+
+
+def test_map_labels_and_popups_print_names_as_the_pages_do(page, live_server, territory):
+    """The map API keeps names as stored; the script typesets them like |typo."""
+    factories.initiative(name="L'Atelier « vélo » : réparer ?", latitude=44.95, longitude=5.1)
+    page.goto(live_server.url + "/")
+    printed = "L\u2019Atelier «\u00a0vélo\u00a0»\u00a0: réparer\u202f?"
+    marker = page.locator(f".leaflet-marker-icon[aria-label='{printed}']")
+    expect(marker).to_have_count(1)
+    marker.click()
+    expect(page.locator(".leaflet-popup-content a")).to_have_text(printed)

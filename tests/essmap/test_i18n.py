@@ -316,7 +316,7 @@ def test_french_catalog_is_generated_from_the_english_one_and_compiled():
     with FR_PO.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
     assert compiled.gettext("Source :") == "Source\u00a0:"
-    assert compiled.ngettext("%(counter)s fiche", "%(counter)s fiches", 0) == "%(counter)s fiche"
+    assert compiled.ngettext("%(n)s fiche", "%(n)s fiches", 0) == "%(n)s fiche"
     assert "Plural-Forms: nplurals=2; plural=(n > 1);" in FR_PO.read_text(encoding="utf-8")
 
 
@@ -325,15 +325,10 @@ def test_french_plural_rule_is_in_force(client, db):
     from django.utils.translation import ngettext
 
     with translation.override("fr"):
-        got = [
-            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n}
-            for n in (0, 1, 2)
-        ]
+        got = [ngettext("%(n)s fiche", "%(n)s fiches", n) % {"n": n} for n in (0, 1, 2)]
     assert got == ["0 fiche", "1 fiche", "2 fiches"]
     with translation.override("en"):
-        got = [
-            ngettext("%(counter)s fiche", "%(counter)s fiches", n) % {"counter": n} for n in (0, 1)
-        ]
+        got = [ngettext("%(n)s fiche", "%(n)s fiches", n) % {"n": n} for n in (0, 1)]
     assert got == ["0 listings", "1 listing"]
     factories.source(title="Source sans fiche")
     html = _html(client.get("/sources/"))
@@ -360,3 +355,44 @@ def test_english_pages_use_english_numbers_and_units(client, db):
     assert "+6%" in html
     html = _html(client.get("/territoire/"))
     assert "plus de\u00a01\u202f200\u00a0foyers" in html and "+6\u00a0%" in html
+
+
+# One inclusive-writing convention in UI strings (README, "Typography and inclusive writing").
+_OTHER_CONVENTIONS = re.compile(r"[^\W\d_]\((?:e|rice|euse)\)s?|[^\W\d_]\.e\.s?\b|[^\W\d_]-e-s\b")
+_MASCULINE_ONLY = re.compile(
+    r"\b(?:salariés|modérateurs|éditeurs|utilisateurs|contributeurs|adhérents|usagers)\b"
+)
+_QUOTED_AS_WRITTEN = ("les contributeurs d'OpenStreetMap",)  # an attribution text
+
+
+def test_ui_strings_follow_the_middle_dot_convention(catalog):
+    texts = [text for e in catalog for text in (e["msgid"], e.get("msgid_plural", ""))]
+    other = [t for t in texts if _OTHER_CONVENTIONS.search(t)]
+    masculine = [
+        t
+        for t in texts
+        if _MASCULINE_ONLY.search(t) and not any(q in t for q in _QUOTED_AS_WRITTEN)
+    ]
+    assert other == []
+    assert masculine == []
+    assert any("salarié·es" in t for t in texts)  # the convention is in use
+    assert _MASCULINE_ONLY.search("Seuls les modérateurs") and _OTHER_CONVENTIONS.search(
+        "salarié(e)s"
+    )  # the scan can fail
+
+
+def test_the_catalog_does_not_hide_djangos_own_french(catalog):
+    """An English msgid of ours (from a template that reuses Django's wording) would be
+    "translated" to itself in the generated French catalog and hide Django's French:
+    'Home' for 'Accueil' in the admin breadcrumbs. (django/conf's catalog is left out: the
+    language names of settings.LANGUAGES, 'Français' and 'English', are endonyms on purpose.)"""
+    import django
+
+    django_fr = gettext.NullTranslations()
+    for app in ("contrib/admin", "contrib/auth"):
+        mo = Path(django.__file__).parent / app / "locale" / "fr" / "LC_MESSAGES" / "django.mo"
+        with mo.open("rb") as fp:
+            django_fr.add_fallback(gettext.GNUTranslations(fp))
+    hidden = [e["msgid"] for e in catalog if django_fr.gettext(e["msgid"]) != e["msgid"]]
+    assert hidden == []
+    assert django_fr.gettext("Home") == "Accueil"  # the check reads Django's catalogs

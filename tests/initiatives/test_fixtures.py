@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 
+from essmap.typography import typeset
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
 from intercos.models import Commune, Interco, IntercoPredecessor
 
@@ -278,7 +279,8 @@ def test_the_alec_and_the_cress_are_sources_not_initiatives(loaded):
 
 def test_the_sources_page_lists_the_alec_and_the_cress(loaded, client):
     html = client.get("/sources/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
-    assert "ALEC de Valence, 2023" in html and "Interview : CRESS Auvergne-Rhône-Alpes" in html
+    assert "ALEC de Valence, 2023" in html
+    assert typeset("Interview : CRESS Auvergne-Rhône-Alpes") in html  # titles are typeset
     assert "Étienne Cloupé" in html
 
 

@@ -161,7 +161,7 @@ def test_moderator_elsewhere_cannot_publish_here(crest):
     IntercoMembership.objects.create(user=user, interco=elsewhere, role="moderator")
     form = make_form(crest, user=user, status="published")
     assert not form.is_valid()
-    assert "modérateurs" in form.errors["status"][0]
+    assert "modérateur·rices" in form.errors["status"][0]
 
 
 def test_french_hours_are_converted_and_shown_back_before_saving(crest):

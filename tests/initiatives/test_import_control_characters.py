@@ -34,12 +34,8 @@ def test_a_control_character_is_a_row_error_naming_the_column(staff, content, co
         assert not report.file_errors
         [row] = report.rows
         assert row.action == "error"
-        assert row.errors == [
-            typeset(
-                f"{column} : caractère de contrôle interdit "
-                "(octet nul ou autre caractère invisible)."
-            )
-        ]
+        why = "caractère de contrôle interdit (octet nul ou autre caractère invisible)."
+        assert row.errors == [typeset(f"{column} : {why}")]  # as the French catalog prints it
     assert not Initiative.objects.exists()
 
 

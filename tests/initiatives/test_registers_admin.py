@@ -47,7 +47,7 @@ def test_preview_writes_nothing_and_confirm_imports_only_the_territory(client, m
     preview = _upload(client)
     assert preview.status_code == 200
     text = html.unescape(preview.content.decode())
-    assert typeset("Simulation (rien n'est écrit) : 2 créées") in text
+    assert "Simulation (rien n'est écrit) : 2 créées" in text
     assert Initiative.objects.count() == before
     assert not RegisterImportRun.objects.exists()
     done = client.post(reverse(IMPORT), {"confirm": "1"})
@@ -79,7 +79,8 @@ def test_another_layout_is_said_on_the_form(client, moderator, tmp_path):
         response = client.post(
             reverse(IMPORT), {"source": "siae", "file": handle, "source_date": "2019-07-01"}
         )
-    assert typeset("colonnes manquantes : MESURE") in html.unescape(response.content.decode())
+    page = html.unescape(response.content.decode())
+    assert typeset("colonnes manquantes : MESURE") in page  # the French catalog's typography
 
 
 def test_editors_cannot_import(client, committed_fixtures):

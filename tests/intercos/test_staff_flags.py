@@ -120,10 +120,8 @@ def test_the_user_page_says_why_the_account_cannot_work(client, diois):
     no_staff.save()
     client.force_login(factories.user(superuser=True, username="root"))
     text = page(client, reverse("admin:auth_user_change", args=[no_staff.pk]))
-    assert (
-        typeset("Ce compte ne peut pas travailler dans l'espace des intercos : pas de statut")
-        in text
-    )
+    why = "Ce compte ne peut pas travailler dans l'espace des intercos : pas de statut"
+    assert typeset(why) in text
     fine = factories.user(intercos=[ic], email="fine@example.org")
     text = page(client, reverse("admin:auth_user_change", args=[fine.pk]))
     assert "ne peut pas travailler" not in text

@@ -43,10 +43,8 @@ def test_right_password_without_any_interco_says_so(client):
     factories.user(username="nora")  # staff, attached to no interco
     response, page = attempt(client, "nora", PASSWORD)
     assert response.status_code == 200
-    assert (
-        typeset("Mot de passe correct, mais ce compte n'est rattaché à aucune intercommunalité")
-        in page
-    )
+    why = "Mot de passe correct, mais ce compte n'est rattaché à aucune intercommunalité"
+    assert typeset(why) in page
     assert "_auth_user_id" not in client.session
 
 

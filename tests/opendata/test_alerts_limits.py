@@ -17,7 +17,6 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from essmap.mailsafe import defang
-from essmap.typography import typeset
 from initiatives.opendata import alerts
 from initiatives.opendata.models import AlertSubscription, RecipientQuota
 from initiatives.opendata.recipients import quota_take
@@ -140,7 +139,7 @@ def test_hostile_search_reaches_the_digest_defanged(food):
     alerts._send_digest(sub, period, [item])
     (message,) = mail.outbox
     assert message.to == [sub.email] and "Alimentation locale" in message.body
-    assert typeset("Mots : Alimentation http[:]//evil[.]example/x") in message.body
+    assert "Mots\u00a0: Alimentation http[:]//evil[.]example/x" in message.body  # fr typography
     assert_nothing_clickable(message)
 
 

@@ -189,7 +189,7 @@ if (locate && "geolocation" in navigator) {
           live.textContent =
             document.documentElement.lang === "en"
               ? "Your position could not be found."
-              : "Votre position n'a pas pu être déterminée.";
+              : "Votre position n’a pas pu être déterminée.";
         }
       },
       { timeout: 10000, maximumAge: 600000 },

@@ -54,6 +54,19 @@ export function bboxOf(map) {
   ].join(",");
 }
 
+// A record's name as the pages print it (essmap/typography.py): names are French, with curly
+// apostrophes and no-break spaces inside « » and before : ; ! ? (the API keeps them as stored).
+const APOSTROPHE = new RegExp("(?<=\\p{L})'(?=\\p{L})", "gu");
+
+export function typeset(name) {
+  return String(name || "")
+    .replace(APOSTROPHE, "\u2019")
+    .replace(/«[ \u00a0]?/g, "«\u00a0")
+    .replace(/[ \u00a0]?»/g, "\u00a0»")
+    .replace(/ ([;!?])/g, "\u202f$1")
+    .replace(/ :/g, "\u00a0:");
+}
+
 function text(tag, content, className) {
   const el = document.createElement(tag);
   el.textContent = content;
@@ -77,15 +90,16 @@ export function pointMarker(latlng, name, options = {}) {
 
 function popupFor(props) {
   const box = document.createElement("div");
-  const link = text("a", props.name);
+  const link = text("a", typeset(props.name));
   link.href = props.url;
+  if (lang() !== "fr") link.lang = "fr"; // the record's name: French on every page
   box.append(link);
   if (props.commune) box.append(text("p", props.commune, "popup-meta"));
   if (props.approximate) {
     const note =
       lang() === "en"
         ? "Approximate position: centre of the municipality"
-        : "Position approximative : centre de la commune";
+        : "Position approximative\u00a0: centre de la commune";
     box.append(text("p", note, "popup-meta"));
   }
   return box;
@@ -129,12 +143,13 @@ function clusterMarker(map, feature, lang) {
 // links to the list of that territory and draws the interco's outline.
 function areaMarker(map, feature, outlines) {
   const [lon, lat] = feature.geometry.coordinates;
-  const { count, name, siren, url } = feature.properties;
+  const { count, siren, url } = feature.properties;
+  const name = typeset(feature.properties.name);
   const en = lang() === "en";
   const label = en
-    ? `${count} initiative${count > 1 ? "s" : ""} serving ${name}`
-    : `${count} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
-  const span = text("span", String(count));
+    ? `${count.toLocaleString("en")} initiative${count > 1 ? "s" : ""} serving ${name}`
+    : `${count.toLocaleString("fr")} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
+  const span = text("span", count.toLocaleString(en ? "en" : "fr"));
   const marker = L.marker([lat, lon], {
     icon: L.divIcon({ className: "area", iconSize: [34, 34], html: span }),
     title: label,
@@ -258,8 +273,8 @@ export function themedMarker(latlng, props, config) {
   span.setAttribute("aria-hidden", "true");
   if (theme) span.style.setProperty("--theme", theme.colour);
   const name = props.approximate
-    ? `${props.name} (${lang() === "en" ? "approximate position" : "position approximative"})`
-    : props.name;
+    ? `${typeset(props.name)} (${lang() === "en" ? "approximate position" : "position approximative"})`
+    : typeset(props.name);
   const marker = L.marker(latlng, {
     icon: L.divIcon({
       className: `pin pin-theme${props.approximate ? " pin-approximate" : ""}`,
@@ -297,7 +312,10 @@ export function placeLayer(map, place) {
       interactive: false,
     }),
   );
-  const label = `${lang() === "en" ? "Searched place" : "Lieu recherché"} : ${place.label || ""}`;
+  const label =
+    lang() === "en"
+      ? `Searched place: ${place.label || ""}`
+      : `Lieu recherché\u00a0: ${place.label || ""}`;
   const pin = L.marker(centre, {
     icon: L.divIcon({ className: "place-pin", iconSize: [22, 22], html: text("span", "") }),
     title: label,
