@@ -59,7 +59,7 @@ format: install
 PO := locale/en/LC_MESSAGES/django.po
 messages: install
 	msguniq --use-first --no-wrap -o $(PO) $(PO)
-	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*'
+	$(PY) manage.py makemessages -l en --no-location --no-wrap --no-obsolete -i '.venv/*' -i '.bench/*' -i 'bench/*' -i 'tests/*'
 	$(PY) manage.py typeset_catalog
 	$(PY) manage.py compilemessages -l en -l fr -i .venv
 

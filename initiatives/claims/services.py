@@ -133,7 +133,7 @@ def _decided(claim: ManagerClaim, *, by) -> ManagerClaim:
     if claim.status != ClaimStatus.PENDING:
         raise ValidationError(_("Cette demande a déjà été traitée."))
     if not can_decide(by, claim):
-        raise PermissionDenied(_("Seuls les modérateurs du territoire peuvent faire cela."))
+        raise PermissionDenied(_("Seul·es les modérateur·rices du territoire peuvent faire cela."))
     return claim
 
 
@@ -190,7 +190,7 @@ def manager_leave(*, manager: RecordManager) -> None:
 
 def manager_remove(*, manager: RecordManager, by) -> None:
     if not rules.can_moderate(by, manager.initiative):
-        raise PermissionDenied(_("Seuls les modérateurs du territoire peuvent faire cela."))
+        raise PermissionDenied(_("Seul·es les modérateur·rices du territoire peuvent faire cela."))
     RecordManager.objects.filter(pk=manager.pk).delete()
 
 
@@ -283,7 +283,7 @@ def managers_of(email: str):
 def manager_add(*, initiative: Initiative, email: str, name: str, role: str = "", by):
     """A moderator invites a manager by address (no claim to confirm): they get a link."""
     if not rules.can_moderate(by, initiative):
-        raise PermissionDenied(_("Seuls les modérateurs du territoire peuvent faire cela."))
+        raise PermissionDenied(_("Seul·es les modérateur·rices du territoire peuvent faire cela."))
     email = email.strip().lower()
     try:
         with transaction.atomic():

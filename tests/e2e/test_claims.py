@@ -58,7 +58,7 @@ def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, set
     phone.get_by_label("Horaires").fill("lundi-vendredi 9h-12h 14h-18h")
     phone.get_by_label("Description").fill("Dépôt et revente d'objets de seconde main.")
     phone.get_by_role("button", name="Enregistrer").click()
-    expect(phone.get_by_text("Publié :")).to_be_visible()
+    expect(phone.get_by_text("Publié\xa0:")).to_be_visible()
     record.refresh_from_db()
     assert record.opening_hours == "Mo-Fr 09:00-12:00,14:00-18:00"
     assert "mod@example.org" in [m.to[0] for m in mail.outbox]
@@ -70,7 +70,7 @@ def test_claim_confirm_edit_and_a_name_change_on_a_phone(phone, live_server, set
 
     phone.locator("#id_name").fill("La Recyclerie de Dieulefit")
     phone.get_by_role("button", name="Enregistrer").click()
-    expect(phone.get_by_text("Transmis aux modérateurs")).to_be_visible()
+    expect(phone.get_by_text("Transmis aux modérateur·rices")).to_be_visible()
     assert Initiative.objects.get(pk=record.pk).name == "Recyclerie"
     report = ChangeReport.objects.get()
     assert (report.field, report.proposed_value, report.from_manager) == (

@@ -8,6 +8,7 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from essmap.typography import typeset
 from initiatives.claims import links
 from initiatives.claims.domains import same_organisation
 from initiatives.claims.models import ManagerClaim, ManagerLink, RecordManager
@@ -42,7 +43,7 @@ def link_in(message) -> str:
 def test_every_record_page_offers_the_claim(client, territory):
     _ic, initiative, _mod = territory
     html = client.get(initiative.get_absolute_url()).content.decode()
-    assert "Vous gérez cette structure ? Mettez à jour sa fiche" in html
+    assert typeset("Vous gérez cette structure ? Mettez à jour sa fiche") in html
     assert f'href="/initiatives/{initiative.slug}/gerer/"' in html
     assert client.get(f"/initiatives/{initiative.slug}/gerer/").status_code == 200
 
@@ -168,7 +169,7 @@ def test_link_used_twice_expired_or_tampered_is_a_clear_page(
                 "/gerer/lien/signin.%00abc/"):  # fmt: skip
         page = client.post(bad)
         assert page.status_code == 404, bad
-        assert "Ce lien n'est pas valide" in page.content.decode()
+        assert typeset("Ce lien n'est pas valide") in page.content.decode()
     token = links.make(purpose="signin", email="ana@recyclerie-dieulefit.fr")
     settings.CLAIM_LINK_MAX_AGE = -1
     expired = client.post(reverse("claims:link", args=[token]))
