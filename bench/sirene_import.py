@@ -202,7 +202,8 @@ def main() -> None:
         f"| {args.rows:,} | {result['seconds']:.1f} s | {rate:,.0f} | "
         f"{result['peak_mb']:.0f} MB | {result['kept']:,} | {result['skipped']:,} |",
         "",
-        f"Extrapolated to the national StockEtablissement (~{NATIONAL_ESTABLISHMENTS:,} lines) "
+        f"Extrapolated to a national StockEtablissement of {NATIONAL_ESTABLISHMENTS:,} lines (an "
+        "assumed order of magnitude: the file has tens of millions) "
         f"at the same rate: {national / 60:.1f} min (goal: under 5 min). The unit file is read "
         "first and keeps one short string per ESS unit, so memory grows with the number of "
         "ESS units (not with the file): measured here with "
