@@ -30,6 +30,23 @@ class FreshnessFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ManagedFilter(admin.SimpleListFilter):
+    """Records whose structure keeps them itself (at least one manager), or not (issue 20)."""
+
+    title = _("gestion par la structure")
+    parameter_name = "gestion"
+
+    def lookups(self, request, model_admin):
+        return (("with", _("avec gestionnaire")), ("without", _("sans gestionnaire")))
+
+    def queryset(self, request, queryset):
+        if self.value() == "with":
+            return queryset.filter(managers__isnull=False).distinct()
+        if self.value() == "without":
+            return queryset.filter(managers__isnull=True)
+        return queryset
+
+
 def _errors(exc) -> str:
     if isinstance(exc, ValidationError):
         return " ".join(str(m) for m in exc.messages)

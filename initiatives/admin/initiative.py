@@ -68,6 +68,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
         "kind",
         ("commune__interco", RelatedOnlyFieldListFilter),
         freshness.FreshnessFilter,
+        freshness.ManagedFilter,
         "origin",
         "register_source",
         registers.PossibleDuplicateFilter,

@@ -289,3 +289,26 @@ def test_no_claim_on_a_record_that_is_not_public(client, territory):
     assert client.get(reverse("claims:claim", args=[initiative.slug])).status_code == 404
     assert claim(client, initiative).status_code == 404
     assert not ManagerClaim.objects.exists()
+
+
+def test_the_records_admin_page_invites_a_manager_and_lists_records_without_one(client, territory):
+    _ic, initiative, moderator = territory
+    other = factories.initiative(name="Épicerie", commune=initiative.commune)
+    RecordManager.objects.create(initiative=other, email="e@epicerie.fr", name="Eve")
+    client.force_login(moderator)
+    page = client.get(reverse("admin:initiatives_initiative_change", args=[initiative.pk]))
+    html = page.content.decode()
+    invite = reverse("admin:claims_recordmanager_add") + f"?initiative={initiative.pk}"
+    assert invite in html
+    form = client.get(invite).content.decode()  # the record comes chosen in the form
+    assert f'<option value="{initiative.pk}" selected>' in form
+    changelist = reverse("admin:initiatives_initiative_changelist")
+    without = client.get(changelist, {"gestion": "without"}).context["cl"].result_list
+    with_one = client.get(changelist, {"gestion": "with"}).context["cl"].result_list
+    assert [i.pk for i in without] == [initiative.pk]
+    assert [i.pk for i in with_one] == [other.pk]
+    # an editor sees neither the invitation nor the count
+    editor = factories.user(intercos=[_ic], role="editor")
+    client.force_login(editor)
+    page = client.get(reverse("admin:initiatives_initiative_change", args=[initiative.pk]))
+    assert invite not in page.content.decode()

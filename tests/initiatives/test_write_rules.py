@@ -12,6 +12,7 @@ import itertools
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -414,7 +415,7 @@ def test_manager_rows_on_every_path(client, world, territory, old, field):
     response = client.post(reverse("claims:edit", args=[target.slug]), data)
     assert response.status_code < 500
     # The staff paths: a manager has no account, so the admin form, the history restore
-    # and the API write nothing (an import needs a staff account: out of reach).
+    # the API and the import write nothing.
     admin = client.post(reverse("admin:initiatives_initiative_change", args=[target.pk]),
                         form_data(before, summary="par l'admin"))  # fmt: skip
     assert admin.status_code == 302 and "/admin/login/" in admin["Location"]
@@ -426,6 +427,12 @@ def test_manager_rows_on_every_path(client, world, territory, old, field):
     api = client.patch(f"/api/v1/initiatives/{target.slug}/", {"summary": "par l'API"},
                        content_type="application/json")  # fmt: skip
     assert api.status_code in (401, 403, 405)
+    # The staff import (a file naming the record): the admin sends the manager to log in.
+    row = f"nom;commune_insee;resume\n{target.name};{target.commune_id};par l'import\n"
+    upload = SimpleUploadedFile("fiches.csv", row.encode(), content_type="text/csv")
+    imported = client.post(reverse("admin:initiatives_initiative_import"),
+                           {"file": upload, "action": "apply"})  # fmt: skip
+    assert imported.status_code == 302 and "/admin/login/" in imported["Location"]
     after = Initiative.objects.get(pk=target.pk)
     assert after.summary == "avant" and after.status == before.status
     if field == "commune":
