@@ -79,7 +79,10 @@ def _wanted(record: RegisterRecord) -> dict:
     }
     if "coverage" in record.extra:  # a structure serving intercos (data·inclusion)
         wanted["coverage"] = sorted(record.extra["coverage"])
-    if record.latitude is not None and record.longitude is not None:
+    # Only an address's own point is written: a commune's centre is the write rule's to place
+    # (initiatives.location), flagged approximate and following the commune's centre.
+    exact = record.latitude is not None and record.longitude is not None
+    if exact and not record.approximate_point:
         wanted.update(latitude=record.latitude, longitude=record.longitude)
     return wanted
 
