@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 from django.db import connection
 
+from essmap.typography import typeset
 from initiatives.managers import CORRECTION_SQL
 from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter
@@ -196,7 +197,7 @@ def test_an_exact_word_needs_no_fuzzy_lookup(client, records):
 @only_postgresql
 def test_the_page_says_the_words_were_corrected(client, records):
     html = client.get("/", {"q": "solidaie"}).content.decode()
-    assert "Résultats pour « solidaire » (orthographe corrigée)" in html
+    assert typeset("Résultats pour « solidaire » (orthographe corrigée)") in html
     assert "précisez la recherche" not in html
 
 
