@@ -47,7 +47,7 @@ def test_preview_writes_nothing_and_confirm_imports_only_the_territory(client, m
     preview = _upload(client)
     assert preview.status_code == 200
     text = html.unescape(preview.content.decode())
-    assert "Simulation (rien n'est écrit) : 2 créées" in text
+    assert typeset("Simulation (rien n'est écrit) : 2 créées") in text
     assert Initiative.objects.count() == before
     assert not RegisterImportRun.objects.exists()
     done = client.post(reverse(IMPORT), {"confirm": "1"})
