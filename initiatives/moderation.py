@@ -13,7 +13,7 @@ from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from intercos.models import IntercoMembership
@@ -89,7 +89,14 @@ def _warn_skipped(initiative: Initiative) -> None:
 
 
 def _notify_new_suggestion(initiative: Initiative) -> None:
-    _notify(initiative, "received", [initiative.proposer_email])
+    # The proposer's address is unconfirmed: it shares the daily per-mailbox quota of the
+    # alert and error-report mails (initiatives/opendata/recipients.py), held in the database.
+    from initiatives.opendata.recipients import quota_take
+
+    if initiative.proposer_email and quota_take(
+        initiative.proposer_email, day=timezone.localdate()
+    ):
+        _notify(initiative, "received", [initiative.proposer_email])
     staff = moderators_emails(initiative)
     if staff:
         _notify(initiative, "to_review", staff)

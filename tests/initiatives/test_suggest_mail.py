@@ -63,3 +63,25 @@ def test_acknowledgement_has_no_free_text_from_the_proposer(
 )
 def test_mail_title(name, expected):
     assert mail_title(name) == expected
+
+
+def test_acknowledgements_to_one_address_share_the_daily_quota(
+    client,
+    place,  # noqa: F811
+    settings,
+    django_capture_on_commit_callbacks,
+):
+    """Proposals from many clients naming one victim's address: at most the daily quota of
+    acknowledgements reaches it (counted in the database, with alerts and error reports)."""
+    settings.MAILS_PER_UNCONFIRMED_ADDRESS = 2
+    for n in range(4):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(
+                reverse("propose"),
+                payload(place, name=f"Proposition {n}", proposer_email="Victime+x@Example.org"),
+                REMOTE_ADDR=f"198.51.100.{n + 1}",
+            )
+        assert response.status_code == 302
+    acks = [m for m in mail.outbox if m.to == ["Victime+x@Example.org"]]
+    assert len(acks) == 2
+    assert Initiative.objects.count() == 4  # the proposals themselves are all kept
