@@ -4,12 +4,10 @@ Both lists are scoped to the moderator's territory. Removing a manager deletes t
 (their address with it); adding one here invites them without a claim.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from essmap.admin_decisions import OneClickDecisionsMixin
 from essmap.admin_scoping import ScopedAdminMixin
 from initiatives import rules
 from initiatives.selectors import initiatives_for_user
@@ -18,14 +16,10 @@ from . import services
 from .models import ManagerClaim, RecordManager
 
 
-def _messages(exc) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(str(m) for m in exc.messages)
-    return str(exc) or str(_("Action non autorisée."))
-
-
 @admin.register(ManagerClaim)
-class ManagerClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ManagerClaimAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    decision_kwarg = "claim"
+    decided_message = _("%(n)d demande(s) traitée(s).")
     list_display = ("initiative", "name", "role", "email", "status", "created_at")
     list_filter = ("status",)
     list_select_related = ("initiative",)
@@ -46,14 +40,6 @@ class ManagerClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False  # decided with the buttons, never edited
 
-    def get_urls(self):
-        return [
-            path("<path:object_id>/accepter/", self.admin_site.admin_view(self.accept_view),
-                 name="claims_managerclaim_accept"),
-            path("<path:object_id>/refuser/", self.admin_site.admin_view(self.refuse_view),
-                 name="claims_managerclaim_refuse"),
-        ] + super().get_urls()  # fmt: skip
-
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = (
             obj is not None
@@ -62,22 +48,6 @@ class ManagerClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _decide(self, request, object_id, decide, done):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        claim = self.get_object(request, object_id)  # 404 outside the territory
-        try:
-            decide(claim=claim, by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, _messages(exc), messages.ERROR)
-            return HttpResponseRedirect(
-                reverse("admin:claims_managerclaim_change", args=[claim.pk])
-            )
-        self.message_user(request, done, messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse("admin:claims_managerclaim_changelist") + "?status__exact=pending"
-        )
-
     def accept_view(self, request, object_id):
         return self._decide(request, object_id, services.claim_accept,
                             _("Demande acceptée : la personne est prévenue."))  # fmt: skip
@@ -85,17 +55,6 @@ class ManagerClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def refuse_view(self, request, object_id):
         return self._decide(request, object_id, services.claim_refuse,
                             _("Demande refusée : la personne est prévenue."))  # fmt: skip
-
-    def _many(self, request, queryset, decide):
-        done = 0
-        for claim in queryset:
-            try:
-                decide(claim=claim, by=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{claim}: {_messages(exc)}", messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)d demande(s) traitée(s).") % {"n": done})
 
     @admin.action(description=_("Accepter les demandes choisies"))
     def accept_selected(self, request, queryset):

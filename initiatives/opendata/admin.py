@@ -3,13 +3,12 @@
 Alert subscriptions are not in the admin: the addresses are used for the alerts only.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
-from django.urls import path, reverse
+from django.contrib import admin
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from essmap.admin_decisions import OneClickDecisionsMixin
 from essmap.admin_scoping import ScopedAdminMixin
 from initiatives import rules
 from initiatives.selectors import initiatives_for_user
@@ -19,7 +18,9 @@ from .models import ChangeReport
 
 
 @admin.register(ChangeReport)
-class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
+class ChangeReportAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdmin):
+    decision_kwarg = "report"
+    decided_message = _("%(n)d signalement(s) traité(s).")
     list_display = ("initiative", "field", "short_diff", "status", "created_at")
     list_filter = ("status", "field", "from_manager")
     list_select_related = ("initiative",)
@@ -94,13 +95,6 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return corrections.diff_html(self._now(obj)[:200], obj.proposed_value[:200])
 
     # --- one-click decisions --------------------------------------------------------------
-    def get_urls(self):
-        return [
-            path("<path:object_id>/accepter/", self.admin_site.admin_view(self.accept_view),
-                 name="opendata_changereport_accept"),
-            path("<path:object_id>/refuser/", self.admin_site.admin_view(self.refuse_view),
-                 name="opendata_changereport_refuse"),
-        ] + super().get_urls()  # fmt: skip
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = (
@@ -115,21 +109,6 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
-    def _decide(self, request, object_id, decide, done):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
-        report = self.get_object(request, object_id)  # 404 outside the territory
-        try:
-            decide(report=report, by=request.user)
-        except (ValidationError, PermissionDenied) as exc:
-            self.message_user(request, " ".join(_messages(exc)), messages.ERROR)
-            return HttpResponseRedirect(reverse("admin:opendata_changereport_change",
-                                                args=[report.pk]))  # fmt: skip
-        self.message_user(request, done, messages.SUCCESS)
-        return HttpResponseRedirect(
-            reverse("admin:opendata_changereport_changelist") + "?status__exact=pending"
-        )
-
     def accept_view(self, request, object_id):
         return self._decide(request, object_id, corrections.report_accept,
                             _("Modification acceptée : la fiche est à jour."))  # fmt: skip
@@ -138,17 +117,6 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return self._decide(request, object_id, corrections.report_refuse,
                             _("Signalement refusé."))  # fmt: skip
 
-    def _many(self, request, queryset, decide):
-        done = 0
-        for report in queryset:
-            try:
-                decide(report=report, by=request.user)
-                done += 1
-            except (ValidationError, PermissionDenied) as exc:
-                self.message_user(request, f"{report}: {' '.join(_messages(exc))}", messages.ERROR)
-        if done:
-            self.message_user(request, _("%(n)d signalement(s) traité(s).") % {"n": done})
-
     @admin.action(description=_("Accepter les modifications choisies"))
     def accept_selected(self, request, queryset):
         self._many(request, queryset, corrections.report_accept)
@@ -156,9 +124,3 @@ class ChangeReportAdmin(ScopedAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Refuser les signalements choisis"))
     def refuse_selected(self, request, queryset):
         self._many(request, queryset, corrections.report_refuse)
-
-
-def _messages(exc) -> list[str]:
-    if isinstance(exc, ValidationError):
-        return [str(m) for m in exc.messages]
-    return [str(exc) or str(_("Action non autorisée."))]
