@@ -19,6 +19,14 @@ def refusal_text(exc) -> str:
 class OneClickDecisionsMixin:
     decision_kwarg = "item"  # the services' keyword for the item ("claim", "report")
     decided_message = ""  # "%(n)d demande(s) traitée(s).", translated, in each admin
+    ordering = ("status", "-created_at")
+    actions = ("accept_selected", "refuse_selected")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False  # decided with the buttons, never edited
 
     def _admin_name(self, view: str) -> str:
         return f"{self.opts.app_label}_{self.opts.model_name}_{view}"

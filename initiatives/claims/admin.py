@@ -24,21 +24,13 @@ class ManagerClaimAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdm
     list_filter = ("status",)
     list_select_related = ("initiative",)
     search_fields = ("initiative__name", "name", "email")
-    ordering = ("status", "-created_at")
     change_form_template = "admin/claims/managerclaim/change_form.html"
     fields = ("initiative", "name", "role", "email", "status", "by_domain", "created_at",
               "confirmed_at", "decided_at", "decided_by")  # fmt: skip
     readonly_fields = fields
-    actions = ("accept_selected", "refuse_selected")
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(initiative__in=initiatives_for_user(request.user).values("pk"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided with the buttons, never edited
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["can_decide"] = (

@@ -1,6 +1,6 @@
 """Writes of the claims app: claims, managers, sign-in, a manager's edits and confirmation.
 
-What a manager may write is decided by `initiatives/rules.py` (`MANAGER_FIELDS`,
+What a manager may write is decided by `initiatives/rules_manager.py` (`MANAGER_FIELDS`,
 `manager_plan`, `manager_confirmation`); this module only applies its decisions:
 descriptive fields through `services.initiative_update` (the manager named in the
 history's change reason, the moderators told on commit), identity and placement as error
@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from essmap.mailsafe import defang
-from initiatives import moderation, rules
+from initiatives import moderation, rules, rules_manager
 from initiatives.models import Initiative
 from initiatives.opendata import corrections
 from initiatives.opendata.models import ChangeReport
@@ -231,9 +231,9 @@ def manager_write(*, manager: RecordManager, values: dict, version=None) -> Mana
     rules.StaleWrite.
     """
     current = rules.current_record(manager.initiative_id, lock=True)
-    plan = rules.manager_plan(manager=manager, current=current, values=values)
+    plan = rules_manager.manager_plan(manager=manager, current=current, values=values)
     result = ManagerWrite()
-    label = rules.manager_label(manager)
+    label = rules_manager.manager_label(manager)
     if plan.publish:
         rules.check_version(current, version, plan.publish)
         current._change_reason = label
@@ -268,8 +268,8 @@ def manager_write(*, manager: RecordManager, values: dict, version=None) -> Mana
 def manager_confirm(*, manager: RecordManager) -> Initiative:
     """ "Toujours exact": the record is confirmed today by the structure."""
     current = rules.current_record(manager.initiative_id, lock=True)
-    values = rules.manager_confirmation(manager=manager, current=current)
-    current._change_reason = rules.manager_label(manager)
+    values = rules_manager.manager_confirmation(manager=manager, current=current)
+    current._change_reason = rules_manager.manager_label(manager)
     current._history_user = None
     initiative_update(initiative=current, **values)
     _answered(current)

@@ -25,21 +25,13 @@ class ChangeReportAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdm
     list_filter = ("status", "field", "from_manager")
     list_select_related = ("initiative",)
     search_fields = ("initiative__name", "message", "proposed_value")
-    ordering = ("status", "-created_at")
     change_form_template = "admin/opendata/changereport/change_form.html"
     fields = ("initiative_link", "field", "diff", "message", "email", "from_manager", "status",
               "created_at", "decided_at", "decided_by")  # fmt: skip
     readonly_fields = fields
-    actions = ("accept_selected", "refuse_selected")
 
     def scope_queryset(self, request, queryset):
         return queryset.filter(initiative__in=initiatives_for_user(request.user).values("pk"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False  # decided with the buttons, never edited
 
     def has_delete_permission(self, request, obj=None):
         """Moderators of the record's territory (and superusers); never editors."""

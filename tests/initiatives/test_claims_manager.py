@@ -138,13 +138,13 @@ def test_sign_in_link_by_email(client, territory, settings):
 
 
 def test_manager_cannot_set_fields_outside_the_table(territory):
-    from initiatives import rules
+    from initiatives import rules, rules_manager
 
     a, _b, manager = territory
     with pytest.raises(rules.WriteForbidden):
-        rules.manager_plan(manager=manager, current=a, values={"status": "archived"})
+        rules_manager.manager_plan(manager=manager, current=a, values={"status": "archived"})
     with pytest.raises(Initiative.DoesNotExist):
-        rules.manager_plan(manager=manager, current=_b_of(territory), values={})
+        rules_manager.manager_plan(manager=manager, current=_b_of(territory), values={})
 
 
 def _b_of(territory):
