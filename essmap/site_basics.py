@@ -1,4 +1,5 @@
-"""What a public site needs besides its pages: robots.txt, sitemap.xml, favicon, head links."""
+"""What a public site needs besides its pages: robots.txt, favicon, head links, and the base of
+the apps' sitemaps (sitemap.xml itself: initiatives.sitemaps)."""
 
 from django.conf import settings
 from django.contrib import sitemaps
@@ -8,9 +9,6 @@ from django.urls import reverse, translate_url
 from django.utils import translation
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-
-from initiatives.models import Initiative
-from intercos.models import Interco
 
 # Never crawled: the staff side, the API and the framed copies of the directory.
 ROBOTS_DISALLOW = ("/admin/", "/api/", "/embed/", "/en/embed/")
@@ -38,52 +36,13 @@ def favicon(request):
     return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115
 
 
-class _I18nSitemap(sitemaps.Sitemap):
+class I18nSitemap(sitemaps.Sitemap):
+    """A sitemap listing each page in every language; the apps' sitemaps (initiatives.sitemaps,
+    intercos.sitemaps) derive from it."""
+
     i18n = True
     alternates = True
     x_default = True
-
-
-class InitiativeSitemap(_I18nSitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return Initiative.objects.published().order_by("pk").only("slug", "updated_at")
-
-    def location(self, item):
-        return reverse("initiatives:detail", args=[item.slug])
-
-    def lastmod(self, item):
-        return item.updated_at
-
-
-class IntercoSitemap(_I18nSitemap):
-    changefreq = "monthly"
-
-    def items(self):
-        return Interco.objects.order_by("pk").only("slug")
-
-    def location(self, item):
-        return reverse("intercos:detail", args=[item.slug])
-
-
-class PageSitemap(_I18nSitemap):
-    changefreq = "weekly"
-
-    def items(self):
-        return [
-            "initiatives:directory",
-            "intercos:list",
-            "site:territory",
-            "site:sources",
-            "propose",
-        ]
-
-    def location(self, item):
-        return reverse(item)
-
-
-SITEMAPS = {"pages": PageSitemap, "initiatives": InitiativeSitemap, "intercos": IntercoSitemap}
 
 
 def head_links(request) -> dict:

@@ -21,13 +21,12 @@ from django.db import DatabaseError, connections, router
 def anonymous_statement_timeout(using: str | None = None):
     """Within the block, each statement is cancelled past the setting's ceiling.
 
-    On `using`, by default the database initiatives are read from (the replica when one is
-    configured and usable, see essmap.db_router).
+    On `using`, by default the database reads go to (the replica when one is configured and
+    usable, see essmap.db_router: it routes every model alike, so none is named here and the
+    shared core imports no feature app).
     """
     if using is None:
-        from initiatives.models import Initiative
-
-        using = router.db_for_read(Initiative)
+        using = router.db_for_read(None)
     connection = connections[using]
     ms = int(getattr(settings, "ANONYMOUS_STATEMENT_TIMEOUT_MS", 0) or 0)
     if ms <= 0 or connection.vendor != "postgresql":

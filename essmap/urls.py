@@ -1,6 +1,5 @@
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from . import admin_scoping, site_basics
@@ -16,12 +15,7 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
     path("robots.txt", site_basics.robots_txt, name="robots"),
-    path(
-        "sitemap.xml",
-        sitemap,
-        {"sitemaps": site_basics.SITEMAPS},
-        name="django.contrib.sitemaps.views.sitemap",
-    ),
+    path("", include("initiatives.sitemap_urls")),  # sitemap.xml
     path("favicon.ico", site_basics.favicon, name="favicon"),
 ]
 # Pages: French at /, English at /en/ (a link carries its language).
@@ -31,7 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("initiatives.claims.urls")),
     path("", include("initiatives.urls")),
     path("", include("initiatives.interco_urls")),
-    path("", include("essmap.site_urls")),
+    path("", include("initiatives.site_urls")),
     prefix_default_language=False,
 )
 

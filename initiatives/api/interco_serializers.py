@@ -7,7 +7,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from essmap.api.docs import described, doc
-from essmap.api.serializers import IntercoBriefSerializer
+from intercos.api.brief_serializers import IntercoBriefSerializer
 from intercos.api.serializers import GEOMETRY_SCHEMA, MemberCommuneSerializer
 from intercos.models import Interco
 

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from essmap.api.docs import FIELDS, described, doc
 from essmap.api.input import RefuseControlCharacters
-from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
+from intercos.api.brief_serializers import CommuneBriefSerializer, IntercoBriefSerializer
 from intercos.models import Commune, Interco
 
 from ..checks import http_url, linkable_initiatives

@@ -4,7 +4,7 @@ The interco serializers (initiative counts, figures) are in initiatives/api/inte
 """
 
 from essmap.api.docs import described, doc
-from essmap.api.serializers import CommuneBriefSerializer, IntercoBriefSerializer
+from intercos.api.brief_serializers import CommuneBriefSerializer, IntercoBriefSerializer
 
 GEOMETRY_SCHEMA = {
     "type": "object",

@@ -1,4 +1,4 @@
-"""robots.txt, sitemap.xml, favicon and the head tags every page carries."""
+"""robots.txt, favicon and the head tags every page carries (sitemap.xml: test_sitemaps)."""
 
 import re
 from html import unescape
@@ -14,22 +14,6 @@ def test_robots_txt_points_to_the_sitemap_and_hides_the_staff_side(client, db):
     assert "User-agent: *" in text
     assert "Disallow: /admin/" in text and "Disallow: /api/" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
-
-
-def test_sitemap_lists_published_initiatives_intercos_and_pages_in_both_languages(client, db):
-    published = factories.initiative(name="Épicerie publiée", status="published")
-    draft = factories.initiative(name="Brouillon caché", status="draft")
-    interco = factories.interco()
-    response = client.get("/sitemap.xml")
-    assert response.status_code == 200
-    xml = response.content.decode()
-    assert f"<loc>http://testserver/initiatives/{published.slug}/</loc>" in xml
-    assert f"<loc>http://testserver/en/initiatives/{published.slug}/</loc>" in xml
-    assert draft.slug not in xml
-    assert f"/intercos/{interco.slug}/</loc>" in xml
-    for path in ("/", "/intercos/", "/territoire/", "/sources/", "/proposer/"):
-        assert f"<loc>http://testserver{path}</loc>" in xml, path
-    assert 'hreflang="en"' in xml and 'hreflang="x-default"' in xml
 
 
 def test_favicon_and_touch_icons(client, db):

@@ -1,4 +1,5 @@
-"""Site pages that belong to no app: the territory's figures, sources and about."""
+"""The site pages that show initiatives data: the territory's figures, sources and about
+(moved from essmap: the shared core imports no feature app)."""
 
 from itertools import groupby
 
@@ -6,9 +7,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from essmap.typography import page_language, typeset
-from initiatives.models import KeyFigure
-from initiatives.selectors import departement_figures, sources_public_list, territory_figures
-from initiatives.templatetags.essmap_tags import figure_value
+
+from .models import KeyFigure
+from .selectors import departement_figures, sources_public_list, territory_figures
+from .templatetags.essmap_tags import figure_value
 
 
 def _charts(figures) -> list[dict]:

@@ -1,8 +1,9 @@
-"""Site pages that belong to no app: sources/about, territory."""
+"""The territory and sources pages (figures and sources are initiatives data); URL names
+`site:territory`, `site:sources`."""
 
 from django.urls import path
 
-from . import views
+from . import site_views as views
 
 app_name = "site"
 urlpatterns = [

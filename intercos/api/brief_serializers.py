@@ -1,10 +1,10 @@
-"""Brief serializers of the territories, nested by every API representation of both apps."""
+"""Brief serializers of the territories, nested by every API representation of both apps
+(moved from essmap.api: the shared core imports no feature app)."""
 
 from rest_framework import serializers
 
+from essmap.api.docs import described, doc
 from intercos.models import Commune, Interco
-
-from .docs import described, doc
 
 
 class CommuneBriefSerializer(serializers.ModelSerializer):
