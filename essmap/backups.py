@@ -32,7 +32,7 @@ def _private_file(path: Path) -> None:
 
 
 def _tool(name: str) -> str:
-    folder = os.environ.get("PG_BIN_DIR", "")
+    folder = settings.PG_BIN_DIR
     path = str(Path(folder) / name) if folder else shutil.which(name)
     if not path or not Path(path).exists():
         raise ImproperlyConfigured(f"{name} not found: install the PostgreSQL client tools.")

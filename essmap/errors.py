@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("essmap.errors")
-RETRY_AFTER = 30  # seconds
 
 
 def database_unavailable(exc: BaseException | None) -> bool:
@@ -64,7 +63,7 @@ def service_unavailable(request):
         response = _json(503, _("Service momentanément indisponible. Réessayez plus tard."))
     else:
         response = _page(request, "essmap/errors/503.html", 503)
-    response["Retry-After"] = str(getattr(settings, "RETRY_AFTER", RETRY_AFTER))
+    response["Retry-After"] = str(settings.RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     return response
 

@@ -38,7 +38,7 @@ class PageThrottleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        rate = getattr(settings, "PAGE_THROTTLE_ANON", "")
+        rate = settings.PAGE_THROTTLE_ANON
         if rate and not _exempt(request):
             limit, window = parse_rate(rate)
             result = hit(SCOPE, client_ip(request), limit=limit, window=window)

@@ -28,7 +28,7 @@ def anonymous_statement_timeout(using: str | None = None):
     if using is None:
         using = router.db_for_read(None)
     connection = connections[using]
-    ms = int(getattr(settings, "ANONYMOUS_STATEMENT_TIMEOUT_MS", 0) or 0)
+    ms = int(settings.ANONYMOUS_STATEMENT_TIMEOUT_MS or 0)
     if ms <= 0 or connection.vendor != "postgresql":
         yield
         return

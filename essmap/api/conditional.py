@@ -19,7 +19,7 @@ SAFE = ("GET", "HEAD")
 
 
 def max_age() -> int:
-    return int(getattr(settings, "API_CACHE_MAX_AGE", 60))
+    return int(settings.API_CACHE_MAX_AGE)
 
 
 def etag_for(content: bytes) -> str:

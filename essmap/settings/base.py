@@ -207,6 +207,10 @@ RETRY_AFTER = env_int("RETRY_AFTER", 30)
 PAGE_THROTTLE_ANON = env_str("PAGE_THROTTLE_ANON", "120/minute")
 # PostgreSQL: ceiling on each statement of an anonymous directory or API page (ms; 0: none).
 ANONYMOUS_STATEMENT_TIMEOUT_MS = env_int("ANONYMOUS_STATEMENT_TIMEOUT_MS", 3000)
+# API answers: Cache-Control max-age in seconds (essmap/api/conditional.py).
+API_CACHE_MAX_AGE = 60
+# Backups (essmap/backups.py): the folder of pg_dump and pg_restore; empty: found on PATH.
+PG_BIN_DIR = env_str("PG_BIN_DIR", "")
 
 LEAFLET_CONFIG = {
     "DEFAULT_CENTER": (44.85, 4.85),

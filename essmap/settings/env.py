@@ -1,7 +1,9 @@
 """The one place where the process environment is read.
 
-Every setting that depends on the environment goes through these helpers so
-that the list of variables stays visible (see README, "Configuration").
+Every setting that depends on the environment goes through these helpers, called from the
+settings modules with the variable's name as a literal, so that the list of variables stays
+visible: README, "Configuration", lists each one (tests/test_settings_env.py checks both ways,
+and that no other module of the application reads os.environ).
 """
 
 import os

@@ -228,7 +228,7 @@ class InitiativeAdmin(ScopedChoicesMixin, ScopedAdminMixin, HistoryAdmin):
         return geo.map_config(
             communeCentres=centres,
             markerIcon=geo.marker_icon(),  # hashed names in production (essmap/geo.py)
-            geocoderUrl=getattr(settings, "GEOCODER_URL", ""),
+            geocoderUrl=settings.GEOCODER_URL,
             messages={
                 "placed": str(_("Point placé : %s")),
                 "searching": str(_("Recherche de l'adresse…")),

@@ -38,8 +38,8 @@ def open_umask():
 
 
 def test_dumps_are_written_0600_in_a_0700_folder(tmp_path, monkeypatch, open_umask):
-    monkeypatch.setenv("PG_BIN_DIR", str(fake_tools(tmp_path / "bin")))
-    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB))
+    tools = str(fake_tools(tmp_path / "bin"))
+    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB, PG_BIN_DIR=tools))
     folder = tmp_path / "backups"
     dump = backups.backup(folder, keep=3)
     assert dump.read_bytes() == b"PGDMP secret tokens"
@@ -58,8 +58,8 @@ def test_a_leftover_partial_file_is_made_private_too(tmp_path, monkeypatch, open
 
 
 def test_a_failed_dump_leaves_no_file(tmp_path, monkeypatch, open_umask):
-    monkeypatch.setenv("PG_BIN_DIR", str(fake_tools(tmp_path / "bin", fail=True)))
-    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB))
+    tools = str(fake_tools(tmp_path / "bin", fail=True))
+    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB, PG_BIN_DIR=tools))
     folder = tmp_path / "backups"
     with pytest.raises(Exception, match="exit status 1"):
         backups.backup(folder, keep=3)
@@ -67,8 +67,8 @@ def test_a_failed_dump_leaves_no_file(tmp_path, monkeypatch, open_umask):
 
 
 def test_older_dumps_are_made_private_too(tmp_path, monkeypatch, open_umask):
-    monkeypatch.setenv("PG_BIN_DIR", str(fake_tools(tmp_path / "bin")))
-    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB))
+    tools = str(fake_tools(tmp_path / "bin"))
+    monkeypatch.setattr(backups, "settings", SimpleNamespace(DATABASES=DB, PG_BIN_DIR=tools))
     folder = tmp_path / "backups"
     folder.mkdir()
     old = folder / "essmap-20250101T000000Z.dump"

@@ -56,7 +56,7 @@ def test_database_down_api_answers_json_503(raising_client, database_down):
 
 @pytest.mark.django_db
 def test_other_errors_are_500_from_the_project_templates(raising_client, monkeypatch):
-    from essmap import views
+    from initiatives import site_views as views
 
     monkeypatch.setattr(views, "sources_public_list", lambda: 1 / 0)
     response = raising_client.get("/en/sources/")
