@@ -81,3 +81,21 @@ def test_an_api_page_past_the_ceiling_is_a_json_503(settings, monkeypatch):
     assert response.status_code == 503
     assert response["Content-Type"].startswith("application/json")
     assert int(response["Retry-After"]) > 0
+
+
+class RecordingRouter:
+    asked: list = []
+
+    def db_for_read(self, model, **hints):
+        RecordingRouter.asked.append(model)
+        return "default"
+
+
+def test_the_ceiling_applies_to_the_database_reads_are_routed_to(settings):
+    settings.ANONYMOUS_STATEMENT_TIMEOUT_MS = 50
+    settings.DATABASE_ROUTERS = [f"{__name__}.RecordingRouter"]
+    RecordingRouter.asked.clear()
+    with anonymous_statement_timeout():
+        assert _timeout() == "50ms"
+    # No model named: the shared core imports no feature app (docs/decisions/009-…).
+    assert RecordingRouter.asked == [None]
