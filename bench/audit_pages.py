@@ -75,7 +75,7 @@ def start_tile_stub(port: int) -> ThreadingHTTPServer:
             self.send_response(200)
             self.send_header("Content-Type", "image/png")
             self.send_header("Content-Length", str(len(png)))
-            self.send_header("Cache-Control", "public, max-age=86400")
+            self.send_header("Cache-Control", "public, max-age=31536000")
             self.send_header("Access-Control-Allow-Origin", "*")
             self.end_headers()
             self.wfile.write(png)
@@ -150,6 +150,7 @@ def lighthouse(url: str, out: Path, env: dict) -> dict:
         f"--output-path={out}",
         f"--only-categories={','.join(CATEGORIES)}",
         f"--chrome-flags={CHROME_FLAGS}",
+        "--disable-full-page-screenshot",
         "--quiet",
     ]
     for attempt in range(3):  # Lighthouse sometimes loses its trace (NO_NAVSTART): again
