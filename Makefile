@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1:8000
 # fixtures/geometries/ (refresh later with `manage.py sync_geometries`, then load_fixtures).
 GEO_SOURCE ?= ../shared/data/territoires
 
-.PHONY: install lock run serve load test test-e2e quality format messages bench bench-sirene soak backup restore fixtures-territories fixtures-geometries clean
+.PHONY: install lock run serve load test test-e2e quality format messages bench bench-sirene soak backup restore fixtures-territories fixtures-geometries clean audit-pages
 
 install: $(VENV)/.installed
 
@@ -104,3 +104,15 @@ restore: install
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Page quality (issue 21): Lighthouse and the W3C Nu checker on the public pages, production
+# settings on loopback; writes docs/audit/pages.md. Tools from npm, exact versions, into .audit/
+# (ignored); Debian's chromium and Java. About 10 minutes on 2 cores; not part of CI.
+LIGHTHOUSE_VERSION ?= 12.2.3
+VNU_VERSION ?= 24.10.17
+audit-pages: install
+	@test -f .audit/node_modules/lighthouse/package.json && grep -q '"version": "$(LIGHTHOUSE_VERSION)"' .audit/node_modules/lighthouse/package.json \
+		&& grep -q '"version": "$(VNU_VERSION)"' .audit/node_modules/vnu-jar/package.json \
+		|| (mkdir -p .audit && npm install --prefix .audit --no-save --no-audit --no-fund \
+			lighthouse@$(LIGHTHOUSE_VERSION) vnu-jar@$(VNU_VERSION))
+	CHROME_PATH=$${CHROME_PATH:-/usr/bin/chromium} $(PY) bench/audit_pages.py

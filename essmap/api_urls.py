@@ -1,13 +1,10 @@
 """The partner API under /api/v1/ (see initiatives/api and intercos/api)."""
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import (
-    SpectacularAPIView,
-    SpectacularRedocView,
-    SpectacularSwaggerSplitView,
-)
+from drf_spectacular.views import SpectacularRedocView, SpectacularSwaggerSplitView
 
 from essmap.api.redoc import redoc_bundle
+from essmap.api.reference import SchemaView, api_reference
 from essmap.api.views import api_not_found, api_root
 
 urlpatterns = [
@@ -17,14 +14,17 @@ urlpatterns = [
     path("", include("initiatives.api.interco_urls")),
     path("", include("intercos.api.urls")),
     path("", include("initiatives.opendata.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    # The schema built at deploy when there is one (essmap/api/schema.py).
+    path("schema/", SchemaView.as_view(), name="api-schema"),
+    # The reference, a plain page written from the schema; the interactive UIs have their own.
+    path("docs/", api_reference, name="api-docs"),
     path(
-        "docs/",
+        "swagger/",
         # Split view: the init script is a separate URL, and our template has no inline style.
         SpectacularSwaggerSplitView.as_view(
             url_name="api-schema", template_name="api/swagger_ui.html"
         ),
-        name="api-docs",
+        name="api-swagger",
     ),
     path(
         "redoc/",

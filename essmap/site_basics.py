@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET
 
 # Never crawled: the staff side, the API and the framed copies of the directory.
 ROBOTS_DISALLOW = ("/admin/", "/api/", "/embed/", "/en/embed/")
+# ...except the API's reference page, which people search for (the longest rule wins).
+ROBOTS_ALLOW = ("/api/v1/docs/",)
 
 
 def site_root(request) -> str:
@@ -22,7 +24,11 @@ def site_root(request) -> str:
 @require_GET
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
-    lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
+    lines = [
+        "User-agent: *",
+        *(f"Allow: {path}" for path in ROBOTS_ALLOW),
+        *(f"Disallow: {path}" for path in ROBOTS_DISALLOW),
+    ]
     lines.append(f"Sitemap: {site_root(request)}{reverse('django.contrib.sitemaps.views.sitemap')}")
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "essmap.health.HealthMiddleware",  # /healthz, /readyz: before anything else
+    "essmap.middleware.TextCompressionMiddleware",  # gzip pages and JSON (docs/deployment.md)
     "essmap.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy (static files too)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -118,7 +119,9 @@ CSRF_COOKIE_HTTPONLY = False
 # Only the embed route may be framed; it opts out with xframe_options_exempt.
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
+# Other sites (the map tile servers among them, which may refuse requests without one) get the
+# origin only, never the path or query (a search); same-site requests get the whole address.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 # Public suggestion form: submissions per IP and window (seconds); absolute links in e-mails.
 PROPOSE_RATE_LIMIT = env_int("PROPOSE_RATE_LIMIT", 10)
@@ -244,6 +247,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "essmap.api.pagination.EnvelopePagination",
     "PAGE_SIZE": 20,
 }
+# OpenAPI schema written at deploy by `manage.py build_api_schema` (docs/deployment.md) and
+# served from there; without the file, /api/v1/schema/ builds it on each request.
+API_SCHEMA_FILE = env_str("API_SCHEMA_FILE", str(BASE_DIR / "var" / "openapi.json"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "essmap API",
     "DESCRIPTION": "Social and solidarity economy (ESS) initiatives by intercommunalité "

@@ -30,7 +30,8 @@ SESSION_ENGINE = (
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    # Hashed names for every file, ES-module imports rewritten (essmap/static_storage.py).
+    "staticfiles": {"BACKEND": "essmap.static_storage.EssmapStaticFilesStorage"},
 }
 # HTTPS. Behind a TLS-terminating proxy (BEHIND_TLS_PROXY=1, the documented setup) the proxy
 # says which scheme the client used in X-Forwarded-Proto; without one, the header is ignored.

@@ -51,9 +51,9 @@ def test_the_served_redoc_bundle_has_no_vendor_logo(client):
 
 
 def test_swagger_page_and_init_script_name_no_other_host(client):
-    html = client.get("/api/v1/docs/").content.decode()
+    html = client.get("/api/v1/swagger/").content.decode()
     assert external_hosts(html) == set()
-    scripts = [url for url in loaded_urls(html) if url.startswith("/api/v1/docs/")]
+    scripts = [url for url in loaded_urls(html) if url.startswith("/api/v1/swagger/")]
     assert scripts  # the split view's init script, with the settings
     for url in scripts:
         script = client.get(url.replace("&amp;", "&")).content.decode()

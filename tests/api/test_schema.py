@@ -107,7 +107,7 @@ def test_examples_come_from_the_fixtures(schema):
     assert "200041366" in text and "CC Rhône Crussol" in text
 
 
-@pytest.mark.parametrize("url", ["/api/v1/docs/", "/api/v1/redoc/"])
+@pytest.mark.parametrize("url", ["/api/v1/swagger/", "/api/v1/redoc/"])
 def test_documentation_pages_are_served_without_a_cdn(client, url):
     response = client.get(url)
     assert response.status_code == 200

@@ -39,7 +39,7 @@ def watch(page):
 def test_swagger_ui_works_under_the_policy(page, live_server):
     watch(page)
     hosts = record_hosts(page)
-    page.goto(live_server.url + "/api/v1/docs/")
+    page.goto(live_server.url + "/api/v1/swagger/")
     expect(page.locator(".swagger-ui .info .title")).to_contain_text("essmap API", timeout=20000)
     expect(page.locator(".opblock").first).to_be_visible()
     page.wait_for_load_state("networkidle")

@@ -16,6 +16,13 @@ def test_robots_txt_points_to_the_sitemap_and_hides_the_staff_side(client, db):
     assert "Sitemap: http://testserver/sitemap.xml" in text
 
 
+def test_robots_txt_lets_the_api_reference_be_crawled(client, db):
+    """The API is not crawled, its reference page is: Allow wins as the longer rule."""
+    lines = client.get("/robots.txt").content.decode().splitlines()
+    assert "Allow: /api/v1/docs/" in lines
+    assert lines.index("Allow: /api/v1/docs/") < lines.index("Disallow: /api/")
+
+
 def test_favicon_and_touch_icons(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 200
