@@ -68,6 +68,7 @@ def public_paths(site) -> list[str]:
         es.get_absolute_url(),
         interco.get_absolute_url(),
         "/donnees/",
+        "/intercos/",
         "/en/",
         "/proposer/",
         f"/initiatives/{es.slug}/signaler/",
@@ -166,21 +167,22 @@ def test_no_public_page_scrolls_sideways(browser, live_server, site, viewport):
         pg.context.close()
 
 
-def test_the_open_data_table_keeps_words_whole_on_a_phone(browser, live_server, site):
+@pytest.mark.parametrize("path", ["/donnees/", "/intercos/"])
+def test_tables_keep_words_whole_on_a_phone(browser, live_server, site, path):
     pg = touch_page(browser, live_server, PHONE)
     try:
-        pg.goto(live_server.url + "/donnees/")
-        cells = pg.locator("table.files td, table.files th")
+        pg.goto(live_server.url + path)
+        cells = pg.locator("table td, table th")
         assert cells.count() > 5
-        # No word is cut across lines: every cell's words each fit on one line.
+        # No word is cut across lines (a file name may break after a hyphen, as in print).
         broken = pg.evaluate(
             """() => {
               const bad = [];
-              for (const cell of document.querySelectorAll('table.files td, table.files th')) {
+              for (const cell of document.querySelectorAll('table td, table th')) {
                 const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
                 for (let n = walker.nextNode(); n; n = walker.nextNode()) {
                   let offset = 0;
-                  for (const word of n.textContent.split(/(\\s+)/)) {
+                  for (const word of n.textContent.split(/([\\s\\-]+)/)) {
                     if (word.trim()) {
                       const range = document.createRange();
                       range.setStart(n, offset); range.setEnd(n, offset + word.length);
@@ -195,10 +197,10 @@ def test_the_open_data_table_keeps_words_whole_on_a_phone(browser, live_server, 
         )
         assert broken == []
         # Each data cell says which column it belongs to (stacked rows on a phone).
-        labels = pg.locator("table.files tbody td").evaluate_all(
+        labels = pg.locator("table tbody td").evaluate_all(
             "els => els.map(e => getComputedStyle(e, '::before').content)"
         )
         assert all(label not in ("none", "normal", '""') for label in labels), labels
-        assert_no_sideways_scroll(pg, "/donnees/")
+        assert_no_sideways_scroll(pg, path)
     finally:
         pg.context.close()
