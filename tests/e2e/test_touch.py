@@ -204,3 +204,32 @@ def test_tables_keep_words_whole_on_a_phone(browser, live_server, site, path):
         assert_no_sideways_scroll(pg, path)
     finally:
         pg.context.close()
+
+
+CONTRAST_JS = """async () => {
+  const result = await axe.run(document, {runOnly: ['color-contrast']});
+  return result.violations.flatMap(v => v.nodes.map(n => n.target.join(' ') + ': '
+    + (n.any[0] ? n.any[0].message : '')));
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390px", "1366px"])
+def test_all_text_meets_the_aa_contrast_ratio(browser, live_server, site, axe_script, viewport):
+    """axe-core's color-contrast rule (4.5:1, 3:1 for large text): badges, tags, notices, maps."""
+    pg = touch_page(browser, live_server, viewport)
+    problems = []
+    try:
+        for path in [*public_paths(site), "/api/v1/docs/"]:
+            pg.goto(live_server.url + path)
+            pg.wait_for_load_state("networkidle")
+            if pg.locator(".view-switch").is_visible():
+                pg.locator("[data-view-switch=map]").click()
+                pg.locator(".leaflet-control-zoom-in").wait_for()
+            if path.startswith("/api/"):  # Swagger UI: its badges and one operation opened
+                pg.locator(".opblock-summary").first.click()
+                pg.locator(".opblock-body").first.wait_for()
+            pg.evaluate(axe_script.read_text())  # through DevTools: the CSP allows no inline script
+            problems += [f"{path}: {p}" for p in pg.evaluate(CONTRAST_JS)]
+    finally:
+        pg.context.close()
+    assert problems == [], "\n".join(problems)
