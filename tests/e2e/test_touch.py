@@ -170,9 +170,13 @@ def test_no_public_page_scrolls_sideways(browser, live_server, site, viewport):
         pg.context.close()
 
 
+TABLET = {"width": 768, "height": 1024}
+
+
+@pytest.mark.parametrize("viewport", [PHONE, TABLET], ids=["390px", "768px"])
 @pytest.mark.parametrize("path", ["/donnees/", "/intercos/"])
-def test_tables_keep_words_whole_on_a_phone(browser, live_server, site, path):
-    pg = touch_page(browser, live_server, PHONE)
+def test_tables_keep_words_whole_on_a_phone(browser, live_server, site, path, viewport):
+    pg = touch_page(browser, live_server, viewport)
     try:
         pg.goto(live_server.url + path)
         cells = pg.locator("table td, table th")
@@ -199,6 +203,9 @@ def test_tables_keep_words_whole_on_a_phone(browser, live_server, site, path):
             }"""
         )
         assert broken == []
+        assert_no_sideways_scroll(pg, path)
+        if viewport != PHONE:
+            return
         # Each data cell says which column it belongs to (stacked rows on a phone).
         labels = pg.locator("table tbody td").evaluate_all(
             "els => els.map(e => getComputedStyle(e, '::before').content)"
