@@ -72,6 +72,8 @@ def public_paths(site) -> list[str]:
         "/territoire/",
         "/sources/",
         "/alertes/?q=epicerie",
+        "/embed/",
+        "/embed/?mode=list",
         "/en/",
         "/proposer/",
         f"/initiatives/{es.slug}/signaler/",
