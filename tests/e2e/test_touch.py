@@ -1,9 +1,10 @@
-"""Touch and reading on public pages: target sizes on a 390 px touch screen, no sideways scroll.
+"""Touch and reading on public pages: target sizes on a 390 px touch screen, no sideways scroll,
+tables that keep their words whole, AA contrast (axe-core's color-contrast rule).
 
 WCAG 2.5.5 (targets of 44 x 44 px) applies to every interactive element except links inside a
-sentence (the "inline" exception) and a text field's label (the field is the "equivalent"
-44 px target); 2.5.8 (24 x 24 px) applies to all of them, inline links
-included: the touch section of static/essmap/site.css pads them.
+sentence (the "inline" exception) and the equivalent targets (a text field's label: the field
+is the 44 px target; a checkbox: its 44 px label is); 2.5.8 (24 x 24 px) applies to all of
+them, inline links included: the touch section of static/essmap/site.css pads them.
 """
 
 import pytest
