@@ -41,8 +41,11 @@ def tel_href(phone: str) -> str:
 def qr_svg(url: str) -> str:
     """An inline SVG QR code of the record's address (for the printed page)."""
     code = segno.make(url, error="m")
-    svg = code.svg_inline(scale=3, title=_("Code QR de la fiche : %(url)s") % {"url": url})
-    return mark_safe(svg.replace("<svg ", '<svg role="img" class="qr-code" ', 1))  # noqa: S308
+    # segno writes its own class attribute: name ours there (a second one is invalid HTML).
+    svg = code.svg_inline(
+        scale=3, svgclass="qr-code", title=_("Code QR de la fiche : %(url)s") % {"url": url}
+    )
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))  # noqa: S308
 
 
 def opening_hours(initiative: Initiative) -> dict | None:
