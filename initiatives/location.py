@@ -11,13 +11,73 @@ and load_fixtures and settle_points through `services.points_settle`):
 
 An approximate point nobody changed follows the commune: change the commune and the point
 moves to the new centre.
+
+Also the place of a "near" search outside the loaded territories (`outside_place`): a commune
+of France the loaded communes do not hold ("près de Grenoble"), searched from its centre, with
+a message naming the départements covered (docs/decisions/010-places-outside-area.md).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from intercos.france import covered_departements, find_outside_commune
 from intercos.models import Commune
 
 from .models import Initiative
+from .near import Place
+
+
+@dataclass
+class NamedPlace(Place):
+    """A place named by the visitor's text: a commune outside the loaded territories, or the
+    coordinates the browser's geocoder found for an address ("Près de 1 place de la
+    Liberté, Valence", not "Près de votre position")."""
+
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def named_place(place: Place, name: str) -> NamedPlace:
+    values = {f.name: getattr(place, f.name) for f in fields(Place)}
+    return NamedPlace(**values, name=name.strip())
+
+
+@dataclass
+class OutsidePlace(NamedPlace):
+    """A commune of France outside the loaded territories (no Commune row, no interco)."""
+
+    departement: str = ""
+
+    @property
+    def home_interco(self) -> str | None:
+        return None
+
+    def outside_message(self) -> str:
+        covered = get_text_list(covered_departements(), _("et"))
+        return _("%(place)s est hors du territoire couvert : %(covered)s.") % {
+            "place": self.name,
+            "covered": covered,
+        }
+
+
+def outside_place(text: str | None) -> OutsidePlace | None:
+    """The place of a "near" text naming a commune of France that is not loaded, or None."""
+    commune = find_outside_commune(text)
+    if commune is None:
+        return None
+    return OutsidePlace(
+        commune.lat,
+        commune.lon,
+        typed=True,
+        name=commune.name,
+        departement=commune.departement,
+    )
 
 
 def commune_centre(commune_id: str | None) -> tuple[float, float] | None:

@@ -173,3 +173,15 @@ def cached_widget(field) -> str:
         "type": getattr(widget, "input_type", None), "widget": type(widget).__name__,
     }  # fmt: skip
     return mark_safe(cached("widget", key, lambda: str(field)))  # noqa: S308 (a widget's HTML)
+
+
+@register.filter(is_safe=True)
+def elided(text, name) -> str:
+    """French elision before a name in a translated phrase (typography.elide_in):
+    {% blocktranslate asvar phrase with place=name %}près de {{ place }}{% endblocktranslate %}
+    {{ phrase|elided:name }} -> "près d’Annonay"."""
+    if not text or not name:
+        return text
+    if isinstance(text, SafeData):
+        return mark_safe(typography.elide_in(str(text), str(conditional_escape(name))))  # noqa: S308 (only ’ and letters added)
+    return typography.elide_in(str(text), str(name))

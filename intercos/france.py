@@ -1,0 +1,108 @@
+"""Every commune of France (name, postcodes, centre), to recognise a place outside the loaded
+territories ("près de Grenoble") offline. Decision: docs/decisions/010-places-outside-area.md.
+
+The table is fixtures/france/communes.tsv.gz (made by `manage.py build_france_communes` from
+the découpage package and GeoNames; provenance and licences in README.md). It is read once per
+process, on the first search that the loaded communes do not answer (about 35,000 rows).
+"""
+
+import gzip
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Q
+
+from .models import Commune, Departement
+from .places import place_key
+
+TABLE = Path(settings.BASE_DIR) / "fixtures" / "france" / "communes.tsv.gz"
+
+
+@dataclass(frozen=True)
+class FrenchCommune:
+    insee: str
+    name: str
+    departement: str
+    postcodes: tuple[str, ...]
+    population: int
+    lat: float
+    lon: float
+    precision: str  # "c": its own centre; "p": a commune sharing its postcode; "d": département
+
+
+@dataclass(frozen=True)
+class _Index:
+    by_key: dict[str, list[FrenchCommune]]
+    by_postcode: dict[str, list[FrenchCommune]]
+
+
+def _row(line: str) -> FrenchCommune:
+    insee, name, departement, postcodes, population, lat, lon, precision = line.split("\t")
+    return FrenchCommune(
+        insee, name, departement, tuple(postcodes.split()), int(population or 0),
+        float(lat), float(lon), precision,
+    )  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    by_key: dict[str, list[FrenchCommune]] = defaultdict(list)
+    by_postcode: dict[str, list[FrenchCommune]] = defaultdict(list)
+    if TABLE.exists():
+        with gzip.open(TABLE, "rt", encoding="utf-8") as lines:
+            for line in lines:
+                if not line.strip():
+                    continue
+                commune = _row(line.rstrip("\n"))
+                by_key[place_key(commune.name)].append(commune)
+                for code in commune.postcodes:
+                    by_postcode[code].append(commune)
+    biggest = lambda c: (-c.population, c.insee)  # noqa: E731
+    for groups in (by_key, by_postcode):
+        for communes in groups.values():
+            communes.sort(key=biggest)
+    return _Index(dict(by_key), dict(by_postcode))
+
+
+def find_french_commune(text: str | None) -> FrenchCommune | None:
+    """The commune of France a text names exactly ("Grenoble", "grenoble (38)", "38000"):
+    the most populous of the same name (accents, case, "Saint"/"St" and a leading article
+    ignored), or of the postcode. No typo tolerance: a typo stays "introuvable"."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    index = _index()
+    digits = raw.replace(" ", "")
+    if digits.isdigit():
+        found = index.by_postcode.get(digits, []) if len(digits) == 5 else []
+        return found[0] if found else None
+    name, _sep, bracket = raw.partition("(")
+    departement = bracket.strip(" )").upper()
+    found = index.by_key.get(place_key(name), [])
+    if departement:
+        found = [c for c in found if c.departement == departement]
+    return found[0] if found else None
+
+
+def find_outside_commune(text: str | None) -> FrenchCommune | None:
+    """find_french_commune, only when that commune is not among the loaded ones."""
+    commune = find_french_commune(text)
+    if commune is None or Commune.objects.filter(pk=commune.insee).exists():
+        return None
+    return commune
+
+
+def covered_departements() -> list[str]:
+    """Names of the départements the site covers, most communes first ("Drôme", "Ardèche").
+
+    Covered: loaded with their own centre or contour (`import_territories --departements`
+    and the geometry fixture); the départements that only some member communes of a
+    cross-border interco bring along have neither. Without any, every loaded département.
+    """
+    departements = Departement.objects.annotate(n=Count("communes"))
+    placed = departements.filter(Q(centre_lat__isnull=False) | Q(contour__isnull=False))
+    rows = placed if placed.exists() else departements
+    return [name for name, _n in rows.order_by("-n", "name").values_list("name", "n")]
