@@ -23,6 +23,7 @@ from dataclasses import dataclass, fields
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
+from essmap.typography import page_language, typeset
 from intercos.france import covered_departements, find_outside_commune
 from intercos.models import Commune
 
@@ -60,10 +61,11 @@ class OutsidePlace(NamedPlace):
 
     def outside_message(self) -> str:
         covered = get_text_list(covered_departements(), _("et"))
-        return _("%(place)s est hors du territoire couvert : %(covered)s.") % {
+        message = _("%(place)s est hors du territoire couvert : %(covered)s.") % {
             "place": self.name,
             "covered": covered,
         }
+        return typeset(message, page_language())
 
 
 def outside_place(text: str | None) -> OutsidePlace | None:

@@ -15,6 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.db.models import Count, Q
 
+from essmap.text import normalize
+
 from .models import Commune, Departement
 from .places import place_key
 
@@ -88,11 +90,13 @@ def find_french_commune(text: str | None) -> FrenchCommune | None:
 
 
 def find_outside_commune(text: str | None) -> FrenchCommune | None:
-    """find_french_commune, only when that commune is not among the loaded ones."""
+    """find_french_commune, only when that commune is not among the loaded ones (by code or
+    by name: a loaded commune without a known position is not "outside")."""
     commune = find_french_commune(text)
-    if commune is None or Commune.objects.filter(pk=commune.insee).exists():
+    if commune is None:
         return None
-    return commune
+    loaded = Commune.objects.filter(Q(pk=commune.insee) | Q(search_name=normalize(commune.name)))
+    return None if loaded.exists() else commune
 
 
 def covered_departements() -> list[str]:

@@ -165,7 +165,8 @@ def cached_widget(field) -> str:
     """
     widget = field.field.widget
     if hasattr(field.field, "label_from_instance"):  # choices from records: "Val d’Ay"
-        field.field.label_from_instance = lambda obj: typography.apostrophes(str(obj))
+        label = field.field.label_from_instance  # the field's own label ("Crest (26400)")
+        field.field.label_from_instance = lambda obj: typography.apostrophes(label(obj))
     key = {
         "form": type(field.form).__name__, "name": field.html_name, "id": field.auto_id,
         "value": field.value(), "invalid": bool(field.errors), "lang": get_language(), "typo": 1,
