@@ -55,3 +55,16 @@ PHRASES = [
 @pytest.mark.parametrize(("text", "name", "expected"), PHRASES)
 def test_elide_in_joins_the_words_before_a_name_in_a_phrase(text, name, expected):
     assert elide_in(text, name) == expected
+
+
+def test_templates_elide_a_phrase_built_by_blocktranslate():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{% load i18n essmap_tags %}"
+        "{% blocktranslate asvar label with name=name %}Carte de {{ name }}{% endblocktranslate %}"
+        "{{ label|elided:name }}"
+    )
+    assert template.render({"name": "Arche Agglo"}) == "Carte d’Arche Agglo"
+    assert template.render({"name": "Les Vans <b>"}) == "Carte des Vans &lt;b&gt;"
+    assert template.render({"name": "Valence Romans Agglo"}) == "Carte de Valence Romans Agglo"
