@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import to_historic
 
 from essmap.text import normalize
+from essmap.typography import elide_in
 from intercos.models import Commune
 
 from . import hours, rules
@@ -119,15 +120,12 @@ class InitiativeAdminForm(forms.ModelForm):
         if name and commune and not data.get("ignore_duplicate"):
             similar = similar_initiatives(name, commune, exclude_pk=self.instance.pk)
             if similar:
-                self.add_error(
-                    "name",
-                    _(
-                        "Une initiative au nom proche existe déjà à %(commune)s : %(names)s. "
-                        "Vérifiez qu'il ne s'agit pas d'un doublon, puis cochez « Enregistrer "
-                        "malgré un nom proche » pour confirmer."
-                    )
-                    % {"commune": commune.name, "names": ", ".join(o.name for o in similar)},
-                )
+                message = _(
+                    "Une initiative au nom proche existe déjà à %(commune)s : %(names)s. "
+                    "Vérifiez qu'il ne s'agit pas d'un doublon, puis cochez « Enregistrer "
+                    "malgré un nom proche » pour confirmer."
+                ) % {"commune": commune.name, "names": ", ".join(o.name for o in similar)}
+                self.add_error("name", elide_in(message, commune.name))
         return data
 
     @property

@@ -235,3 +235,13 @@ def test_the_commune_picker_keeps_the_chosen_commune_after_an_error(picker_commu
     crest = next(c for c in picker_communes if c.name == "Crest")
     html = client.post("/proposer/", {"commune": crest.pk}).content.decode()
     assert f'<option value="{crest.pk}" selected>Crest' in html
+
+
+def test_messages_naming_a_commune_elide_and_contract():
+    from initiatives.checks import postcode_error
+    from intercos.models import Commune
+
+    teil = Commune(name="Le Teil", postcodes="07400")
+    assert "ne correspond pas au Teil (07400)" in postcode_error("26400", teil)
+    annonay = Commune(name="Annonay", postcodes="07100")
+    assert "ne correspond pas à Annonay (07100)" in postcode_error("26400", annonay)
