@@ -17,7 +17,7 @@ from essmap.text import tokens
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
-from .location import named_place, outside_place
+from .location import exactly_outside, named_place, outside_place
 from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
@@ -173,6 +173,10 @@ class InitiativeFilterSet(filters.FilterSet):
             if self.place is None:
                 self.form.add_error("near", str(exc))
                 return False
+            self.notices.append("outside")
+        outside = exactly_outside(self.place, data.get("near"))
+        if outside is not None:
+            self.place = outside
             self.notices.append("outside")
         if self.place is not None and not self.place.typed and (data.get("near") or "").strip():
             # Coordinates found for the text typed (the geocoder): the chip names that text.

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from essmap.typography import page_language, typeset
 from intercos.france import covered_departements, find_outside_commune
 from intercos.models import Commune
+from intercos.places import place_key
 
 from .models import Initiative
 from .near import Place
@@ -66,6 +67,17 @@ class OutsidePlace(NamedPlace):
             "covered": covered,
         }
         return typeset(message, page_language())
+
+
+def exactly_outside(place: Place | None, text: str | None) -> OutsidePlace | None:
+    """The commune outside the area that the text names exactly, when the loaded communes
+    only matched it loosely: "Saint-Étienne" is the city of the Loire, not
+    Saint-Étienne-de-Fontbellon (07) found by the start of its name."""
+    if place is None or not place.typed or place.commune is None or not text:
+        return None
+    if text.strip().isdigit() or place_key(place.commune.name) == place_key(text.partition("(")[0]):
+        return None
+    return outside_place(text)
 
 
 def outside_place(text: str | None) -> OutsidePlace | None:

@@ -86,3 +86,14 @@ def test_the_chip_names_the_text_the_geocoder_placed(loaded, client):
     assert "votre position" not in text
     text = text_of(client.get("/", {"lat": "44.9334", "lon": "4.8924"}))
     assert typeset("Près de votre position (20 km)") in text
+
+
+def test_an_exact_name_outside_wins_over_the_start_of_a_loaded_name(loaded, client):
+    text = text_of(client.get("/", {"near": "Saint-Étienne"}))
+    assert typeset("Saint-Étienne est hors du territoire couvert : Drôme et Ardèche.") in text
+    text = text_of(client.get("/", {"near": "Saint-Étienne-de-Fontbellon"}))
+    assert "hors du territoire" not in text
+    assert typeset("Près de Saint-Étienne-de-Fontbellon (20 km)") in text
+    text = text_of(client.get("/", {"near": "cheyl"}))  # the start of Le Cheylard: loaded
+    assert "hors du territoire" not in text
+    assert typeset("Près du Cheylard (20 km)") in text
