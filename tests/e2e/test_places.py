@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from tests import factories
 
-from .conftest import guarded_page
+from .conftest import guarded_page, serious_violations
 from .test_directory import assert_clean
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -56,7 +56,9 @@ def communes():
     factories.theme("energie", "Énergie")
 
 
-def test_the_commune_picker_filters_by_typing_without_accents(phone, live_server, communes):
+def test_the_commune_picker_filters_by_typing_without_accents(
+    phone, live_server, communes, axe_script
+):
     phone.goto(live_server.url + "/proposer/")
     select = phone.locator("#id_commune")
     options = select.locator("option").all_inner_texts()
@@ -71,6 +73,7 @@ def test_the_commune_picker_filters_by_typing_without_accents(phone, live_server
     expect(select.locator("option:not([value=''])")).to_have_count(1)
     search.fill("e")
     expect(select.locator("option:not([value=''])")).to_have_count(2)  # Étoile, Eurre
+    assert serious_violations(phone, axe_script) == []
     search.fill("")
     expect(select.locator("option")).to_have_count(7)
     box = search.bounding_box()
