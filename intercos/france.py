@@ -81,12 +81,13 @@ def find_french_commune(text: str | None) -> FrenchCommune | None:
 
 
 def find_outside_commune(text: str | None) -> FrenchCommune | None:
-    """find_french_commune, only when that commune is not among the loaded ones (by code or
-    by name: a loaded commune without a known position is not "outside")."""
+    """find_french_commune, only when that commune is not among the loaded ones (by code, or
+    by name in its département: a loaded commune without a known position is not "outside")."""
     commune = find_french_commune(text)
     if commune is None:
         return None
-    loaded = Commune.objects.filter(Q(pk=commune.insee) | Q(search_name=normalize(commune.name)))
+    same_name = Q(search_name=normalize(commune.name), departement_id=commune.departement)
+    loaded = Commune.objects.filter(Q(pk=commune.insee) | same_name)
     return None if loaded.exists() else commune
 
 

@@ -84,3 +84,11 @@ def test_the_builder_matches_names_then_postcodes_then_the_departement(tmp_path,
     assert grenoble[5:9] == ["45.1787", "5.7148", "c", "grenoble"]  # the right homonym
     assert hameau[5:8] == ["45.1787", "5.7148", "p"]  # shares 38000 with Grenoble
     assert isole[7] == "d"  # no place, no postcode: the département's centre
+
+
+@pytest.mark.django_db
+def test_a_homonym_in_another_departement_is_outside():
+    drome = factories.departement("26", "Drôme")
+    factories.commune(name="Valence", insee="26362", departement=drome)
+    assert france.find_outside_commune("Valence (82)").insee == "82186"
+    assert france.find_outside_commune("Valence (26)") is None
