@@ -139,3 +139,77 @@ def typeset(text: str, language: str = "fr") -> str:
     text = _CLOSE_QUOTE.sub(NBSP + "»", text)
     text = _DIGIT_GROUP.sub(NNBSP, text)
     return _NUMBER_UNIT.sub(NBSP, text)
+
+
+# --- French elision and contraction of generated phrases ("près d’Annonay", "du Teil") -------
+# Elision before a vowel (accented or not) and before "y" followed by a consonant ("d’Yssingeaux");
+# never before "h" except in the few names below whose "h" is mute (most French place names
+# beginning with "h" take an aspirated h: "de Hauterives"). Keep this list small: add a name
+# only when a page shows it.
+MUTE_H = frozenset({"hérault", "hyères", "honfleur", "hendaye"})
+APOSTROPHE = "\u2019"
+_VOWELS = frozenset("aeiouàâäéèêëîïôöùûüœæ")
+# "de"/"à" before the articles that start a name: "de Le Teil" -> "du Teil".
+_CONTRACTIONS = {
+    ("de", "le"): "du",
+    ("de", "les"): "des",
+    ("à", "le"): "au",
+    ("à", "les"): "aux",
+}
+_ELIDABLE = {"de": "d", "le": "l", "la": "l", "que": "qu", "je": "j"}
+
+
+def _starts_with_vowel_sound(name: str) -> bool:
+    lowered = name.lower()
+    first = lowered[:1]
+    if first in _VOWELS:
+        return True
+    if first == "y":
+        return len(lowered) > 1 and lowered[1] not in _VOWELS
+    if first == "h":
+        word = re.split(r"[\s\-’']", lowered, maxsplit=1)[0]
+        return word in MUTE_H
+    return False
+
+
+def elide(word: str, name: str) -> str:
+    """A French preposition or article joined to a name, elided or contracted.
+
+    'de' + 'Annonay' -> 'd’Annonay'; 'de' + 'Valence' -> 'de Valence'; 'la' + 'Ardèche' ->
+    'l’Ardèche'; 'de' + 'Le Teil' -> 'du Teil'; 'à' + 'Le Pouzin' -> 'au Pouzin'; 'de' +
+    'Les Vans' -> 'des Vans'; 'de' + 'La Voulte-sur-Rhône' -> 'de La Voulte-sur-Rhône';
+    'de' + 'Hauterives' -> 'de Hauterives' (aspirated h, see MUTE_H).
+    """
+    name = (name or "").strip()
+    if not name:
+        return word
+    lower_word = word.lower()
+    article, _space, rest = name.partition(" ")
+    contracted = _CONTRACTIONS.get((lower_word, article.lower()))
+    if contracted and rest:
+        contracted = contracted.capitalize() if word[:1].isupper() else contracted
+        return f"{contracted} {rest}"
+    short = _ELIDABLE.get(lower_word)
+    if short and _starts_with_vowel_sound(name):
+        short = short.capitalize() if word[:1].isupper() else short
+        return f"{short}{APOSTROPHE}{name}"
+    return f"{word} {name}"
+
+
+_PREPOSITIONS = ("de", "à", "le", "la")
+
+
+def elide_in(text: str, name: str) -> str:
+    """A translated phrase with its French prepositions before `name` elided or contracted:
+    ("Près de Annonay (20 km)", "Annonay") -> "Près d’Annonay (20 km)".
+
+    Phrases keep one msgid with the plain name ("Près de %(place)s"), so that their English
+    translation is unchanged; this joins the words afterwards (English has none of them).
+    """
+    if not text or not name:
+        return text
+    for word in _PREPOSITIONS:
+        for form in (word, word.capitalize()):
+            pattern = re.compile(rf"(?<!\w){re.escape(form)} {re.escape(name)}(?!\w)")
+            text = pattern.sub(lambda _m, form=form: elide(form, name), text)
+    return text

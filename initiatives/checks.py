@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from essmap.geo import FRANCE, BBox, haversine_km
 from essmap.text import normalize
+from essmap.typography import elide_in
 from intercos.models import Commune, Interco
 
 from .models import Initiative
@@ -113,12 +114,15 @@ def point_location_error(lat: float, lon: float, commune: Commune | None) -> str
         if commune.centre_lat is not None and commune.centre_lon is not None:
             km = haversine_km(lat, lon, commune.centre_lat, commune.centre_lon)
             if km > MAX_KM_FROM_COMMUNE:
-                return str(
-                    _(
-                        "Le point est à %(km)d km de %(commune)s : vérifiez la latitude "
-                        "et la longitude (inversées ?)."
-                    )
-                    % {"km": km, "commune": commune.name}
+                return elide_in(
+                    str(
+                        _(
+                            "Le point est à %(km)d km de %(commune)s : vérifiez la latitude "
+                            "et la longitude (inversées ?)."
+                        )
+                        % {"km": km, "commune": commune.name}
+                    ),
+                    commune.name,
                 )
             return None
         if departement.code.startswith("97"):
@@ -131,13 +135,14 @@ def point_location_error(lat: float, lon: float, commune: Commune | None) -> str
 def postcode_error(postcode: str, commune: Commune | None) -> str | None:
     if postcode and commune is not None and commune.postcodes:
         if postcode not in commune.postcode_list:
-            return str(
+            return elide_in(
                 _("Le code postal %(cp)s ne correspond pas à %(commune)s (%(codes)s).")
                 % {
                     "cp": postcode,
                     "commune": commune.name,
                     "codes": ", ".join(commune.postcode_list),
-                }
+                },
+                commune.name,
             )
     return None
 

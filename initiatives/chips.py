@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from essmap.typography import format_number, punctuation
+from essmap.typography import elide_in, format_number, punctuation
 
 from .near import DEFAULT_RADIUS_KM
 
@@ -53,10 +53,11 @@ def _place_label(filterset, data: QueryDict) -> str:
     cleaned = getattr(filterset.form, "cleaned_data", None) or {}
     radius = place.radius if place is not None else cleaned.get("radius")
     where = place.label if place is not None else data.get("near") or _("votre position")
-    return _("Près de %(place)s (%(radius)s km)") % {
+    label = _("Près de %(place)s (%(radius)s km)") % {
         "place": where,
         "radius": format_number(float(radius) if radius is not None else DEFAULT_RADIUS_KM),
     }
+    return elide_in(label, where)
 
 
 def active_chips(filterset, data: QueryDict) -> list[Chip]:

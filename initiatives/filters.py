@@ -17,6 +17,7 @@ from essmap.text import tokens
 from intercos.models import Commune, Departement, Interco
 from intercos.places import PlaceError
 
+from .location import exactly_outside, named_place, outside_place
 from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
@@ -166,8 +167,20 @@ class InitiativeFilterSet(filters.FilterSet):
         try:
             self.place = locate_place(data.get("near"), data.get("lat"), data.get("lon"))
         except PlaceError as exc:
-            self.form.add_error("near", str(exc))
-            return False
+            # A commune of France outside the loaded territories: searched from its centre,
+            # with a notice naming the area covered (location.outside_place).
+            self.place = outside_place(data.get("near"))
+            if self.place is None:
+                self.form.add_error("near", str(exc))
+                return False
+            self.notices.append("outside")
+        outside = exactly_outside(self.place, data.get("near"))
+        if outside is not None:
+            self.place = outside
+            self.notices.append("outside")
+        if self.place is not None and not self.place.typed and (data.get("near") or "").strip():
+            # Coordinates found for the text typed (the geocoder): the chip names that text.
+            self.place = named_place(self.place, data["near"])
         if self.place is not None:
             data["lat"], data["lon"] = self.place.lat, self.place.lon
             if data.get("radius") is None:

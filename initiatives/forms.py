@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import to_historic
 
 from essmap.text import normalize
+from essmap.typography import elide_in
 from intercos.models import Commune
 
 from . import hours, rules
@@ -119,15 +120,12 @@ class InitiativeAdminForm(forms.ModelForm):
         if name and commune and not data.get("ignore_duplicate"):
             similar = similar_initiatives(name, commune, exclude_pk=self.instance.pk)
             if similar:
-                self.add_error(
-                    "name",
-                    _(
-                        "Une initiative au nom proche existe déjà à %(commune)s : %(names)s. "
-                        "Vérifiez qu'il ne s'agit pas d'un doublon, puis cochez « Enregistrer "
-                        "malgré un nom proche » pour confirmer."
-                    )
-                    % {"commune": commune.name, "names": ", ".join(o.name for o in similar)},
-                )
+                message = _(
+                    "Une initiative au nom proche existe déjà à %(commune)s : %(names)s. "
+                    "Vérifiez qu'il ne s'agit pas d'un doublon, puis cochez « Enregistrer "
+                    "malgré un nom proche » pour confirmer."
+                ) % {"commune": commune.name, "names": ", ".join(o.name for o in similar)}
+                self.add_error("name", elide_in(message, commune.name))
         return data
 
     @property
@@ -246,9 +244,23 @@ class ImportForm(forms.Form):
 
 
 class CommuneChoiceField(forms.ModelChoiceField):
+    """The communes of the loaded intercos, in French alphabetical order (accents ignored:
+    "Étoile-sur-Rhône" under E), without their contours. Rendered through `cached_widget`
+    (one rendering per data generation) and made searchable by commune_picker.js."""
+
     def label_from_instance(self, obj):
         postcodes = ", ".join(obj.postcode_list[:2])
         return f"{obj.name} ({postcodes})" if postcodes else obj.name
+
+
+def commune_choices():
+    """The picker's queryset: `search_name` is the accent-free key (essmap.text.normalize),
+    so the database sorts the same way on SQLite and PostgreSQL."""
+    return (
+        Commune.objects.filter(interco__isnull=False)
+        .only("insee", "name", "search_name", "postcodes", "interco_id", "departement_id")
+        .order_by("search_name", "name", "insee")
+    )
 
 
 class SuggestionForm(forms.Form):
@@ -275,8 +287,9 @@ class SuggestionForm(forms.Form):
     )
     commune = CommuneChoiceField(
         label=_("Commune"),
-        queryset=Commune.objects.filter(interco__isnull=False).order_by("name"),
+        queryset=commune_choices(),
         empty_label=_("— choisir —"),
+        widget=forms.Select(attrs={"data-picker": "commune"}),
     )
     address = forms.CharField(
         label=_("Adresse"), max_length=300, required=False, validators=[validate_single_line]

@@ -11,13 +11,87 @@ and load_fixtures and settle_points through `services.points_settle`):
 
 An approximate point nobody changed follows the commune: change the commune and the point
 moves to the new centre.
+
+Also the place of a "near" search outside the loaded territories (`outside_place`): a commune
+of France the loaded communes do not hold ("près de Grenoble"), searched from its centre, with
+a message naming the départements covered (docs/decisions/010-places-outside-area.md).
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass, fields
 
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
+
+from essmap.typography import page_language, typeset
+from intercos.france import covered_departements, find_outside_commune
 from intercos.models import Commune
+from intercos.places import place_key
 
 from .models import Initiative
+from .near import Place
+
+
+@dataclass
+class NamedPlace(Place):
+    """A place named by the visitor's text: a commune outside the loaded territories, or the
+    coordinates the browser's geocoder found for an address ("Près de 1 place de la
+    Liberté, Valence", not "Près de votre position")."""
+
+    name: str = ""
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def named_place(place: Place, name: str) -> NamedPlace:
+    values = {f.name: getattr(place, f.name) for f in fields(Place)}
+    return NamedPlace(**values, name=name.strip())
+
+
+@dataclass
+class OutsidePlace(NamedPlace):
+    """A commune of France outside the loaded territories (no Commune row, no interco)."""
+
+    departement: str = ""
+
+    @property
+    def home_interco(self) -> str | None:
+        return None
+
+    def outside_message(self) -> str:
+        covered = get_text_list(covered_departements(), _("et"))
+        message = _("%(place)s est hors du territoire couvert : %(covered)s.") % {
+            "place": self.name,
+            "covered": covered,
+        }
+        return typeset(message, page_language())
+
+
+def exactly_outside(place: Place | None, text: str | None) -> OutsidePlace | None:
+    """The commune outside the area that the text names exactly, when the loaded communes
+    only matched it loosely: "Saint-Étienne" is the city of the Loire, not
+    Saint-Étienne-de-Fontbellon (07) found by the start of its name."""
+    if place is None or not place.typed or place.commune is None or not text:
+        return None
+    if text.strip().isdigit() or place_key(place.commune.name) == place_key(text.partition("(")[0]):
+        return None
+    return outside_place(text)
+
+
+def outside_place(text: str | None) -> OutsidePlace | None:
+    """The place of a "near" text naming a commune of France that is not loaded, or None."""
+    commune = find_outside_commune(text)
+    if commune is None:
+        return None
+    return OutsidePlace(
+        commune.lat,
+        commune.lon,
+        typed=True,
+        name=commune.name,
+        departement=commune.departement,
+    )
 
 
 def commune_centre(commune_id: str | None) -> tuple[float, float] | None:

@@ -8,6 +8,7 @@ counting is atomic (essmap.ratelimit) and lets submissions through when the cach
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from essmap.client_ip import client_ip
@@ -30,6 +31,22 @@ def rate_limited(request) -> bool:
     return not hit("propose", client_ip(request), limit=RATE_LIMIT, window=RATE_WINDOW).allowed
 
 
+def picker_config() -> dict:
+    """Texts of the commune picker (static/initiatives/js/commune_picker.js), as JSON data."""
+    return {
+        "label": _("Filtrer la liste des communes"),
+        "placeholder": _("ex. etoile, 26400"),
+        "one": _("1 commune"),
+        "many": _("%(n)s communes"),
+        "none": _("Aucune commune ne correspond."),
+    }
+
+
+def _page(request, form, status=200, **extra):
+    context = {"form": form, "picker_config": picker_config(), **extra}
+    return render(request, "initiatives/propose.html", context, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def propose(request):
     form = SuggestionForm(request.POST or None)
@@ -38,8 +55,7 @@ def propose(request):
             return redirect("propose_done")  # say nothing to the bot, store nothing, count nothing
         if form.is_valid():
             if rate_limited(request):
-                return render(request, "initiatives/propose.html", {"form": form, "limited": True},
-                              status=429)  # fmt: skip
+                return _page(request, form, status=429, limited=True)
             data = form.cleaned_data
             try:
                 services.suggestion_create(
@@ -56,7 +72,7 @@ def propose(request):
                     form.add_error(field if field in form.fields else None, errors)
             else:
                 return redirect("propose_done")
-    return render(request, "initiatives/propose.html", {"form": form})
+    return _page(request, form)
 
 
 def propose_done(request):

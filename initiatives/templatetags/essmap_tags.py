@@ -165,7 +165,8 @@ def cached_widget(field) -> str:
     """
     widget = field.field.widget
     if hasattr(field.field, "label_from_instance"):  # choices from records: "Val d’Ay"
-        field.field.label_from_instance = lambda obj: typography.apostrophes(str(obj))
+        label = field.field.label_from_instance  # the field's own label ("Crest (26400)")
+        field.field.label_from_instance = lambda obj: typography.apostrophes(label(obj))
     key = {
         "form": type(field.form).__name__, "name": field.html_name, "id": field.auto_id,
         "value": field.value(), "invalid": bool(field.errors), "lang": get_language(), "typo": 1,
@@ -173,3 +174,15 @@ def cached_widget(field) -> str:
         "type": getattr(widget, "input_type", None), "widget": type(widget).__name__,
     }  # fmt: skip
     return mark_safe(cached("widget", key, lambda: str(field)))  # noqa: S308 (a widget's HTML)
+
+
+@register.filter(is_safe=True)
+def elided(text, name) -> str:
+    """French elision before a name in a translated phrase (typography.elide_in):
+    {% blocktranslate asvar phrase with place=name %}près de {{ place }}{% endblocktranslate %}
+    {{ phrase|elided:name }} -> "près d’Annonay"."""
+    if not text or not name:
+        return text
+    if isinstance(text, SafeData):
+        return mark_safe(typography.elide_in(str(text), str(conditional_escape(name))))  # noqa: S308 (only ’ and letters added)
+    return typography.elide_in(str(text), str(name))

@@ -181,3 +181,67 @@ def test_hours_the_parser_refuses_are_refused(crest):
     form = make_form(crest, opening_hours="Mo-Fr 25:00-26:00")
     assert not form.is_valid()
     assert "OpenStreetMap" in form.errors["opening_hours"][0]
+
+
+# --- the suggestion form's commune picker -------------------------------------------------
+
+
+@pytest.fixture
+def picker_communes():
+    drome = factories.departement("26", "Drôme")
+    ic = factories.interco(name="CC Val de Drôme", departements=[drome])
+    names = ["Volvent", "Étoile-sur-Rhône", "Eurre", "Allex", "Œuf-en-Ternois", "Crest"]
+    return [factories.commune(name=n, departement=drome, interco=ic) for n in names]
+
+
+def option_labels(html: str) -> list[str]:
+    import re
+
+    select = html[html.index('name="commune"') :]
+    select = select[: select.index("</select>")]
+    return [label for label in re.findall(r"<option value=\"\d+\"[^>]*>([^<(]+)", select)]
+
+
+def test_the_commune_picker_sorts_accents_as_their_letter(picker_communes, client):
+    from initiatives.forms import SuggestionForm
+
+    field = SuggestionForm().fields["commune"]
+    names = [label.split(" (")[0] for _value, label in field.choices][1:]
+    assert names == ["Allex", "Crest", "Étoile-sur-Rhône", "Eurre", "Œuf-en-Ternois", "Volvent"]
+    html = client.get("/proposer/").content.decode()
+    assert [n.strip() for n in option_labels(html)] == names
+    assert 'data-picker="commune"' in html
+    assert 'id="commune-picker-config"' in html and "commune_picker" in html
+
+
+def test_the_commune_picker_is_rendered_once_per_data_generation(
+    picker_communes, client, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from essmap.cache import data_changed
+    from intercos.models import Commune
+
+    client.get("/proposer/")
+    with django_assert_max_num_queries(3):  # themes, session…: never the 6 communes again
+        html = client.get("/proposer/").content.decode()
+    assert "Volvent" in html
+    Commune.objects.filter(name="Volvent").update(name="Volvent-le-Haut")
+    assert "Volvent-le-Haut" not in client.get("/proposer/").content.decode()  # cached
+    with django_capture_on_commit_callbacks(execute=True):
+        data_changed()  # what every write of the territories does (intercos.services)
+    assert "Volvent-le-Haut" in client.get("/proposer/").content.decode()
+
+
+def test_the_commune_picker_keeps_the_chosen_commune_after_an_error(picker_communes, client):
+    crest = next(c for c in picker_communes if c.name == "Crest")
+    html = client.post("/proposer/", {"commune": crest.pk}).content.decode()
+    assert f'<option value="{crest.pk}" selected>Crest' in html
+
+
+def test_messages_naming_a_commune_elide_and_contract():
+    from initiatives.checks import postcode_error
+    from intercos.models import Commune
+
+    teil = Commune(name="Le Teil", postcodes="07400")
+    assert "ne correspond pas au Teil (07400)" in postcode_error("26400", teil)
+    annonay = Commune(name="Annonay", postcodes="07100")
+    assert "ne correspond pas à Annonay (07100)" in postcode_error("26400", annonay)
