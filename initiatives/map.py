@@ -105,14 +105,16 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
 def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS) -> list:
     """One feature per interco whose centre is in view and that the set's initiatives serve.
 
-    Territory-wide initiatives have no single place: the map shows them at the centre of
-    each interco they cover, with how many, linked to the list of that territory. An indexed
-    join: intercos in the box, their coverage rows, the filtered initiatives by key.
+    Territory-wide initiatives have no single place: the map shows those without a point at
+    the centre of each interco they cover, with how many, linked to the list of that
+    territory (one with a point is its marker: never also a territory). An indexed join:
+    intercos in the box, their coverage rows, the filtered initiatives by key.
     """
     box = view.box
     rows = (
         Initiative.coverage.through.objects.filter(
             initiative__in=queryset.order_by().values("pk"),
+            initiative__latitude__isnull=True,
             interco__centre_lat__gte=box.south,
             interco__centre_lat__lte=box.north,
             interco__centre_lon__gte=box.west,
@@ -132,14 +134,16 @@ def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS)
 
 
 def every_area() -> list[dict]:
-    """Every interco the published initiatives serve, with how many: the whole set's areas.
+    """Every interco the published initiatives without a point serve, with how many.
 
     One grouped join over the coverage table, kept in the shared cache (invalidated by every
     write): the map without filters (most views) then picks the intercos in view in Python.
     """
     return list(
         Initiative.coverage.through.objects.filter(
-            initiative__status=Initiative.Status.PUBLISHED, interco__centre_lat__isnull=False
+            initiative__status=Initiative.Status.PUBLISHED,
+            initiative__latitude__isnull=True,
+            interco__centre_lat__isnull=False,
         )
         .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
         .annotate(n=Count("*"))
