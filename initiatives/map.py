@@ -341,7 +341,7 @@ def _near_features(queryset, view: MapView, filters: Mapping | None, place) -> d
         cell = cell_size(view)
         box = snapped(view, cell)
         key = cluster_cache_key(view, filters)
-        features = cached("map-clusters", key, lambda: clusters(points, box, cell))
+        features = cached("map-near-clusters", key, lambda: clusters(points, box, cell))
         mode = "clusters"
     if filters:  # the filter parameters determine the set: cached until a write
         key = {"filters": [(k, sorted(map(str, v))) for k, v in sorted(filters.items())]}

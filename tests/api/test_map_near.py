@@ -121,3 +121,14 @@ def test_a_new_place_gets_its_own_answer(client, around_lamastre):
     other = client.get("/api/v1/map/", {**VIEW, "near": "Nyons", "radius": "5"}).json()
     assert first != other
     assert {f["properties"].get("siren") for f in other["features"]} == {around_lamastre["c"].siren}
+
+
+def test_near_clusters_count_only_points_within_the_radius(client, around_lamastre, monkeypatch):
+    from initiatives import map as map_module
+
+    monkeypatch.setattr(map_module, "MARKER_LIMIT", 0)  # clusters whatever the number
+    body = client.get("/api/v1/map/", {**VIEW, "near": "Lamastre", "radius": "20"}).json()
+    assert body["mode"] == "clusters"
+    kinds = [f["properties"] for f in body["features"]]
+    assert sum(p["count"] for p in kinds if p["kind"] == "cluster") == 1  # not the far offices
+    assert sorted(p["count"] for p in kinds if p["kind"] == "area") == [1, 1]
