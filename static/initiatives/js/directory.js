@@ -95,11 +95,16 @@ function swapResults(html) {
 }
 
 // A search's history entry: a new one, unless the current entry is an unfinished search
-// (live changes while editing) or already this URL; `commit` ends the unfinished search.
-function recordSearch(url, { commit }) {
-  const state = { essmap: true, view: currentView(), live: !commit };
+// (live changes while editing) or already this URL; `commit` ends the unfinished search;
+// `fresh` (another page of results) never replaces it; `moved` (the list following the map
+// as it moves) always does, keeping the entry's state: no entry for a pan or a zoom.
+function recordSearch(url, { commit, fresh = false, moved = false }) {
+  const previous = window.history.state;
+  const state = moved ? previous : { essmap: true, view: currentView(), live: !commit };
   const here = `${window.location.pathname}${window.location.search}`;
-  if (url === here || window.history.state?.live) {
+  if (moved) {
+    window.history.replaceState(state, "", `${url}${window.location.hash}`);
+  } else if (url === here || (previous?.live && !fresh)) {
     window.history.replaceState(state, "", url);
   } else {
     window.history.pushState(state, "", url);
@@ -120,7 +125,7 @@ function revealCount() {
 
 async function loadList(
   params,
-  { push = true, fit = false, focus = false, commit = false } = {},
+  { push = true, fit = false, focus = false, commit = false, fresh = false, moved = false } = {},
 ) {
   if (listController) listController.abort();
   listController = new AbortController();
@@ -144,7 +149,7 @@ async function loadList(
   if (await geocodeUnknownPlace(params, { commit })) return;
   if (push) {
     const target = new URL(url, window.location.href);
-    recordSearch(`${target.pathname}${target.search}`, { commit });
+    recordSearch(`${target.pathname}${target.search}`, { commit, fresh, moved });
   }
   if (focus || (commit && onPhone())) {
     const title = document.getElementById("results-title");
@@ -230,7 +235,7 @@ results.addEventListener("click", (event) => {
   if (!link) return;
   event.preventDefault();
   const params = new URL(link.href).searchParams;
-  loadList(params, { focus: true, commit: true });
+  loadList(params, { focus: true, commit: true, fresh: true });
 });
 
 
@@ -360,7 +365,7 @@ function buildMap() {
     if (programmaticMove || !follow?.checked) return;
     const params = formParams();
     params.set("bbox", bboxOf(map));
-    loadList(params);
+    loadList(params, { moved: true });
   });
   follow?.addEventListener("change", () => {
     const params = formParams();
