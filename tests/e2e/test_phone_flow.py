@@ -134,6 +134,14 @@ def test_the_map_opens_on_the_place_and_back_returns_to_the_list(phone, live_ser
     drawn = map_urls(phone)
     assert len(drawn) == len(set(drawn)), drawn
     assert sorted(drawn) == sorted(listed)
+    # A territory says why it is there, as the list does, and names its initiatives.
+    home = phone.locator("#map .leaflet-marker-icon.area[aria-label*='votre intercommunalité']")
+    expect(home).to_have_attribute(
+        "aria-label", "1 initiative couvre votre intercommunalité (CC Pays de Lamastre)"
+    )
+    home.focus()  # (under the office's pin at this zoom: by keyboard)
+    phone.keyboard.press("Enter")
+    expect(phone.locator(".leaflet-popup-content li a")).to_have_text(["Siège à Valence"])
     phone.go_back()
     expect(phone.locator("#results")).to_be_visible()
     expect(phone.locator("#map")).to_be_hidden()

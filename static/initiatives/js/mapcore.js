@@ -220,6 +220,11 @@ function areaMarker(map, feature, outlines, latlng) {
       list.append(item);
     }
     box.append(list);
+    const more = count - members.length;
+    if (more > 0) {
+      const n = more.toLocaleString(en ? "en" : "fr");
+      box.append(text("p", en ? `and ${n} more` : `et ${n} autre${more > 1 ? "s" : ""}`, "popup-meta"));
+    }
   }
   const link = text("a", en ? "See the list for this territory" : "Voir la liste de ce territoire");
   link.href = url;
