@@ -2,7 +2,7 @@
 // asks /api/v1/map/ for what lies in the view (markers or server-side clusters).
 // Popups and labels are built with textContent: no record text ever goes through innerHTML.
 
-import { addSpiderfied, spreadApart } from "./spiderfy.js";
+import { addSpiderfied, keepClear, spreadApart } from "./spiderfy.js";
 
 // Leaflet may load after this module (a deferred or late script): bound by leafletReady().
 let L = window.L;
@@ -254,6 +254,7 @@ function areaMarker(map, feature, outlines, latlng) {
 }
 
 const AREA_PX = 34; // a territory symbol's size on screen (its divIcon)
+const PIN_PX = 26; // an initiative's pin (themedMarker's divIcon)
 
 export class FeatureLayer {
   constructor(map, config) {
@@ -316,8 +317,15 @@ export class FeatureLayer {
         });
       }
     }
-    // Territories never hide each other (two intercos' centres a few pixels apart).
-    spreadApart(this.map, areas, AREA_PX).forEach(({ latlng, moved }, i) => {
+    // Territories never hide each other (two intercos' centres a few pixels apart), nor
+    // hide under a pin (half a territory plus half a pin apart).
+    const placed = keepClear(
+      this.map,
+      spreadApart(this.map, areas, AREA_PX),
+      points.map((p) => p.latlng),
+      (AREA_PX + PIN_PX) / 2,
+    );
+    placed.forEach(({ latlng, moved }, i) => {
       if (moved) {
         this.layer.addLayer(
           L.polyline([areas[i].latlng, latlng], {

@@ -121,3 +121,25 @@ export function spreadApart(map, items, size) {
   }
   return placed;
 }
+
+// Territories kept clear of the initiatives' pins too (a territory under an office's pin
+// could not be tapped): each placed item closer than `gap` pixels to an obstacle (a latlng)
+// is pushed straight away from it. placed: spreadApart's answer; returns the same shape.
+export function keepClear(map, placed, obstacles, gap) {
+  const L = window.L;
+  const blocks = obstacles.map((latlng) => map.latLngToLayerPoint(latlng));
+  return placed.map((item) => {
+    let p = map.latLngToLayerPoint(item.latlng);
+    let moved = false;
+    for (let round = 0; round < 8; round += 1) {
+      const hit = blocks.find((b) => b.distanceTo(p) < gap);
+      if (!hit) break;
+      const away = p.subtract(hit);
+      const length = Math.hypot(away.x, away.y);
+      const unit = length ? L.point(away.x / length, away.y / length) : L.point(0, -1);
+      p = hit.add(unit.multiplyBy(gap + 1));
+      moved = true;
+    }
+    return moved ? { latlng: map.layerPointToLatLng(p), moved } : item;
+  });
+}
