@@ -235,3 +235,24 @@ def test_territories_of_two_close_intercos_do_not_overlap(phone, live_server, la
     )
     assert apart, (first, second)
     assert map_view(phone)[0] == 8
+
+
+def test_the_search_button_at_the_bottom_of_the_filters_shows_the_count(
+    phone, live_server, lamastre
+):
+    phone.goto(live_server.url + "/")
+    phone.get_by_role("button", name="Filtres").click()
+    phone.get_by_label("Près de (commune ou code postal)").fill("Lamastre")
+    phone.get_by_text("Thèmes").click()
+    phone.get_by_text("Formes juridiques").click()
+    button = phone.get_by_role("button", name="Rechercher")
+    button.scroll_into_view_if_needed()
+    assert phone.evaluate("window.scrollY") > 0
+    button.tap()
+    count = phone.locator("#results-count")
+    expect(count).to_contain_text("près de Lamastre")
+    expect(phone.locator("#filters")).to_be_hidden()
+    box = count.bounding_box()
+    bar = phone.locator(".view-switch").bounding_box()
+    assert box["y"] >= bar["y"] + bar["height"] - 1, (box, bar)  # not under the sticky switch
+    assert box["y"] + box["height"] <= PHONE["height"], box
