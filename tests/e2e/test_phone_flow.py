@@ -107,6 +107,7 @@ def test_a_search_shows_its_count_and_the_list_at_once(phone, live_server, lamas
     expect(phone.locator("#results")).to_be_visible()
     expect(phone.locator("#filters")).to_be_hidden()
     expect(phone.get_by_role("button", name="Liste")).to_have_attribute("aria-pressed", "true")
+    expect(phone.locator("#results")).not_to_have_attribute("aria-busy", "true")
     box = count.bounding_box()
     bar = phone.locator(".view-switch").bounding_box()
     # In the first screen, below the sticky switch: no scrolling needed to read it.
@@ -128,6 +129,7 @@ def test_the_map_opens_on_the_place_and_back_returns_to_the_list(phone, live_ser
     assert zoom >= 9, phone.url
     pin = phone.locator("#map .place-pin")
     expect(pin).to_have_count(1)
+    phone.wait_for_load_state("networkidle")
     assert inside(pin.bounding_box(), phone.locator("#map").bounding_box())
     # The map shows what the list shows, each initiative once.
     expect(phone.locator("#map .leaflet-marker-icon.area")).to_have_count(2)
@@ -159,6 +161,7 @@ def test_back_from_a_record_opened_on_the_map_returns_to_the_same_view(
     # A pan and a zoom: the entry's position is replaced, no new entry is added.
     phone.locator("#map .leaflet-control-zoom-in").click()
     expect(phone).to_have_url(re.compile(r"#carte=1[0-9]/"))
+    phone.wait_for_load_state("networkidle")
     before = map_view(phone)
     length = phone.evaluate("history.length")
     marker.click()
@@ -226,6 +229,7 @@ def test_territories_of_two_close_intercos_do_not_overlap(phone, live_server, la
     expect(phone.locator("#map")).to_be_visible()
     areas = phone.locator("#map .leaflet-marker-icon.area")
     expect(areas).to_have_count(2)
+    phone.wait_for_load_state("networkidle")  # the last redraw done
     first, second = (areas.nth(i).bounding_box() for i in range(2))
     apart = (
         first["x"] + first["width"] <= second["x"]
@@ -252,6 +256,7 @@ def test_the_search_button_at_the_bottom_of_the_filters_shows_the_count(
     count = phone.locator("#results-count")
     expect(count).to_contain_text("près de Lamastre")
     expect(phone.locator("#filters")).to_be_hidden()
+    expect(phone.locator("#results")).not_to_have_attribute("aria-busy", "true")
     box = count.bounding_box()
     bar = phone.locator(".view-switch").bounding_box()
     assert box["y"] >= bar["y"] + bar["height"] - 1, (box, bar)  # not under the sticky switch

@@ -36,6 +36,7 @@ let layer = null;
 let placeShown = null;
 let programmaticMove = false;
 let listController = null;
+let inflightCommit = false; // the list request under way ends a search (a submit)
 // What the map must show: the current search's filters; fit it to the search when next shown.
 let mapFilterList = config?.filters || [];
 let fitPending = true;
@@ -127,8 +128,14 @@ async function loadList(
   params,
   { push = true, fit = false, focus = false, commit = false, fresh = false, moved = false } = {},
 ) {
-  if (listController) listController.abort();
+  if (listController) {
+    listController.abort();
+    // A change event may come after the submit (a blur): the submit's search still ends there.
+    if (inflightCommit) commit = true;
+  }
   listController = new AbortController();
+  const controller = listController;
+  inflightCommit = commit;
   const query = params.toString();
   const url = `${form.action}${query ? `?${query}` : ""}`;
   results.setAttribute("aria-busy", "true");
@@ -143,7 +150,11 @@ async function loadList(
     if (error.name !== "AbortError") window.location.assign(url);
     return;
   } finally {
-    results.removeAttribute("aria-busy");
+    if (controller === listController) {
+      results.removeAttribute("aria-busy");
+      listController = null;
+      inflightCommit = false;
+    }
   }
   swapResults(html);
   if (await geocodeUnknownPlace(params, { commit })) return;
@@ -216,7 +227,10 @@ form.addEventListener("submit", (event) => {
   event.preventDefault();
   clearTimeout(typingTimer);
   // A search on a phone shows its results at once: the list, its count in view.
-  if (onPhone()) showView("list");
+  if (onPhone()) {
+    showView("list");
+    revealCount(); // at once (the count updates in place when the answer comes)
+  }
   onFiltersChanged({ commit: true });
 });
 form.addEventListener("change", (event) => {

@@ -200,6 +200,7 @@ function areaMarker(map, feature, outlines, latlng) {
     title: label,
     keyboard: true,
     zIndexOffset: -100,
+    key: `area:${siren}`,
   });
   marker.on("add", () => {
     const el = marker.getElement();
@@ -298,7 +299,23 @@ export class FeatureLayer {
     this.render(data);
   }
 
+  // Redrawn after each move: a popup open on a marker (opening it may have panned the map)
+  // opens again on the same initiative's or territory's new marker, instead of closing.
+  openKey() {
+    for (const marker of this.layer.getLayers()) {
+      if (marker.isPopupOpen?.()) return marker.options.key || null;
+    }
+    return null;
+  }
+
+  reopen(key) {
+    if (!key) return;
+    const marker = this.layer.getLayers().find((l) => l.options?.key === key);
+    if (marker?.getPopup()) marker.openPopup();
+  }
+
   render(data) {
+    const wasOpen = this.openKey();
     this.layer.clearLayers();
     const points = [];
     const areas = [];
@@ -341,6 +358,7 @@ export class FeatureLayer {
     addSpiderfied(this.map, this.layer, points, (n) =>
       en ? `${n} initiatives at the same place, show them` : `${n} initiatives au même endroit, les afficher`,
     );
+    this.reopen(wasOpen);
   }
 }
 
@@ -374,6 +392,7 @@ export function themedMarker(latlng, props, config) {
       html: span,
     }),
     title: name,
+    key: props.url,
     keyboard: true,
   });
   marker.on("add", () => {
