@@ -7,11 +7,27 @@ so the browser never receives more than MAX_FEATURES features, whatever the tabl
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Floor
 
 from essmap.cache import cached
 from essmap.geo import BBox
+from intercos.models import Interco
 
 from .models import Initiative, Theme
 from .representation import area_feature, marker_feature
@@ -26,6 +42,8 @@ CELL_PX = 64
 # Never more than this many cells across a bounding box, whatever its size.
 MAX_CELLS_PER_SIDE = 40
 MIN_ZOOM, MAX_ZOOM = 0, 22
+# Near a place: the initiatives named in a territory's feature (its popup), at most.
+AREA_MEMBERS = 20
 
 
 @dataclass(frozen=True)
@@ -87,14 +105,16 @@ def markers(queryset: QuerySet[Initiative], view: MapView, limit: int = MARKER_L
 def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS) -> list:
     """One feature per interco whose centre is in view and that the set's initiatives serve.
 
-    Territory-wide initiatives have no single place: the map shows them at the centre of
-    each interco they cover, with how many, linked to the list of that territory. An indexed
-    join: intercos in the box, their coverage rows, the filtered initiatives by key.
+    Territory-wide initiatives have no single place: the map shows those without a point at
+    the centre of each interco they cover, with how many, linked to the list of that
+    territory (one with a point is its marker: never also a territory). An indexed join:
+    intercos in the box, their coverage rows, the filtered initiatives by key.
     """
     box = view.box
     rows = (
         Initiative.coverage.through.objects.filter(
             initiative__in=queryset.order_by().values("pk"),
+            initiative__latitude__isnull=True,
             interco__centre_lat__gte=box.south,
             interco__centre_lat__lte=box.north,
             interco__centre_lon__gte=box.west,
@@ -114,14 +134,16 @@ def areas(queryset: QuerySet[Initiative], view: MapView, limit: int = MAX_AREAS)
 
 
 def every_area() -> list[dict]:
-    """Every interco the published initiatives serve, with how many: the whole set's areas.
+    """Every interco the published initiatives without a point serve, with how many.
 
     One grouped join over the coverage table, kept in the shared cache (invalidated by every
     write): the map without filters (most views) then picks the intercos in view in Python.
     """
     return list(
         Initiative.coverage.through.objects.filter(
-            initiative__status=Initiative.Status.PUBLISHED, interco__centre_lat__isnull=False
+            initiative__status=Initiative.Status.PUBLISHED,
+            initiative__latitude__isnull=True,
+            interco__centre_lat__isnull=False,
         )
         .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
         .annotate(n=Count("*"))
@@ -141,6 +163,65 @@ def areas_in_view(rows: list[dict], view: MapView, limit: int = MAX_AREAS) -> li
         if box.south <= row["interco__centre_lat"] <= box.north
         and box.west <= row["interco__centre_lon"] <= box.east
     ][:limit]  # fmt: skip
+
+
+def _served_interco(home: str | None, intercos: list[str]) -> Subquery:
+    """The one interco a territory match is shown at: the place's own, else the first by name.
+
+    The same choice as the list's reason (InitiativeQuerySet.near_or_serving, served_interco).
+    """
+    through = Initiative.coverage.through.objects
+    return Subquery(
+        through.filter(initiative=OuterRef("pk"), interco__in=intercos)
+        .annotate(
+            away=Case(
+                When(interco=home or "", then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("away", "interco__name")
+        .values("interco")[:1]
+    )
+
+
+def near_areas(queryset: QuerySet[Initiative], place) -> list:
+    """Near a place: the territory matches, each once, at the interco it is listed for.
+
+    `queryset` is a "near" search's set (annotated `distance_km` by near_or_serving): the
+    initiatives without a point within the radius are there because they serve the place's
+    interco (reason "home") or an interco reaching into the circle ("reach"). Each is counted
+    at that one interco, whatever the view (they are few: the intercos meeting the circle),
+    and the feature names up to AREA_MEMBERS of them (name and page).
+    """
+    home = place.home_interco
+    intercos = sorted({*place.reach_intercos(), *([home] if home else [])})
+    if not intercos:
+        return []
+    territory = (
+        queryset.order_by()
+        .filter(Q(distance_km__isnull=True) | Q(distance_km__gt=place.radius))
+        .annotate(area=_served_interco(home, intercos))
+    )
+    counts = dict(territory.values("area").annotate(n=Count("pk")).values_list("area", "n"))
+    members: dict[str, list] = {}
+    for area, slug, name in territory.order_by("search_name", "pk").values_list(
+        "area", "slug", "name"
+    )[:MAX_FEATURES]:
+        named = members.setdefault(area, [])
+        if len(named) < AREA_MEMBERS:
+            named.append({"name": name, "url": Initiative.path_for(slug)})
+    features = []
+    rows = Interco.objects.filter(pk__in=counts, centre_lat__isnull=False).order_by("name")
+    for interco in rows.only("pk", "name", "centre_lat", "centre_lon"):
+        feature = area_feature(
+            siren=interco.pk, name=interco.name, count=counts[interco.pk],
+            lat=interco.centre_lat, lon=interco.centre_lon,
+        )  # fmt: skip
+        feature["properties"]["reason"] = "home" if interco.pk == home else "reach"
+        feature["properties"]["initiatives"] = members.get(interco.pk, [])
+        features.append(feature)
+    return features[:MAX_AREAS]
 
 
 def snapped(view: MapView, cell: float) -> MapView:
@@ -198,9 +279,16 @@ def cluster_cache_key(view: MapView, filters: Mapping | None) -> dict:
 
 
 def map_features(
-    queryset: QuerySet[Initiative], view: MapView, filters: Mapping | None = None
+    queryset: QuerySet[Initiative],
+    view: MapView,
+    filters: Mapping | None = None,
+    place=None,
 ) -> dict:
     """A GeoJSON FeatureCollection of markers (few points) or clusters (many).
+
+    Near a place (`place`, the FilterSet's: `queryset` is then a "near" search's set), the
+    map shows what the list shows, each initiative once: its point when within the radius,
+    else the one territory it is listed for (near_areas); never a point outside the radius.
 
     Markers when the view holds at most MARKER_LIMIT points (a LIMIT probe decides, cheap
     whatever the table size). Clusters are computed over the view snapped to the grid and
@@ -208,6 +296,8 @@ def map_features(
     the snapped box and `filters` (the request's filter parameters, which must determine
     `queryset`). Without `filters`, clusters are computed over the view as it is, uncached.
     """
+    if place is not None:
+        return _near_features(queryset, view, filters, place)
     if _in_view_at_most(queryset, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
         features, mode = markers(queryset, view, limit=MARKER_LIMIT), "markers"
         served = (
@@ -233,6 +323,31 @@ def map_features(
             )
         mode = "clusters"
     # Served territories first: never dropped for points; never more than MAX_FEATURES.
+    return {
+        "type": "FeatureCollection",
+        "mode": mode,
+        "zoom": view.zoom,
+        "features": (served + features)[:MAX_FEATURES],
+    }
+
+
+def _near_features(queryset, view: MapView, filters: Mapping | None, place) -> dict:
+    points = queryset.filter(distance_km__lte=place.radius)
+    if _in_view_at_most(points, view, MARKER_LIMIT + 1) <= MARKER_LIMIT:
+        features, mode = markers(points, view, limit=MARKER_LIMIT), "markers"
+    elif filters is None:
+        features, mode = clusters(points, view), "clusters"
+    else:
+        cell = cell_size(view)
+        box = snapped(view, cell)
+        key = cluster_cache_key(view, filters)
+        features = cached("map-near-clusters", key, lambda: clusters(points, box, cell))
+        mode = "clusters"
+    if filters:  # the filter parameters determine the set: cached until a write
+        key = {"filters": [(k, sorted(map(str, v))) for k, v in sorted(filters.items())]}
+        served = cached("map-near-areas", key, lambda: near_areas(queryset, place))
+    else:
+        served = near_areas(queryset, place)
     return {
         "type": "FeatureCollection",
         "mode": mode,

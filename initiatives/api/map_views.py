@@ -67,7 +67,15 @@ class MapFeaturesView(ApiViewMixin, APIView):
             "(`kind: marker`) when the points are few, else clusters computed in SQL on a grid "
             "(`kind: cluster`, `count`, `bbox`): every cell the box touches is counted whole, "
             "so neighbouring views at the same zoom get the same clusters. "
-            f"Never more than {MAX_FEATURES} features."
+            "Initiatives without a point come as the territories they serve (`kind: area`, "
+            "at the interco's centre, with `count`): each initiative is either a marker (or in "
+            "a cluster) or in territories, never both. "
+            f"Never more than {MAX_FEATURES} features. "
+            "Near a place (`near`, or `lat` and `lon`), the features are those of the list, "
+            "each initiative once: a marker when its point is within the radius, else the one "
+            "territory it is listed for (`kind: area`, with `reason`: `home` for the place's "
+            "interco, `reach` for an interco reaching into the circle, and `initiatives`: up "
+            "to 20 names and pages); points outside the radius are not sent."
         ),
         parameters=[
             OpenApiParameter(
@@ -133,4 +141,4 @@ class MapFeaturesView(ApiViewMixin, APIView):
             for name, values in request.query_params.lists()
             if name in InitiativeFilterSet.base_filters and name not in ("bbox", "ordering")
         }
-        return Response(map_features(filterset.qs, view, filters=filters))
+        return Response(map_features(filterset.qs, view, filters=filters, place=filterset.place))

@@ -2,9 +2,33 @@
 // asks /api/v1/map/ for what lies in the view (markers or server-side clusters).
 // Popups and labels are built with textContent: no record text ever goes through innerHTML.
 
-import { addSpiderfied } from "./spiderfy.js";
+import { addSpiderfied, keepClear, spreadApart } from "./spiderfy.js";
 
-const L = window.L;
+// Leaflet may load after this module (a deferred or late script): bound by leafletReady().
+let L = window.L;
+
+// Resolves once window.L exists (at once when Leaflet's script already ran); rejects when the
+// page finished loading without it. Call it before any other helper of this module.
+export function leafletReady() {
+  if (window.L) {
+    L = window.L;
+    return Promise.resolve(L);
+  }
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      if (!window.L) return false;
+      L = window.L;
+      resolve(L);
+      return true;
+    };
+    for (const script of document.querySelectorAll("script[src*='leaflet']")) {
+      script.addEventListener("load", done, { once: true });
+    }
+    const onLoad = () => done() || reject(new Error("Leaflet is not loaded"));
+    if (document.readyState === "complete") onLoad();
+    else window.addEventListener("load", onLoad, { once: true });
+  });
+}
 
 export function readConfig(id = "map-config") {
   const el = document.getElementById(id);
@@ -139,26 +163,70 @@ function clusterMarker(map, feature, lang) {
   return marker;
 }
 
-// A territory served: the initiatives covering an interco, at the interco's centre. Its popup
-// links to the list of that territory and draws the interco's outline.
-function areaMarker(map, feature, outlines) {
+// Why a territory is on the map of a "near" search (the list's reason, in the same words).
+function areaLabel(props, name, count) {
+  const en = lang() === "en";
+  const n = count.toLocaleString(en ? "en" : "fr");
+  const many = count > 1;
+  if (props.reason === "home") {
+    return en
+      ? `${n} initiative${many ? "s" : ""} serving your intercommunality (${name})`
+      : `${n} initiative${many ? "s" : ""} couvr${many ? "ent" : "e"} votre intercommunalité (${name})`;
+  }
+  if (props.reason === "reach") {
+    return en
+      ? `${n} initiative${many ? "s" : ""} serving ${name}, within the radius`
+      : `${n} initiative${many ? "s" : ""} couvr${many ? "ent" : "e"} ${name}, dans le rayon`;
+  }
+  return en
+    ? `${n} initiative${many ? "s" : ""} serving ${name}`
+    : `${n} initiative${many ? "s" : ""} couvr${many ? "ent" : "e"} ${name}`;
+}
+
+// A territory served: the initiatives covering an interco, at the interco's centre (moved
+// aside when another territory's symbol would hide it: `latlng`). Its popup names them when
+// the API lists them (near a place), links to the list of that territory and draws the
+// interco's outline.
+function areaMarker(map, feature, outlines, latlng) {
   const [lon, lat] = feature.geometry.coordinates;
   const { count, siren, url } = feature.properties;
+  const members = feature.properties.initiatives || [];
   const name = typeset(feature.properties.name);
   const en = lang() === "en";
-  const label = en
-    ? `${count.toLocaleString("en")} initiative${count > 1 ? "s" : ""} serving ${name}`
-    : `${count.toLocaleString("fr")} initiative${count > 1 ? "s" : ""} couvr${count > 1 ? "ent" : "e"} ${name}`;
+  const label = areaLabel(feature.properties, name, count);
   const span = text("span", count.toLocaleString(en ? "en" : "fr"));
-  const marker = L.marker([lat, lon], {
+  const marker = L.marker(latlng || [lat, lon], {
     icon: L.divIcon({ className: "area", iconSize: [34, 34], html: span }),
     title: label,
     keyboard: true,
     zIndexOffset: -100,
+    key: `area:${siren}`,
   });
-  marker.on("add", () => marker.getElement()?.setAttribute("aria-label", label));
+  marker.on("add", () => {
+    const el = marker.getElement();
+    if (!el) return;
+    el.setAttribute("aria-label", label);
+    if (members.length) el.dataset.urls = members.map((m) => m.url).join(" ");
+  });
   const box = document.createElement("div");
   box.append(text("p", label, "popup-title"));
+  if (members.length) {
+    const list = document.createElement("ul");
+    for (const member of members) {
+      const item = document.createElement("li");
+      const link = text("a", typeset(member.name));
+      link.href = member.url;
+      if (en) link.lang = "fr";
+      item.append(link);
+      list.append(item);
+    }
+    box.append(list);
+    const more = count - members.length;
+    if (more > 0) {
+      const n = more.toLocaleString(en ? "en" : "fr");
+      box.append(text("p", en ? `and ${n} more` : `et ${n} autre${more > 1 ? "s" : ""}`, "popup-meta"));
+    }
+  }
   const link = text("a", en ? "See the list for this territory" : "Voir la liste de ce territoire");
   link.href = url;
   box.append(link);
@@ -185,6 +253,9 @@ function areaMarker(map, feature, outlines) {
   marker.on("popupclose", () => outlines.clearLayers());
   return marker;
 }
+
+const AREA_PX = 34; // a territory symbol's size on screen (its divIcon)
+const PIN_PX = 26; // an initiative's pin (themedMarker's divIcon)
 
 export class FeatureLayer {
   constructor(map, config) {
@@ -228,27 +299,66 @@ export class FeatureLayer {
     this.render(data);
   }
 
+  // Redrawn after each move: a popup open on a marker (opening it may have panned the map)
+  // opens again on the same initiative's or territory's new marker, instead of closing.
+  openKey() {
+    for (const marker of this.layer.getLayers()) {
+      if (marker.isPopupOpen?.()) return marker.options.key || null;
+    }
+    return null;
+  }
+
+  reopen(key) {
+    if (!key) return;
+    const marker = this.layer.getLayers().find((l) => l.options?.key === key);
+    if (marker?.getPopup()) marker.openPopup();
+  }
+
   render(data) {
+    const wasOpen = this.openKey();
     this.layer.clearLayers();
     const points = [];
+    const areas = [];
     for (const feature of data.features) {
       const kind = feature.properties.kind;
+      const [lon, lat] = feature.geometry.coordinates;
       if (kind === "cluster") {
         this.layer.addLayer(clusterMarker(this.map, feature, this.lang));
       } else if (kind === "area") {
-        this.layer.addLayer(areaMarker(this.map, feature, this.outlines));
+        areas.push({ latlng: L.latLng(lat, lon), feature });
       } else {
-        const [lon, lat] = feature.geometry.coordinates;
         points.push({
           latlng: L.latLng(lat, lon),
+          url: feature.properties.url,
           make: (latlng) => themedMarker(latlng, feature.properties, this.config),
         });
       }
     }
+    // Territories never hide each other (two intercos' centres a few pixels apart), nor
+    // hide under a pin (half a territory plus half a pin apart).
+    const placed = keepClear(
+      this.map,
+      spreadApart(this.map, areas, AREA_PX),
+      points.map((p) => p.latlng),
+      (AREA_PX + PIN_PX) / 2,
+    );
+    placed.forEach(({ latlng, moved }, i) => {
+      if (moved) {
+        this.layer.addLayer(
+          L.polyline([areas[i].latlng, latlng], {
+            weight: 1,
+            color: "#6a4c93",
+            interactive: false,
+          }),
+        );
+      }
+      this.layer.addLayer(areaMarker(this.map, areas[i].feature, this.outlines, latlng));
+    });
     const en = this.lang === "en";
     addSpiderfied(this.map, this.layer, points, (n) =>
       en ? `${n} initiatives at the same place, show them` : `${n} initiatives au même endroit, les afficher`,
     );
+    this.reopen(wasOpen);
   }
 }
 
@@ -282,12 +392,14 @@ export function themedMarker(latlng, props, config) {
       html: span,
     }),
     title: name,
+    key: props.url,
     keyboard: true,
   });
   marker.on("add", () => {
     const el = marker.getElement();
     if (!el) return;
     el.setAttribute("aria-label", name);
+    el.dataset.url = props.url;
     if (theme) el.style.setProperty("--theme", theme.colour);
   });
   marker.bindPopup(popupFor(props));
