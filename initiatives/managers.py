@@ -20,6 +20,8 @@ from django.utils import timezone
 from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
+from .visibility import readable
+
 # "Near": up to this many matching keys are passed as a list (then read by primary key): one
 # array parameter on PostgreSQL, one placeholder per key elsewhere (SQLite caps them).
 INLINE_IDS = {"postgresql": 100_000}
@@ -164,7 +166,8 @@ def stale_cutoff():
 
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        """Published only (initiatives.visibility: the one rule)."""
+        return readable(self)
 
     def in_interco(self, interco):
         """Located in one of the interco's communes, or covering it."""

@@ -6,6 +6,7 @@ from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QueryS
 
 from initiatives.models import Initiative, KeyFigure, Theme
 from initiatives.selectors import initiative_public_list
+from initiatives.visibility import shown, shown_or_none
 from intercos.models import Interco
 
 
@@ -25,7 +26,7 @@ def _datainclusion_queryset() -> QuerySet[Initiative]:
     return export_queryset().annotate(
         carrier_slug=Case(
             When(
-                carried_by__status=Initiative.Status.PUBLISHED,
+                shown("carried_by__"),
                 carried_by__kind=Initiative.Kind.STRUCTURE,
                 then=F("carried_by__slug"),
             ),
@@ -60,7 +61,7 @@ def departement_intercos() -> dict[str, set[str]]:
 def key_figures() -> QuerySet[KeyFigure]:
     """Every public figure with its source and scope (published initiatives only)."""
     return (
-        KeyFigure.objects.filter(Q(initiative__isnull=True) | Q(initiative__status="published"))
+        KeyFigure.objects.filter(shown_or_none("initiative__"))
         .select_related("source", "initiative", "interco", "departement")
         .defer("interco__contour", "departement__contour", "initiative__search_text")
         .order_by("pk")
@@ -70,7 +71,7 @@ def key_figures() -> QuerySet[KeyFigure]:
 def data_fingerprint() -> str:
     """Changes whenever a file's content may change: the files are rebuilt only then."""
     initiatives = Initiative.objects.aggregate(
-        n=Count("pk"), published=Count("pk", filter=Q(status="published")), last=Max("updated_at")
+        n=Count("pk"), published=Count("pk", filter=shown()), last=Max("updated_at")
     )
     figures = KeyFigure.objects.aggregate(n=Count("pk"), last=Max("pk"))
     themes = Theme.objects.aggregate(n=Count("pk"), last=Max("pk"))
