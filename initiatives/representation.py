@@ -78,7 +78,7 @@ ROW_VALUES = (
     "rna", "founded_year", "employees", "verified_at", "updated_at", "commune_id",
     "commune__name", "commune__postcodes", "commune__departement_id", "commune__interco_id",
     "commune__interco__name", "commune__interco__slug", "commune__interco__kind", "origin",
-    "register_source", "register_id", "finess", "register_date", "register_seen_at",
+    "register_source", "register_id", "finess", "register_date", "register_seen_at", "created_at",
 )  # fmt: skip
 # The annotations of a "near" search (InitiativeQuerySet.near_or_serving), when present.
 NEAR_VALUES = ("distance_km", "match_rank", "served_interco")
@@ -237,7 +237,7 @@ def api_item(row, links: PageLinks) -> dict:
 INTERCO = ("siren", "name", "slug", "kind")
 SOURCE = ("id", "title", "publisher", "date", "year", "url", "cited_in", "note")
 DETAIL_VALUES = (
-    "description", "verified_by", "article_note", "created_at", "carried_by__slug",
+    "description", "verified_by", "article_note", "carried_by__slug",
     "carried_by__name", "carried_by__status",
     *(f"carried_by_interco__{name}" for name in INTERCO),
     *(f"source__{name}" for name in SOURCE),

@@ -5,7 +5,7 @@ from collections import defaultdict
 from django.db.models import Case, CharField, Count, F, Max, Prefetch, Q, QuerySet, When
 
 from initiatives.models import Initiative, KeyFigure, Theme
-from initiatives.selectors import initiative_public_list
+from initiatives.selectors import initiative_public_list, iter_rows
 from initiatives.visibility import shown, shown_or_none
 from intercos.models import Interco
 
@@ -19,6 +19,33 @@ def export_queryset() -> QuerySet[Initiative]:
         )
         .order_by("pk")
     )
+
+
+def export_rows(chunk: int = 1000):
+    """The public rows of export_queryset() (value rows, by id), each with `coverage_siren`:
+    the SIRENs of the intercos it serves, read per chunk of rows."""
+    batch: list[dict] = []
+    for row in iter_rows(export_queryset(), chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _with_coverage(batch)
+            batch = []
+    yield from _with_coverage(batch)
+
+
+def _with_coverage(rows: list[dict]) -> list[dict]:
+    by_id: dict[int, list[str]] = {row["pk"]: [] for row in rows}
+    if by_id:
+        pairs = (
+            Initiative.coverage.through.objects.filter(initiative_id__in=by_id)
+            .order_by("initiative_id", "interco_id")
+            .values_list("initiative_id", "interco_id")
+        )
+        for pk, siren in pairs:
+            by_id[pk].append(siren)
+    for row in rows:
+        row["coverage_siren"] = by_id[row["pk"]]
+    return rows
 
 
 def _datainclusion_queryset() -> QuerySet[Initiative]:
