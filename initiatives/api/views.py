@@ -37,13 +37,8 @@ from ..selectors import (
 )
 from ..staff_scope import initiatives_for_user
 from . import exports
-from .openapi import (
-    DETAIL_EXAMPLE,
-    FILTER_PARAMETERS,
-    LIST_EXAMPLE,
-    WRITE_EXAMPLE,
-    InitiativeFeatureCollectionSerializer,
-)
+from .examples import DETAIL_EXAMPLE, LIST_EXAMPLE
+from .openapi import FILTER_PARAMETERS, WRITE_EXAMPLE, InitiativeFeatureCollectionSerializer
 from .permissions import CanWritePermission
 from .selectors import key_figure_public_list, partnership_public_list, theme_public_list
 from .serializers import (
