@@ -15,6 +15,7 @@ from essmap.geo import BBox
 
 from .models import Initiative, Theme
 from .representation import area_feature, marker_feature
+from .visibility import shown
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
@@ -121,7 +122,7 @@ def every_area() -> list[dict]:
     """
     return list(
         Initiative.coverage.through.objects.filter(
-            initiative__status=Initiative.Status.PUBLISHED, interco__centre_lat__isnull=False
+            shown("initiative__"), interco__centre_lat__isnull=False
         )
         .values("interco", "interco__name", "interco__centre_lat", "interco__centre_lon")
         .annotate(n=Count("*"))
