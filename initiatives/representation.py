@@ -80,7 +80,7 @@ ROW_VALUES = (
     "commune__interco__name", "commune__interco__slug", "commune__interco__kind", "origin",
     "register_source", "register_id", "finess", "register_date", "register_seen_at", "created_at",
 )  # fmt: skip
-# The annotations of a "near" search (InitiativeQuerySet.near_or_serving), when present.
+# The decisions of a "near" search (near_results.NearResults), when present.
 NEAR_VALUES = ("distance_km", "match_rank", "served_interco")
 # Theme fields nested in rows (row["themes"]: a list of such mappings, in theme order).
 THEME_VALUES = ("slug", "name", "name_en", "icon", "colour")
