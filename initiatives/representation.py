@@ -1,10 +1,14 @@
 """The public representation of an initiative: the ONE place that turns it into public fields.
 
-Every output starts here: the partner API's read serializers (page and API addresses,
-distance), the whole-set exports (CSV and GeoJSON rows: `public_fields`, `csv_row`,
-`geojson_properties`), the map's markers (`marker_feature`) and the page's schema.org JSON-LD
-(`jsonld`). A new format (open data files, feeds, other schemas) maps from `public_fields()`
-instead of reading the model again, so every format agrees on each value.
+An initiative is read as a value row (ROW_VALUES, its "themes", and for the detail
+DETAIL_VALUES and its related rows), never as a model instance per row: the API's pages
+(`api_item`) and detail (`api_detail`, drafts for staff too), the whole-set exports (CSV and
+GeoJSON rows: `public_fields`, `csv_row`, `geojson_properties`), the open data files, the
+Atom feed and the OpenAPI examples (api/examples.py) all map from these rows, so every
+format agrees on each value. The SQL export (api/sql_exports.py) is their one fast twin,
+held byte-equal by the tests. `row_of()` adapts a loaded instance where a page already has
+one (the page's schema.org JSON-LD, `jsonld`; the data·inclusion records). The DRF
+serializers stay the schema, the writes' validation and the tests' reference.
 
 Addresses: `Initiative.get_absolute_url()` / `Interco.get_absolute_url()` (from the URL conf,
 essmap/paths.py); `PageLinks(request)` makes them absolute once per request, cheaply per row.
