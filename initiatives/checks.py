@@ -20,7 +20,7 @@ from essmap.typography import elide_in
 from intercos.models import Commune, Interco
 
 from .models import Initiative
-from .selectors import initiatives_for_user
+from .staff_scope import initiatives_for_user
 
 MAX_KM_FROM_COMMUNE = 100.0
 CONTOUR_MARGIN_DEG = 0.05  # ~5 km around the département's bounding box

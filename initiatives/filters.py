@@ -21,7 +21,7 @@ from .location import exactly_outside, named_place, outside_place
 from .managers import SearchTerms
 from .models import Initiative, Theme
 from .near import DEFAULT_RADIUS_KM, MAX_RADIUS_KM, Place, locate_place
-from .near_results import NearResults
+from .near_results import TIE_BREAKERS, NearResults
 from .validators import validate_siret
 
 
@@ -220,11 +220,14 @@ class InitiativeFilterSet(filters.FilterSet):
         words = bool(self.form.cleaned_data.get("q"))
         return self.place is not None and (ordering == "distance" or (not ordering and not words))
 
-    def near_results(self) -> NearResults:
-        """The keys of a search ordered by distance, read from indexes (near_results.py)."""
+    def near_results(self, unplaced=None) -> NearResults:
+        """The one "near" implementation (near_results.py) over `unplaced`: every filter but
+        the place (by default, this FilterSet's)."""
         place = self.place
+        if unplaced is None:
+            unplaced = super().filter_queryset(self.queryset)
         return NearResults(
-            super().filter_queryset(self.queryset),  # every filter but the place
+            unplaced,
             place.lat,
             place.lon,
             place.radius,
@@ -261,14 +264,7 @@ class InitiativeFilterSet(filters.FilterSet):
         place = self.place
         if place is not None:
             self._unplaced = qs
-            qs = qs.near_or_serving(
-                place.lat,
-                place.lon,
-                place.radius,
-                home=place.home_interco,
-                reach=place.reach_intercos(),
-                match=data.get("match") or None,
-            )
+            qs = self.near_results(qs).queryset()
         return self.order(qs, data)
 
     def order(self, qs, data):
@@ -279,18 +275,13 @@ class InitiativeFilterSet(filters.FilterSet):
         # Near a place: points within the radius by distance, then initiatives covering the
         # place's interco, then those covering an interco reaching into the circle (each by
         # the distance of their point if they have one, then by name).
-        by_distance = (
-            "match_rank",
-            F("distance_km").asc(nulls_last=True),
-            "is_stale",
-            "search_name",
-        )
+        by_distance = ("match_rank", F("distance_km").asc(nulls_last=True), *TIE_BREAKERS)
         if ordering == "name":
             return qs.order_by("search_name", "name", "pk")
         if ordering == "-updated":
             return qs.order_by("-updated_at", "pk")
         if ordering == "distance" or (not ordering and has_point and not has_words):
-            return qs.with_staleness().order_by(*by_distance, "pk")
+            return qs.with_staleness().order_by(*by_distance)
         if has_words:
             return qs.with_staleness().order_by(
                 F("search_rank").desc(), "is_stale", "search_name", "pk"

@@ -23,7 +23,7 @@ from intercos.models import Commune
 from . import import_cells, location, rules, services
 from .import_files import ImportFileError, read_rows
 from .models import Initiative, Theme
-from .selectors import initiatives_for_user
+from .staff_scope import initiatives_for_user
 
 # Applying costs ~20 ms a row through the services (PostgreSQL, 2 cores): 1000 rows stay
 # well under a web worker's timeout. Larger files are split.

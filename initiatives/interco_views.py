@@ -15,15 +15,14 @@ from essmap.geo import map_config
 from intercos.models import Interco
 from intercos.selectors import interco_communes, interco_public_detail
 
-from .models import Initiative
-from .selectors import (
+from .interco_selectors import (
     interco_directory,
     interco_figures,
     interco_initiatives,
     interco_partnerships,
-    legal_form_breakdown,
-    theme_breakdown,
 )
+from .models import Initiative
+from .selectors import legal_form_breakdown, theme_breakdown
 
 # The interco page lists this many initiatives; the directory link shows them all.
 INITIATIVES_SHOWN = 50

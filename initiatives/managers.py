@@ -1,6 +1,9 @@
-"""Chainable queries on initiatives: published(), in_interco(), near(), search()."""
+"""Chainable queries on initiatives: published(), in_interco(), near(), search().
 
-from collections.abc import Iterable
+"Near a place" (a point within the circle, or serving a territory there) is decided by
+near_results.NearResults: the one implementation.
+"""
+
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -12,7 +15,6 @@ from django.db.models import (
     FloatField,
     Func,
     OuterRef,
-    Subquery,
     Value,
 )
 from django.utils import timezone
@@ -20,10 +22,8 @@ from django.utils import timezone
 from essmap.geo import BBox, distance_expression
 from essmap.text import tokens
 
-# "Near": up to this many matching keys are passed as a list (then read by primary key): one
-# array parameter on PostgreSQL, one placeholder per key elsewhere (SQLite caps them).
-INLINE_IDS = {"postgresql": 100_000}
-INLINE_IDS_DEFAULT = 10_000
+from .visibility import readable
+
 # A record whose information was not checked for longer than this is marked "not verified".
 STALE_AFTER_DAYS = 365
 
@@ -164,7 +164,8 @@ def stale_cutoff():
 
 class InitiativeQuerySet(models.QuerySet):
     def published(self):
-        return self.filter(status="published")
+        """Published only (initiatives.visibility: the one rule)."""
+        return readable(self)
 
     def in_interco(self, interco):
         """Located in one of the interco's communes, or covering it."""
@@ -212,79 +213,6 @@ class InitiativeQuerySet(models.QuerySet):
             self.in_bbox(BBox.around(lat, lon, radius_km))
             .with_distance(lat, lon)
             .filter(distance_km__lte=radius_km)
-        )
-
-    def near_or_serving(
-        self,
-        lat: float,
-        lon: float,
-        radius_km: float,
-        *,
-        home: str | None = None,
-        reach: Iterable[str] = (),
-        match: str | None = None,
-    ):
-        """ "Near a place": a point within the circle, or coverage of an interco there.
-
-        `home` is the SIREN of the interco of the place's commune, `reach` those of the
-        communes whose centre lies in the circle (intercommunal coverage is administrative:
-        an interco meets the circle through its communes). `match` keeps only "point" or
-        "territory" matches.
-
-        Annotates `distance_km` (None without a point) and `match_rank`: 0 a point within
-        the radius, 1 covering the place's interco, 2 covering an interco reaching into the
-        circle. Both branches follow an index (the (latitude, longitude) box; coverage by
-        interco) and meet in a UNION, never an OR across them (see in_intercos).
-        """
-        intercos = sorted({*reach, *([home] if home else [])})
-        within = (
-            self.model.objects.in_bbox(BBox.around(lat, lon, radius_km))
-            .with_distance(lat, lon)
-            .filter(distance_km__lte=radius_km)
-            .order_by()
-            .values_list("pk", flat=True)
-        )
-        through = self.model.coverage.through.objects
-        covering = (
-            through.filter(interco__in=intercos).order_by().values_list("initiative_id", flat=True)
-        )
-        if match == "point":
-            ids = within
-        elif match == "territory":
-            ids = covering
-        else:
-            ids = within.union(covering) if intercos else within
-        # The matching keys first (both branches indexed), then the rows by primary key: as
-        # a sub-select, PostgreSQL joined it by hash against every published row for counts.
-        inline = INLINE_IDS.get(connections[self.db].vendor, INLINE_IDS_DEFAULT)
-        found = list(ids[: inline + 1])
-        covers_home = Exists(through.filter(initiative=OuterRef("pk"), interco=home or ""))
-        if len(found) <= inline:
-            qs = self.filter(KeyIn(F("pk"), found))
-        else:
-            qs = self.filter(pk__in=ids)
-        qs = qs.with_distance(lat, lon)
-        if match == "territory":
-            qs = qs.exclude(pk__in=within)
-        return qs.annotate(
-            match_rank=models.Case(
-                models.When(distance_km__lte=radius_km, then=Value(0)),
-                models.When(covers_home, then=Value(1)),
-                default=Value(2),
-                output_field=models.IntegerField(),
-            ),
-            served_interco=Subquery(
-                through.filter(initiative=OuterRef("pk"), interco__in=intercos)
-                .annotate(
-                    away=models.Case(
-                        models.When(interco=home or "", then=Value(0)),
-                        default=Value(1),
-                        output_field=models.IntegerField(),
-                    )
-                )
-                .order_by("away", "interco__name")
-                .values("interco__name")[:1]
-            ),
         )
 
     def stale(self):

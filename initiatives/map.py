@@ -31,6 +31,7 @@ from intercos.models import Interco
 
 from .models import Initiative, Theme
 from .representation import area_feature, marker_feature
+from .visibility import shown
 
 MAX_FEATURES = 2000
 # Up to this many points in the view: send them one by one.
@@ -141,7 +142,7 @@ def every_area() -> list[dict]:
     """
     return list(
         Initiative.coverage.through.objects.filter(
-            initiative__status=Initiative.Status.PUBLISHED,
+            shown("initiative__"),
             initiative__latitude__isnull=True,
             interco__centre_lat__isnull=False,
         )

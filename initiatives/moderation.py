@@ -20,7 +20,7 @@ from intercos.models import IntercoMembership
 from intercos.selectors import moderators_without_email
 
 from .models import Initiative
-from .selectors import initiative_intercos
+from .staff_scope import initiative_intercos
 
 logger = logging.getLogger(__name__)
 Status = Initiative.Status

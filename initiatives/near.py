@@ -88,7 +88,7 @@ def km_text(distance_km: float) -> str:
 def reason(match_rank: int | None, distance_km: float | None = None, served_interco=None):
     """Why a result of a "near" search is there: {"match": "point"|"territory", "text": …}.
 
-    From the annotations of InitiativeQuerySet.near_or_serving; None outside a "near"
+    From the decisions of near_results.NearResults (keys or queryset); None outside a "near"
     search (no `match_rank`).
     """
     if match_rank is None:

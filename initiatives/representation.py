@@ -1,15 +1,20 @@
 """The public representation of an initiative: the ONE place that turns it into public fields.
 
-Every output starts here: the partner API's read serializers (page and API addresses,
-distance), the whole-set exports (CSV and GeoJSON rows: `public_fields`, `csv_row`,
-`geojson_properties`), the map's markers (`marker_feature`) and the page's schema.org JSON-LD
-(`jsonld`). A new format (open data files, feeds, other schemas) maps from `public_fields()`
-instead of reading the model again, so every format agrees on each value.
+An initiative is read as a value row (ROW_VALUES, its "themes", and for the detail
+DETAIL_VALUES and its related rows), never as a model instance per row: the API's pages
+(`api_item`) and detail (`api_detail`, drafts for staff too), the whole-set exports (CSV and
+GeoJSON rows: `public_fields`, `csv_row`, `geojson_properties`), the open data files, the
+Atom feed and the OpenAPI examples (api/examples.py) all map from these rows, so every
+format agrees on each value. The SQL export (api/sql_exports.py) is their one fast twin,
+held byte-equal by the tests. `row_of()` adapts a loaded instance where a page already has
+one (the page's schema.org JSON-LD, `jsonld`; the data·inclusion records). The DRF
+serializers stay the schema, the writes' validation and the tests' reference.
 
 Addresses: `Initiative.get_absolute_url()` / `Interco.get_absolute_url()` (from the URL conf,
 essmap/paths.py); `PageLinks(request)` makes them absolute once per request, cheaply per row.
 """
 
+from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -19,6 +24,7 @@ from essmap.paths import slug_path
 
 from .models import Initiative
 from .near import reason
+from .visibility import is_shown
 
 # Multiple values in one CSV cell (themes).
 MULTI_SEPARATOR = " | "
@@ -76,18 +82,12 @@ ROW_VALUES = (
     "rna", "founded_year", "employees", "verified_at", "updated_at", "commune_id",
     "commune__name", "commune__postcodes", "commune__departement_id", "commune__interco_id",
     "commune__interco__name", "commune__interco__slug", "commune__interco__kind", "origin",
-    "register_source", "register_id", "finess", "register_date", "register_seen_at",
+    "register_source", "register_id", "finess", "register_date", "register_seen_at", "created_at",
 )  # fmt: skip
-# The annotations of a "near" search (InitiativeQuerySet.near_or_serving), when present.
+# The decisions of a "near" search (near_results.NearResults), when present.
 NEAR_VALUES = ("distance_km", "match_rank", "served_interco")
 # Theme fields nested in rows (row["themes"]: a list of such mappings, in theme order).
 THEME_VALUES = ("slug", "name", "name_en", "icon", "colour")
-
-
-def row_values(queryset) -> tuple[str, ...]:
-    """The values() columns for this queryset: the row's, and the near annotations it has."""
-    annotations = queryset.query.annotations
-    return ROW_VALUES + tuple(name for name in NEAR_VALUES if name in annotations)
 
 
 def row_of(initiative) -> dict:
@@ -232,6 +232,128 @@ def api_item(row, links: PageLinks) -> dict:
             "kind": row["commune__interco__kind"],
         }
     return {name: nested[name] if name in nested else fields[name] for name in API_ITEM_FIELDS}
+
+
+# --- the detail: the list's fields, then the record's own and its related rows -----------------
+# The detail's columns of the record (besides ROW_VALUES), and of its related rows: a reader
+# (initiatives/detail.py) selects them, `api_detail` writes what InitiativeDetailSerializer
+# documents (tests/api/test_lean_detail.py).
+INTERCO = ("siren", "name", "slug", "kind")
+SOURCE = ("id", "title", "publisher", "date", "year", "url", "cited_in", "note")
+DETAIL_VALUES = (
+    "description", "verified_by", "article_note", "carried_by__slug",
+    "carried_by__name", "carried_by__status",
+    *(f"carried_by_interco__{name}" for name in INTERCO),
+    *(f"source__{name}" for name in SOURCE),
+)  # fmt: skip
+
+
+def interco_brief(row: dict, prefix: str) -> dict | None:
+    if row[f"{prefix}siren"] is None:
+        return None
+    return {name: row[f"{prefix}{name}"] for name in INTERCO}
+
+
+def source_brief(row: dict, prefix: str) -> dict | None:
+    if row[f"{prefix}id"] is None:
+        return None
+    source = {name: row[f"{prefix}{name}"] for name in SOURCE}
+    if source["date"] is not None:
+        source["date"] = source["date"].isoformat()
+    return source
+
+
+def initiative_brief(slug: str | None, name: str | None, links: PageLinks) -> dict | None:
+    if slug is None:
+        return None
+    return {"slug": slug, "name": name, "url": links.initiative(slug)}
+
+
+def _prefixed(prefix: str, names) -> list[str]:
+    return [f"{prefix}{name}" for name in names]
+
+
+PARTNERSHIP_VALUES = (
+    "id", "kind", "role", "start_year", "end_year", "description", "initiative__slug",
+    "initiative__name", "partner_initiative__slug", "partner_initiative__name",
+    *_prefixed("partner_interco__", INTERCO), *_prefixed("source__", SOURCE),
+)  # fmt: skip
+FIGURE_VALUES = (
+    "id", "label", "label_en", "measure", "value", "qualifier", "unit", "unit_en", "year",
+    "period", "period_en", "departement", "note", "initiative__slug", "initiative__name",
+    *_prefixed("interco__", INTERCO), *_prefixed("source__", SOURCE),
+)  # fmt: skip
+
+
+def partnership_item(row: dict, links: PageLinks) -> dict:
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "role": row["role"],
+        "initiative": initiative_brief(row["initiative__slug"], row["initiative__name"], links),
+        "partner_type": "interco" if row["partner_interco__siren"] else "initiative",
+        "partner_interco": interco_brief(row, "partner_interco__"),
+        "partner_initiative": initiative_brief(
+            row["partner_initiative__slug"], row["partner_initiative__name"], links
+        ),
+        "start_year": row["start_year"],
+        "end_year": row["end_year"],
+        "description": row["description"],
+        "source": source_brief(row, "source__"),
+    }
+
+
+def figure_item(row: dict, links: PageLinks) -> dict:
+    if row["initiative__slug"] is not None:
+        scope = "initiative"
+    elif row["interco__siren"] is not None:
+        scope = "interco"
+    elif row["departement"] is not None:
+        scope = "departement"
+    else:
+        scope = "territory"
+    plain = ("unit", "unit_en", "year", "period", "period_en")
+    return {
+        "id": row["id"],
+        "label": row["label"],
+        "label_en": row["label_en"],
+        "measure": row["measure"],
+        "value": float(row["value"].quantize(Decimal("0.01"))),  # DRF's DecimalField, as JSON
+        "qualifier": row["qualifier"],
+        **{name: row[name] for name in plain},
+        "scope": scope,
+        "initiative": initiative_brief(row["initiative__slug"], row["initiative__name"], links),
+        "interco": interco_brief(row, "interco__"),
+        "departement": row["departement"],
+        "source": source_brief(row, "source__"),
+        "note": row["note"],
+    }
+
+
+def api_detail(row: dict, related: dict, links: PageLinks) -> dict:
+    """One initiative's detail as the API answers it, from its row (ROW_VALUES, "themes",
+    DETAIL_VALUES) and its related rows: `related` holds "coverage" (INTERCO values),
+    "partnerships" and "partner_of" (PARTNERSHIP_VALUES), "figures" (FIGURE_VALUES)."""
+    data = api_item(row, links)
+    carrier = None
+    if is_shown(row["carried_by__status"]):
+        carrier = initiative_brief(row["carried_by__slug"], row["carried_by__name"], links)
+    data.update(
+        {
+            "description": row["description"],
+            "coverage": [{name: c[name] for name in INTERCO} for c in related["coverage"]],
+            "carried_by": carrier,
+            "carried_by_interco": interco_brief(row, "carried_by_interco__"),
+            "verified_by": row["verified_by"],
+            "source": source_brief(row, "source__"),
+            "article_note": row["article_note"],
+            "partnerships": [partnership_item(p, links) for p in related["partnerships"]],
+            "partner_of": [partnership_item(p, links) for p in related["partner_of"]],
+            "figures": [figure_item(f, links) for f in related["figures"]],
+            "created_at": iso_datetime(row["created_at"]),
+        }
+    )
+    return data
 
 
 def csv_row(initiative, links: PageLinks) -> list:

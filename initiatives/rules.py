@@ -56,7 +56,7 @@ from intercos.models import Interco, IntercoMembership
 
 from .checks import http_url, linkable_choices, location_errors
 from .models import Initiative, KeyFigure, Partnership
-from .selectors import initiative_intercos, initiatives_for_user
+from .staff_scope import initiative_intercos, initiatives_for_user
 
 Status = Initiative.Status
 

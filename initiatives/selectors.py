@@ -1,29 +1,29 @@
-"""Reads on initiatives for pages and the API, including the interco pages' initiatives."""
+"""Public reads on initiatives: the directory's lists and rows, the detail page, the
+home and sources pages' figures.
+
+The other reads live by what they serve: the interco pages (interco_selectors.py), staff
+scoping (staff_scope.py), the partner API's own lists (api/selectors.py). Every one shows
+published records only (visibility.py).
+"""
 
 from django.db.models import (
     Count,
     F,
-    IntegerField,
     Max,
     Min,
-    OuterRef,
     Prefetch,
-    Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Coalesce
 
 from essmap.api import pagination
 from essmap.geo import BBox
-from essmap.text import sort_key
-from intercos.models import Commune, Interco
+from intercos.models import Interco
 
 from .filters import InitiativeFilterSet
 from .managers import KeyIn
 from .models import Initiative, KeyFigure, Partnership, Source, Theme
-from .representation import NEAR_VALUES, ROW_VALUES, THEME_VALUES, row_values
+from .representation import NEAR_VALUES, ROW_VALUES, THEME_VALUES
+from .visibility import is_shown, shown, shown_or_none
 
 # Never loaded with lists, exports or maps: GeoJSON contours (kB each, parsed per row) and
 # long texts no list shows (search keys, description, moderation notes). At 250,000 rows,
@@ -44,14 +44,6 @@ def initiative_public_list() -> QuerySet[Initiative]:
         .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by(*THEME_ORDER)))
     )
-
-
-def initiative_rows(queryset) -> QuerySet:
-    """The public rows of a filtered queryset (values(): no model instance per row).
-
-    Slice it, then `with_themes()`; the representation turns rows into every format.
-    """
-    return queryset.prefetch_related(None).values(*row_values(queryset))
 
 
 def initiative_keys(queryset) -> QuerySet:
@@ -106,36 +98,27 @@ def with_themes(rows: list[dict]) -> list[dict]:
     return rows
 
 
+def iter_rows(queryset, chunk: int = 1000):
+    """Every public row of a filtered, ordered queryset, in its order, themed (a whole-set
+    export or file): its keys streamed, then rows_for_keys() per chunk of keys."""
+    annotations = queryset.query.annotations
+    near = [name for name in NEAR_VALUES if name in annotations]
+    keys = queryset.prefetch_related(None).select_related(None).values("pk", *near)
+    batch = []
+    for key in keys.iterator(chunk_size=chunk):
+        batch.append(key)
+        if len(batch) == chunk:
+            yield from rows_for_keys(batch)
+            batch = []
+    if batch:
+        yield from rows_for_keys(batch)
+
+
 def initiative_filter(*, data, request=None) -> InitiativeFilterSet:
     """The bound FilterSet over public initiatives; check `.is_valid()` then use `.qs`."""
     return InitiativeFilterSet(data=data, queryset=initiative_public_list(), request=request)
 
 
-def initiatives_for_user(user) -> QuerySet[Initiative]:
-    """Every initiative a staff account may see and edit: its intercos' (all for a superuser).
-
-    An initiative belongs to a territory when it is located in one of its communes or
-    covers it. Shared by the admin and the API's write permissions.
-    """
-    if not (user and user.is_authenticated and user.is_active):
-        return Initiative.objects.none()
-    if user.is_superuser:
-        return Initiative.objects.all()
-    intercos = user.interco_memberships.values("interco_id")
-    return Initiative.objects.in_intercos(intercos)
-
-
-def initiative_intercos(initiative: Initiative) -> set[str]:
-    """SIRENs of the intercos an initiative belongs to (its commune's, and those it covers)."""
-    sirens = set()
-    if initiative.commune_id and initiative.commune.interco_id:
-        sirens.add(initiative.commune.interco_id)
-    if initiative.pk:
-        sirens.update(initiative.coverage.values_list("pk", flat=True))
-    return sirens
-
-
-# --- public pages ---------------------------------------------------------------------------
 def initiative_public_detail(*, slug: str) -> Initiative:
     """One published initiative with everything its page shows, in a bounded number of queries.
 
@@ -170,9 +153,7 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             Prefetch("carried_projects", queryset=published.defer(*brief).order_by("name")),
             Prefetch(
                 "partnerships",
-                queryset=Partnership.objects.filter(
-                    Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published")
-                )
+                queryset=Partnership.objects.filter(shown_or_none("partner_initiative__"))
                 .select_related(
                     "partner_interco", "partner_initiative", "source", "source__cited_in"
                 )
@@ -184,7 +165,7 @@ def initiative_public_detail(*, slug: str) -> Initiative:
             ),
             Prefetch(
                 "partner_of",
-                queryset=Partnership.objects.filter(initiative__status="published")
+                queryset=Partnership.objects.filter(shown("initiative__"))
                 .select_related("initiative", "source")
                 .defer(*(f"initiative__{name}" for name in brief)),
             ),
@@ -204,7 +185,7 @@ def initiative_carrier(initiative: Initiative) -> Initiative | None:
     if initiative.carried_by_id is None:
         return None
     carrier = initiative.carried_by  # loaded with initiative_public_detail()
-    return carrier if carrier.status == Initiative.Status.PUBLISHED else None
+    return carrier if is_shown(carrier.status) else None
 
 
 def initiatives_bounds(queryset) -> BBox | None:
@@ -269,146 +250,6 @@ def sources_public_list() -> QuerySet[Source]:
     )
 
 
-# --- interco pages and API: the territory seen from the directory ------------------------
-def interco_initiative_counts(sirens=None) -> dict[str, int]:
-    """{siren: published initiatives located in the interco or covering it}.
-
-    located + covering - both, as three grouped scans (~0.4 s in all at 250,000 initiatives);
-    a correlated OR-join per interco takes minutes. `sirens` narrows the scans.
-    """
-    located = Initiative.objects.published().filter(commune__interco__isnull=False)
-    through = Initiative.coverage.through.objects.filter(initiative__status="published")
-    if sirens is not None:
-        located = located.filter(commune__interco__in=sirens)
-        through = through.filter(interco__in=sirens)
-    both = through.filter(initiative__commune__interco=F("interco"))
-    counts: dict[str, int] = {}
-    for rows, key, sign in (
-        (located, "commune__interco", 1),
-        (through, "interco", 1),
-        (both, "interco", -1),
-    ):
-        for siren, n in rows.order_by().values_list(key).annotate(n=Count("*")):
-            counts[siren] = counts.get(siren, 0) + sign * n
-    return counts
-
-
-def _count(queryset) -> Coalesce:
-    """COUNT(*) of a correlated subquery, 0 when empty (no GROUP BY: Value is constant)."""
-    counted = queryset.order_by().values(one=Value(1)).annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
-
-
-def interco_public_list() -> QuerySet[Interco]:
-    """Intercos annotated with `n_initiatives`, lazily, in one query.
-
-    located + covering - both, as correlated counts that each follow an index: cheap for a
-    page or one interco (PostgreSQL evaluates them after LIMIT). For every interco at once,
-    interco_directory() is much faster.
-    """
-    through = Initiative.coverage.through.objects.filter(
-        interco=OuterRef("pk"), initiative__status="published"
-    )
-    located = Initiative.objects.published().filter(commune__interco=OuterRef("pk"))
-    both = through.filter(initiative__commune__interco=OuterRef("pk"))
-    return (
-        Interco.objects.prefetch_related("departements")
-        .annotate(n_initiatives=_count(located) + _count(through) - _count(both))
-        .order_by("name")
-    )
-
-
-def interco_directory() -> list[Interco]:
-    """Every interco with `n_initiatives`, for the public list page (4 queries in all)."""
-    counts = interco_initiative_counts()
-    intercos = sorted(
-        Interco.objects.prefetch_related("departements"), key=lambda ic: sort_key(ic.name)
-    )
-    for interco in intercos:
-        interco.n_initiatives = counts.get(interco.siren, 0)
-    return intercos
-
-
-def interco_initiatives(interco: Interco) -> QuerySet[Initiative]:
-    return (
-        Initiative.objects.published()
-        .in_interco(interco)
-        .select_related("commune")
-        .prefetch_related(Prefetch("themes", queryset=Theme.objects.order_by(*THEME_ORDER)))
-        .order_by("search_name", "name")
-    )
-
-
-def interco_partnerships(interco: Interco) -> QuerySet[Partnership]:
-    """Partnerships naming the interco as partner, with published initiatives only."""
-    return (
-        Partnership.objects.filter(partner_interco=interco, initiative__status="published")
-        .select_related("initiative", "source", "source__cited_in")
-        .order_by("initiative__search_name", "kind")
-    )
-
-
-def interco_figures(interco: Interco) -> QuerySet[KeyFigure]:
-    return interco.figures.select_related("source", "source__cited_in").order_by("position", "id")
-
-
-def interco_api_detail(*, siren: str) -> Interco:
-    """One interco with its communes and figures. Raises Interco.DoesNotExist."""
-    return (
-        interco_public_list()
-        .select_related("seat")
-        .prefetch_related(
-            Prefetch(
-                "communes",
-                queryset=Commune.objects.order_by("name").only(
-                    "insee",
-                    "name",
-                    "postcodes",
-                    "population",
-                    "interco_id",
-                    "departement_id",
-                    "centre_lat",
-                    "centre_lon",
-                ),
-            ),
-            Prefetch(
-                "figures",
-                queryset=KeyFigure.objects.select_related("source").order_by("position", "id"),
-            ),
-        )
-        .get(siren=siren)
-    )
-
-
-# --- partner API ----------------------------------------------------------------------------
 def initiatives_last_modified():
     """When any initiative last changed (publication and withdrawal included), or None."""
     return Initiative.objects.aggregate(last=Max("updated_at"))["last"]
-
-
-def theme_public_list() -> QuerySet[Theme]:
-    """Themes with `initiative_count`, the number of published initiatives carrying them."""
-    return Theme.objects.annotate(
-        initiative_count=Count(
-            "initiatives", filter=Q(initiatives__status="published"), distinct=True
-        )
-    ).order_by("position", "name")
-
-
-def partnership_public_list() -> QuerySet[Partnership]:
-    """Partnerships between published initiatives, or a published initiative and an interco."""
-    return (
-        Partnership.objects.filter(initiative__status="published")
-        .filter(Q(partner_initiative__isnull=True) | Q(partner_initiative__status="published"))
-        .select_related("initiative", "partner_interco", "partner_initiative", "source")
-        .order_by("id")
-    )
-
-
-def key_figure_public_list() -> QuerySet[KeyFigure]:
-    """Figures about the territory, a département, an interco or a published initiative."""
-    return (
-        KeyFigure.objects.filter(Q(initiative__isnull=True) | Q(initiative__status="published"))
-        .select_related("source", "initiative", "interco")
-        .order_by("position", "id")
-    )

@@ -20,7 +20,7 @@ from initiatives import rules, services
 from initiatives.checks import linkable_initiatives
 from initiatives.forms import InitiativeAdminForm, RejectForm, VersionedInlineFormSet
 from initiatives.models import Initiative, KeyFigure, Partnership
-from initiatives.selectors import initiatives_for_user
+from initiatives.staff_scope import initiatives_for_user
 
 from . import export, freshness, registers, views
 from .history import HistoryAdmin

@@ -15,7 +15,7 @@ from initiatives import services
 from initiatives.checks import linkable_initiatives, staff_intercos
 from initiatives.forms import KeyFigureAdminForm
 from initiatives.models import Initiative, KeyFigure, Partnership, Source, Theme
-from initiatives.selectors import initiatives_for_user
+from initiatives.staff_scope import initiatives_for_user
 
 from .history import HistoryAdmin
 

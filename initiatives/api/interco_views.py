@@ -25,13 +25,14 @@ from essmap.api.views import ApiViewMixin
 from intercos.api.filters import IntercoFilterSet
 from intercos.models import Interco
 
+from ..interco_selectors import interco_public_list
 from ..representation import PageLinks
-from ..selectors import interco_api_detail, interco_public_list
 from .interco_serializers import (
     IntercoDetailSerializer,
     IntercoFeatureCollectionSerializer,
     IntercoListSerializer,
 )
+from .selectors import interco_api_detail
 
 
 def _interco_last_modified():

@@ -1,4 +1,5 @@
-"""OpenAPI descriptions of the initiatives endpoints: parameters and examples from the fixtures."""
+"""OpenAPI descriptions of the initiatives endpoints: parameters and the write example (the
+read examples are written by the representation: examples.py)."""
 
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, extend_schema_serializer
@@ -128,103 +129,6 @@ FILTER_PARAMETERS = [
     ),
 ]  # fmt: skip
 
-ENERGIE_SOLIDAIRE = {
-    "slug": "energie-solidaire",
-    "name": "Energie Solidaire",
-    "summary": "Dispositif de lutte contre la précarité énergétique de Rhône Crussol : "
-    "7 conseillers issus de l’insertion, plus de 1 200 foyers accompagnés.",
-    "kind": "service",
-    "legal_form": "public_interco",
-    "themes": [
-        {"slug": "energie", "name": "Énergie", "name_en": "Energy", "icon": "bolt",
-         "colour": "#b34000"},
-        {"slug": "insertion", "name": "Insertion par l’activité économique",
-         "name_en": "Work integration (IAE)", "icon": "handshake", "colour": "#a94645"},
-    ],
-    "commune": {"insee": "07102", "name": "Guilherand-Granges", "postcodes": ["07500"],
-                "departement": "07"},
-    "interco": {"siren": "200041366", "name": "CC Rhône Crussol", "slug": "cc-rhone-crussol",
-                "kind": "CC"},
-    "address": "",
-    "postcode": "",
-    "latitude": 44.9339,
-    "longitude": 4.8747,
-    "approximate_point": False,
-    "distance_km": None,
-    "match": None,
-    "reason": None,
-    "website": "",
-    "email": "",
-    "phone": "",
-    "opening_hours": "",
-    "siret": "",
-    "rna": "",
-    "founded_year": None,
-    "employees": None,
-    "verified_at": None,
-    "updated_at": "2026-11-29T00:00:00Z",
-    "url": "http://127.0.0.1:8000/initiatives/energie-solidaire/",
-    "api_url": "http://127.0.0.1:8000/api/v1/initiatives/energie-solidaire/",
-}  # fmt: skip
-
-ENERGIE_SOLIDAIRE_DETAIL = {
-    **ENERGIE_SOLIDAIRE,
-    "description": "Après la crise de l’énergie en 2022, la Communauté de Communes Rhône "
-    "Crussol a fédéré associations, bailleurs sociaux et citoyens pour lancer le dispositif "
-    "« Energie Solidaire ».",
-    "coverage": [ENERGIE_SOLIDAIRE["interco"]],
-    "carried_by": None,
-    "carried_by_interco": ENERGIE_SOLIDAIRE["interco"],
-    "verified_by": "",
-    "source": {
-        "id": 1,
-        "title": "La force des alliances locales : Comment la coopération en Drôme-Ardèche "
-        "donne corps à l’économie sociale et solidaire",
-        "publisher": "", "date": "2025-10-17", "year": None, "url": "", "cited_in": None,
-        "note": "",
-    },
-    "article_note": "Le point est placé au centre de Guilherand-Granges, commune siège.",
-    "partnerships": [
-        {
-            "id": 5, "kind": "funding",
-            "initiative": {"slug": "energie-solidaire", "name": "Energie Solidaire",
-                           "url": "http://127.0.0.1:8000/initiatives/energie-solidaire/"},
-            "partner_type": "initiative", "partner_interco": None,
-            "partner_initiative": {"slug": "credit-cooperatif", "name": "Crédit coopératif",
-                                   "url": "http://127.0.0.1:8000/initiatives/credit-cooperatif/"},
-            "start_year": None, "end_year": None,
-            "description": "Micro-financements solidaires aux familles accompagnées.",
-            "source": None,
-        }
-    ],
-    "partner_of": [],
-    "figures": [
-        {
-            "id": 16, "label": "Foyers accompagnés", "value": 1200.0, "qualifier": "more_than",
-            "unit": "foyers", "year": None, "period": "sur deux ans", "scope": "initiative",
-            "initiative": {"slug": "energie-solidaire", "name": "Energie Solidaire",
-                           "url": "http://127.0.0.1:8000/initiatives/energie-solidaire/"},
-            "interco": None, "departement": None,
-            "source": {"id": 1, "title": "La force des alliances locales", "publisher": "",
-                       "date": "2025-10-17", "year": None, "url": "", "cited_in": None,
-                       "note": ""},
-            "note": "",
-        }
-    ],
-    "created_at": "2026-11-29T00:00:00Z",
-}  # fmt: skip
-
-# A list example is one item: drf-spectacular wraps it in the pagination envelope.
-LIST_EXAMPLE = OpenApiExample(
-    "Energie Solidaire",
-    value=ENERGIE_SOLIDAIRE,
-    response_only=True,
-    media_type="application/json",
-    status_codes=["200"],
-)
-DETAIL_EXAMPLE = OpenApiExample(
-    "Energie Solidaire", value=ENERGIE_SOLIDAIRE_DETAIL, response_only=True, status_codes=["200"]
-)
 WRITE_EXAMPLE = OpenApiExample(
     "Nouvelle initiative de Rhône Crussol",
     value={

@@ -13,6 +13,7 @@ from ..checks import http_url, linkable_initiatives
 from ..models import REGISTER_CHOICES, Initiative, KeyFigure, Partnership, Source, Theme
 from ..representation import NEAR_VALUES, PageLinks, near_field, rounded_distance
 from ..rules import VERIFICATION_FIELDS, verification_message
+from ..visibility import is_shown
 
 
 def _near(obj) -> dict:
@@ -221,7 +222,7 @@ class InitiativeDetailSerializer(InitiativeListSerializer):
     @extend_schema_field(InitiativeBriefSerializer(allow_null=True))
     def get_carried_by(self, obj):
         carrier = obj.carried_by
-        if carrier is None or carrier.status != Initiative.Status.PUBLISHED:
+        if carrier is None or not is_shown(carrier.status):
             return None
         return InitiativeBriefSerializer(carrier, context=self.context).data
 

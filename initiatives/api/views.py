@@ -32,22 +32,15 @@ from ..representation import PageLinks, api_item
 from ..selectors import (
     initiative_keys,
     initiative_public_list,
-    initiatives_for_user,
     initiatives_last_modified,
-    key_figure_public_list,
-    partnership_public_list,
     rows_for_keys,
-    theme_public_list,
 )
+from ..staff_scope import initiatives_for_user
 from . import exports
-from .openapi import (
-    DETAIL_EXAMPLE,
-    FILTER_PARAMETERS,
-    LIST_EXAMPLE,
-    WRITE_EXAMPLE,
-    InitiativeFeatureCollectionSerializer,
-)
+from .examples import DETAIL_EXAMPLE, LIST_EXAMPLE
+from .openapi import FILTER_PARAMETERS, WRITE_EXAMPLE, InitiativeFeatureCollectionSerializer
 from .permissions import CanWritePermission
+from .selectors import key_figure_public_list, partnership_public_list, theme_public_list
 from .serializers import (
     InitiativeDetailSerializer,
     InitiativeListSerializer,
@@ -239,14 +232,11 @@ class InitiativeViewSet(
     # --- writes: decided by the write authority (initiatives.rules) -----------------------
     def _written(self, initiative, status):
         """The record as a detail GET answers it (same bytes, so the same ETag); a draft,
-        which no GET serves, as written, without the public relations."""
-        answer = initiative_detail_data(slug=initiative.slug, links=PageLinks(self.request))
-        if answer is not None:
-            return Response(answer["data"], status=status)
-        return Response(
-            InitiativeDetailSerializer(initiative, context=self.get_serializer_context()).data,
-            status=status,
-        )
+        which no GET serves, in the same representation (its author is staff of its
+        territory: initiatives.visibility)."""
+        links = PageLinks(self.request)
+        answer = initiative_detail_data(slug=initiative.slug, links=links, include_drafts=True)
+        return Response(answer["data"], status=status)
 
     def _etag(self, initiative) -> str:
         """The ETag of the record's representation (a detail GET's, or a write's answer)."""

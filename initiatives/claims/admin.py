@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from essmap.admin_decisions import OneClickDecisionsMixin
 from essmap.admin_scoping import ScopedAdminMixin
 from initiatives import rules
-from initiatives.selectors import initiatives_for_user
+from initiatives.staff_scope import initiatives_for_user
 
 from . import services
 from .models import ManagerClaim, RecordManager

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from essmap.typography import punctuation, typeset
 from initiatives.models import Initiative
-from initiatives.selectors import initiative_filter
+from initiatives.selectors import initiative_filter, rows_for_keys
 
 FEED_SIZE = 50
 # Parameters of the page that do not change which initiatives match.
@@ -75,30 +75,32 @@ class SearchFeed(Feed):
         return reverse("opendata:feed") + (f"?{query}" if query else "")
 
     def items(self, obj):
-        return obj["filterset"].qs.order_by("-updated_at", "-pk")[:FEED_SIZE]
+        """The newest changes as value rows (representation.ROW_VALUES, themed)."""
+        keys = obj["filterset"].qs.order_by("-updated_at", "-pk").values("pk")[:FEED_SIZE]
+        return rows_for_keys(list(keys))
 
     # A record's name and summary are French (they have no English version): French typography.
-    def item_title(self, item: Initiative):
-        return typeset(item.name)
+    def item_title(self, item: dict):
+        return typeset(item["name"])
 
-    def item_description(self, item: Initiative):
-        place = item.commune.name if item.commune else ""
-        return typeset(" — ".join(part for part in (item.summary, place) if part))
+    def item_description(self, item: dict):
+        place = item["commune__name"] if item["commune_id"] is not None else ""
+        return typeset(" — ".join(part for part in (item["summary"], place) if part))
 
-    def item_link(self, item: Initiative):
-        return item.get_absolute_url()
+    def item_link(self, item: dict):
+        return Initiative.path_for(item["slug"])
 
-    def item_guid(self, item: Initiative):
-        return f"essmap:initiative:{item.slug}"
+    def item_guid(self, item: dict):
+        return f"essmap:initiative:{item['slug']}"
 
     def item_guid_is_permalink(self, item):
         return False
 
-    def item_pubdate(self, item: Initiative):
-        return item.created_at
+    def item_pubdate(self, item: dict):
+        return item["created_at"]
 
-    def item_updateddate(self, item: Initiative):
-        return item.updated_at
+    def item_updateddate(self, item: dict):
+        return item["updated_at"]
 
-    def item_categories(self, item: Initiative):
-        return [t.slug for t in item.themes.all()]
+    def item_categories(self, item: dict):
+        return [t["slug"] for t in item["themes"]]

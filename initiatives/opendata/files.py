@@ -63,9 +63,15 @@ class Context:
         self.links.origin = self.base_url
 
     def fields(self, initiative) -> dict:
-        """The one public representation, plus the SIRENs of the intercos it serves."""
+        """The one public representation, plus the SIRENs of the intercos it serves.
+
+        Takes a value row (selectors.export_rows: "coverage_siren" read with it) or, for the
+        data·inclusion records, a loaded instance (its coverage prefetched)."""
         fields = public_fields(initiative, self.links)
-        fields["coverage_siren"] = [c.siren for c in initiative.coverage.all()]
+        if isinstance(initiative, dict):
+            fields["coverage_siren"] = initiative["coverage_siren"]
+        else:
+            fields["coverage_siren"] = [c.siren for c in initiative.coverage.all()]
         return fields
 
 
@@ -75,8 +81,8 @@ def opendata_dir() -> Path:
 
 def _rows(context: Context) -> Iterator[list]:
     names = [CSV_FIELDS.get(column, "coverage_siren") for column in COLUMNS]
-    for initiative in selectors.export_queryset().iterator(chunk_size=1000):
-        fields = context.fields(initiative)
+    for row in selectors.export_rows():
+        fields = context.fields(row)
         for multi in ("themes", "coverage_siren"):
             fields[multi] = MULTI_SEPARATOR.join(fields[multi])
         yield [fields[name] for name in names]
@@ -113,13 +119,14 @@ def _write_geojson(out, context: Context) -> int:
     """Every published initiative; those serving a territory without a point have no geometry."""
 
     def features():
-        for i in selectors.export_queryset().iterator(chunk_size=1000):
-            fields = context.fields(i)
+        for row in selectors.export_rows():
+            fields = context.fields(row)
             props = {name: fields[name] for name in PROPERTIES}
-            if i.has_point:
-                yield point_feature(i.longitude, i.latitude, props, feature_id=i.slug)
+            slug = row["slug"]
+            if row["latitude"] is not None and row["longitude"] is not None:
+                yield point_feature(row["longitude"], row["latitude"], props, feature_id=slug)
             else:
-                yield {"type": "Feature", "id": i.slug, "geometry": None, "properties": props}
+                yield {"type": "Feature", "id": slug, "geometry": None, "properties": props}
 
     counter = _Counter()
     for chunk in geojson_chunks(counter.count(features())):

@@ -29,15 +29,6 @@ from .models import FreshnessDigestLog
 logger = logging.getLogger(__name__)
 
 
-def verifier_name(user) -> str:
-    return (user.get_full_name() or user.get_username()) if user else ""
-
-
-def verified_values(by, today: date | None = None) -> dict:
-    """The fields a publication or a confirmation writes."""
-    return {"verified_at": today or timezone.localdate(), "verified_by": verifier_name(by)[:200]}
-
-
 def stale_for_moderator(user):
     """Published records of the moderator's intercos not verified for 12 months."""
     intercos = IntercoMembership.objects.filter(

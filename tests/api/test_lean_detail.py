@@ -12,6 +12,7 @@ from rest_framework.request import Request
 
 from initiatives.api.serializers import InitiativeDetailSerializer
 from initiatives.detail import initiative_detail_data
+from initiatives.models import Initiative
 from initiatives.representation import PageLinks
 from initiatives.selectors import initiative_public_detail
 
@@ -58,3 +59,19 @@ def test_lean_detail_has_every_related_kind(world):
 def test_a_draft_has_no_lean_detail(world):
     links = PageLinks(RequestFactory().get("/"))
     assert initiative_detail_data(slug="brouillon-secret", links=links) is None
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_a_drafts_detail_for_staff_is_byte_equal_to_the_serializer(world, language):
+    """The answer to a staff write on a draft: the same rows and code as a published detail."""
+    request = Request(RequestFactory().get("/api/v1/initiatives/brouillon-secret/"))
+    draft = Initiative.objects.get(slug="brouillon-secret")
+    links = PageLinks(RequestFactory().get("/api/v1/initiatives/brouillon-secret/"))
+    with translation.override(language):
+        documented = JSONRenderer().render(
+            InitiativeDetailSerializer(draft, context={"request": request}).data
+        )
+        answer = initiative_detail_data(slug="brouillon-secret", links=links, include_drafts=True)
+        lean = JSONRenderer().render(answer["data"])
+    assert json.loads(lean)["partner_of"]  # the published record naming it as partner
+    assert lean == documented

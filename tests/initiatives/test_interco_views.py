@@ -99,7 +99,7 @@ def test_unknown_interco_is_404(client):
 
 
 def test_lazy_and_grouped_counts_agree(crestois):
-    from initiatives.selectors import interco_directory, interco_public_list
+    from initiatives.interco_selectors import interco_directory, interco_public_list
 
     lazy = {ic.name: ic.n_initiatives for ic in interco_public_list()}
     grouped = {ic.name: ic.n_initiatives for ic in interco_directory()}

@@ -4,8 +4,8 @@ from django.urls import reverse
 
 from essmap.text import sort_key
 from initiatives.filters import InitiativeFilterSet
+from initiatives.interco_selectors import interco_directory
 from initiatives.models import Initiative
-from initiatives.selectors import interco_directory
 from intercos.selectors import interco_communes
 from tests import factories
 
