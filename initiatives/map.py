@@ -9,19 +9,15 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     F,
     FloatField,
-    IntegerField,
     Max,
     Min,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Floor
 
@@ -166,30 +162,11 @@ def areas_in_view(rows: list[dict], view: MapView, limit: int = MAX_AREAS) -> li
     ][:limit]  # fmt: skip
 
 
-def _served_interco(home: str | None, intercos: list[str]) -> Subquery:
-    """The one interco a territory match is shown at: the place's own, else the first by name.
-
-    The same choice as the list's reason (InitiativeQuerySet.near_or_serving, served_interco).
-    """
-    through = Initiative.coverage.through.objects
-    return Subquery(
-        through.filter(initiative=OuterRef("pk"), interco__in=intercos)
-        .annotate(
-            away=Case(
-                When(interco=home or "", then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by("away", "interco__name")
-        .values("interco")[:1]
-    )
-
-
 def near_areas(queryset: QuerySet[Initiative], place) -> list:
     """Near a place: the territory matches, each once, at the interco it is listed for.
 
-    `queryset` is a "near" search's set (annotated `distance_km` by near_or_serving): the
+    `queryset` is a "near" search's set (NearResults.queryset(): annotated `distance_km` and
+    `served_interco`, the one decision of initiatives/near_results.py): the
     initiatives without a point within the radius are there because they serve the place's
     interco (reason "home") or an interco reaching into the circle ("reach"). Each is counted
     at that one interco, whatever the view (they are few: the intercos meeting the circle),
@@ -202,7 +179,7 @@ def near_areas(queryset: QuerySet[Initiative], place) -> list:
     territory = (
         queryset.order_by()
         .filter(Q(distance_km__isnull=True) | Q(distance_km__gt=place.radius))
-        .annotate(area=_served_interco(home, intercos))
+        .annotate(area=F("served_interco"))
     )
     counts = dict(territory.values("area").annotate(n=Count("pk")).values_list("area", "n"))
     members: dict[str, list] = {}
@@ -213,14 +190,17 @@ def near_areas(queryset: QuerySet[Initiative], place) -> list:
         if len(named) < AREA_MEMBERS:
             named.append({"name": name, "url": Initiative.path_for(slug)})
     features = []
-    rows = Interco.objects.filter(pk__in=counts, centre_lat__isnull=False).order_by("name")
+    # served_interco is the interco's name (as the list shows it), among this search's intercos.
+    rows = Interco.objects.filter(
+        pk__in=intercos, name__in=counts, centre_lat__isnull=False
+    ).order_by("name")
     for interco in rows.only("pk", "name", "centre_lat", "centre_lon"):
         feature = area_feature(
-            siren=interco.pk, name=interco.name, count=counts[interco.pk],
+            siren=interco.pk, name=interco.name, count=counts[interco.name],
             lat=interco.centre_lat, lon=interco.centre_lon,
         )  # fmt: skip
         feature["properties"]["reason"] = "home" if interco.pk == home else "reach"
-        feature["properties"]["initiatives"] = members.get(interco.pk, [])
+        feature["properties"]["initiatives"] = members.get(interco.name, [])
         features.append(feature)
     return features[:MAX_AREAS]
 
