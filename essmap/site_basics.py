@@ -7,7 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from initiatives.models import Initiative
 from intercos.models import Interco
@@ -21,7 +21,7 @@ def site_root(request) -> str:
     return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = ["User-agent: *", *(f"Disallow: {path}" for path in ROBOTS_DISALLOW)]
@@ -29,7 +29,7 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400 * 7, public=True)
 def favicon(request):
     path = finders.find("essmap/icons/favicon.ico")
