@@ -19,6 +19,7 @@ from . import corrections
 from .models import ChangeReport
 
 MESSAGE_EXCERPT = 120  # characters of the citizen's message in the list
+DIFF_EXCERPT = 120  # of the current and proposed values in the list's diff
 
 
 @admin.register(ChangeReport)
@@ -112,7 +113,9 @@ class ChangeReportAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdm
     def short_diff(self, obj):
         if obj.field == ChangeReport.Field.OTHER or not obj.proposed_value:
             return "—"
-        return corrections.diff_html(self._now(obj)[:200], obj.proposed_value[:200])
+        return corrections.diff_html(
+            self._now(obj)[:DIFF_EXCERPT], obj.proposed_value[:DIFF_EXCERPT]
+        )
 
     # --- one-click decisions --------------------------------------------------------------
 
