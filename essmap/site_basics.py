@@ -1,6 +1,9 @@
 """What a public site needs besides its pages: robots.txt, favicon, head links, and the base of
 the apps' sitemaps (sitemap.xml itself: initiatives.sitemaps)."""
 
+import os
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib import sitemaps
 from django.contrib.staticfiles import finders
@@ -8,7 +11,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse, translate_url
 from django.utils import translation
 from django.views.decorators.cache import cache_control
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import condition, require_safe
 
 # Never crawled: the staff side, the API and the framed copies of the directory.
 ROBOTS_DISALLOW = ("/admin/", "/api/", "/embed/", "/en/embed/")
@@ -21,7 +24,7 @@ def site_root(request) -> str:
     return (settings.SITE_URL or request.build_absolute_uri("/")).rstrip("/")
 
 
-@require_GET
+@require_safe
 @cache_control(max_age=86400, public=True)
 def robots_txt(request):
     lines = [
@@ -33,10 +36,20 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
-@require_GET
+def _favicon_path() -> str | None:
+    return finders.find("essmap/icons/favicon.ico")
+
+
+def _favicon_modified(request) -> datetime | None:
+    path = _favicon_path()
+    return datetime.fromtimestamp(os.stat(path).st_mtime, tz=UTC) if path else None
+
+
+@require_safe  # HEAD too; If-Modified-Since answered with a 304
+@condition(last_modified_func=_favicon_modified)
 @cache_control(max_age=86400 * 7, public=True)
 def favicon(request):
-    path = finders.find("essmap/icons/favicon.ico")
+    path = _favicon_path()
     if not path:
         raise Http404
     return FileResponse(open(path, "rb"), content_type="image/x-icon")  # noqa: SIM115

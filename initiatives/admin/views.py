@@ -6,7 +6,8 @@ import hashlib
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.db.models import Max
+from django.http import HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from initiatives import imports, services
 from initiatives.forms import ImportForm, RejectForm
 from initiatives.models import Initiative, Theme
+from initiatives.opendata import downloads
 
 from . import export
 
@@ -106,13 +108,20 @@ def export_filtered(model_admin, request):
     except IncorrectLookupParameters:
         return HttpResponseRedirect(_url(model_admin, "changelist") + "?e=1")
     stamp = timezone.localdate().isoformat()
-    return export.export_response(changelist.get_queryset(request), f"initiatives-{stamp}.csv")
+    queryset = changelist.get_queryset(request)
+    response = export.export_response(queryset, f"initiatives-{stamp}.csv")
+    # HEAD and conditional GET; the export holds the user's territory: the user is in the ETag.
+    last = queryset.order_by().aggregate(last=Max("updated_at"))["last"]
+    return downloads.built_download(request, response, last_modified=last,
+                                    vary_on=(request.user.pk, stamp))  # fmt: skip
 
 
 def import_template(model_admin, request):
     if not model_admin.has_add_permission(request):
         raise PermissionDenied
-    return export.export_response(Initiative.objects.none(), "modele-import-initiatives.csv")
+    response = export.export_response(Initiative.objects.none(), "modele-import-initiatives.csv")
+    response = HttpResponse(b"".join(response.streaming_content), headers=response.headers)
+    return downloads.built_download(request, response)  # its header row: a strong ETag
 
 
 # --- import -------------------------------------------------------------------------------

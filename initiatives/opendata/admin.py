@@ -4,8 +4,10 @@ Alert subscriptions are not in the admin: the addresses are used for the alerts 
 """
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
 from essmap.admin_decisions import OneClickDecisionsMixin
@@ -16,12 +18,18 @@ from initiatives.staff_scope import initiatives_for_user
 from . import corrections
 from .models import ChangeReport
 
+MESSAGE_EXCERPT = 120  # characters of the citizen's message in the list
+DIFF_EXCERPT = 120  # of the current and proposed values in the list's diff
+
 
 @admin.register(ChangeReport)
 class ChangeReportAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdmin):
     decision_kwarg = "report"
     decided_message = _("%(n)d signalement(s) traité(s).")
-    list_display = ("initiative", "field", "short_diff", "status", "created_at")
+    # The status first and the citizen's message cut short (whole on the report's page): at
+    # 1366 px every column shows, long values wrap (admin.css).
+    list_display = ("status", "initiative", "field", "message_excerpt", "short_diff", "created_at")
+    list_display_links = ("initiative",)
     list_filter = ("status", "field", "from_manager")
     list_select_related = ("initiative",)
     search_fields = ("initiative__name", "message", "proposed_value")
@@ -75,16 +83,39 @@ class ChangeReportAdmin(OneClickDecisionsMixin, ScopedAdminMixin, admin.ModelAdm
         return format_html(
             '<div class="report-diff">{}</div>'
             '<table class="report-values"><tr><th scope="row">{}</th><td>{}</td></tr>'
-            '<tr><th scope="row">{}</th><td>{}</td></tr></table>{}',
+            '<tr><th scope="row">{}</th><td>{}</td></tr>{}</table>{}',
             corrections.diff_html(now, obj.proposed_value),
-            _("Actuellement"), now or "—", _("Proposé"), obj.proposed_value, note,
+            _("Actuellement"), now or "—", _("Proposé"), obj.proposed_value,
+            self._written(obj), note,
         )  # fmt: skip
+
+    def _written(self, obj):
+        """The value an acceptance writes, when it is not the text as proposed (French
+        hours converted, as the import does), or why it cannot be accepted as it is."""
+        try:
+            value = corrections.value_to_write(obj.field, obj.proposed_value)
+        except ValidationError as exc:
+            return format_html(
+                '<tr><th scope="row">{}</th><td class="errornote">{}</td></tr>',
+                _("Sera enregistré"), " ".join(exc.messages),
+            )  # fmt: skip
+        if value == obj.proposed_value:
+            return ""
+        return format_html(
+            '<tr><th scope="row">{}</th><td><code>{}</code></td></tr>', _("Sera enregistré"), value
+        )
+
+    @admin.display(description=_("message"))
+    def message_excerpt(self, obj):
+        return Truncator(" ".join(obj.message.split())).chars(MESSAGE_EXCERPT)
 
     @admin.display(description=_("diff"))
     def short_diff(self, obj):
         if obj.field == ChangeReport.Field.OTHER or not obj.proposed_value:
-            return obj.message[:80]
-        return corrections.diff_html(self._now(obj)[:200], obj.proposed_value[:200])
+            return "—"
+        return corrections.diff_html(
+            self._now(obj)[:DIFF_EXCERPT], obj.proposed_value[:DIFF_EXCERPT]
+        )
 
     # --- one-click decisions --------------------------------------------------------------
 

@@ -23,10 +23,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.html import format_html, format_html_join
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from essmap.mailsafe import defang
-from initiatives import moderation, rules, services
+from initiatives import hours, import_cells, moderation, rules, services
 from initiatives.models import Initiative
 
 from .models import ChangeReport
@@ -92,9 +93,29 @@ def report_accept(*, report: ChangeReport, by) -> ChangeReport:
         raise ValidationError(
             _("Pas de valeur à reporter : modifiez la fiche vous-même, puis refusez ou acceptez.")
         )
-    write_field(by=by, initiative=report.initiative, field=report.field,
-                value=report.proposed_value)  # fmt: skip
+    value = value_to_write(report.field, report.proposed_value)
+    write_field(by=by, initiative=report.initiative, field=report.field, value=value)
     return _close(report, Status.ACCEPTED, by=by)
+
+
+def value_to_write(field: str, proposed: str) -> str:
+    """The proposed text as the import reads the same cell: French opening hours become the
+    OpenStreetMap syntax, a bare web address gets its scheme. Hours that cannot be read
+    are refused with what to do (no write), rather than the OpenStreetMap syntax error."""
+    if field == Field.OPENING_HOURS:
+        try:
+            return hours.to_osm(proposed)[0]
+        except ValidationError:
+            raise ValidationError(
+                _(
+                    "Horaires proposés illisibles : « %(value)s ». Écrivez-les sur la fiche "
+                    "(ex. « lundi-vendredi 9h-12h 14h-18h »), puis refusez ce signalement."
+                )
+                % {"value": Truncator(" ".join(proposed.split())).chars(120)},
+                code="opening_hours",
+            ) from None
+    normalise = import_cells.NORMALISERS.get(field)
+    return normalise(proposed) if normalise is not None else proposed
 
 
 @transaction.atomic

@@ -12,6 +12,8 @@ from essmap.typography import punctuation, typeset
 from initiatives.models import Initiative
 from initiatives.selectors import initiative_filter, rows_for_keys
 
+from .downloads import built_download
+
 FEED_SIZE = 50
 # Parameters of the page that do not change which initiatives match.
 IGNORED = {"page", "ordering", "mode", "bbox"}
@@ -46,7 +48,7 @@ class SearchFeed(Feed):
 
     def __call__(self, request, *args, **kwargs):
         try:
-            return super().__call__(request, *args, **kwargs)
+            return built_download(request, super().__call__(request, *args, **kwargs))
         except InvalidSearch as exc:
             return HttpResponseBadRequest(str(exc), content_type="text/plain; charset=utf-8")
 

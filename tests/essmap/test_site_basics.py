@@ -43,3 +43,15 @@ def test_pages_have_canonical_and_social_preview_tags(client, db):
     assert '<meta property="og:locale" content="en_GB">' in html
     assert '<meta name="twitter:card" content="summary">' in html
     assert '<meta property="og:image" content="http://testserver/static/' in html
+
+
+def test_robots_and_favicon_answer_head_and_conditional_get(client, db):
+    """Issue 21: HEAD was a 405 (require_GET); the favicon answers If-Modified-Since."""
+    for url in ("/robots.txt", "/favicon.ico"):
+        head = client.head(url)
+        assert head.status_code == 200, url
+        body = b"".join(head.streaming_content) if head.streaming else head.content
+        assert body == b"", url
+    last = client.get("/favicon.ico")["Last-Modified"]
+    assert client.get("/favicon.ico", HTTP_IF_MODIFIED_SINCE=last).status_code == 304
+    assert client.post("/favicon.ico").status_code == 405

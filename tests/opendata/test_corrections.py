@@ -4,8 +4,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from initiatives import suggest_views
+from initiatives import import_cells, suggest_views
 from initiatives.models import Initiative
+from initiatives.opendata import corrections
 from initiatives.opendata.models import ChangeReport
 from tests import factories
 
@@ -179,3 +180,71 @@ def test_editors_may_not_delete_reports_nor_read_the_reporter_s_address(client, 
     assert "ana@example.org" in client.get(change).content.decode()
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not ChangeReport.objects.filter(pk=report.pk).exists()
+
+
+# --- opening hours: converted as the import converts them ---------------------------------
+FRENCH_HOURS = "du lundi au vendredi 9h-12h 14h-18h ; samedi 9h30-12h ; fermé les jours fériés"
+
+
+def test_accepting_french_hours_writes_them_in_the_osm_syntax(client, territory):
+    """Issue 21: the French text was written as typed and refused by the OpenStreetMap
+    parser; it is converted as an imported cell is (import_cells.opening_hours)."""
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, field="opening_hours", proposed_value=FRENCH_HOURS)
+    report = ChangeReport.objects.get()
+    _admin(client, moderator)
+    page = client.get(reverse("admin:opendata_changereport_change", args=[report.pk]))
+    expected = "Mo-Fr 09:00-12:00,14:00-18:00; Sa 09:30-12:00; PH off"
+    assert import_cells.opening_hours(FRENCH_HOURS) == expected  # what the import writes
+    assert f"<code>{expected}</code>" in page.content.decode()  # shown before accepting
+    response = client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]),
+                           follow=True)  # fmt: skip
+    assert response.status_code == 200
+    initiative.refresh_from_db()
+    assert initiative.opening_hours == expected
+    assert ChangeReport.objects.get().status == "accepted"
+
+
+def test_osm_hours_are_written_as_proposed(client, territory):
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, field="opening_hours", proposed_value="Tu-Sa 10:00-19:00")
+    report = ChangeReport.objects.get()
+    corrections.report_accept(report=report, by=moderator)
+    initiative.refresh_from_db()
+    assert initiative.opening_hours == "Tu-Sa 10:00-19:00"
+
+
+def test_unreadable_hours_are_refused_with_a_clear_message_and_nothing_written(client, territory):
+    _ic, initiative, moderator, _editor = territory
+    initiative.opening_hours = "Mo-Fr 09:00-17:00"
+    initiative.save(update_fields=["opening_hours"])
+    _report(client, initiative, field="opening_hours", proposed_value="quand ça leur chante")
+    report = ChangeReport.objects.get()
+    _admin(client, moderator)
+    page = client.get(reverse("admin:opendata_changereport_change", args=[report.pk]))
+    assert "Horaires proposés illisibles" in page.content.decode()  # warned before the click
+    response = client.post(reverse("admin:opendata_changereport_accept", args=[report.pk]),
+                           follow=True)  # fmt: skip
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Horaires proposés illisibles" in html and "quand ça leur chante" in html
+    assert "OpenStreetMap" not in html
+    initiative.refresh_from_db()
+    assert initiative.opening_hours == "Mo-Fr 09:00-17:00"
+    report.refresh_from_db()
+    assert (report.status, report.decided_by) == ("pending", None)
+
+
+def test_bulk_acceptance_reports_unreadable_hours_and_accepts_the_rest(client, territory):
+    _ic, initiative, moderator, _editor = territory
+    _report(client, initiative, field="opening_hours", proposed_value="n'importe quand")
+    _report(client, initiative, field="phone", proposed_value="475112233")
+    _admin(client, moderator)
+    changelist = reverse("admin:opendata_changereport_changelist")
+    response = client.post(changelist, {"action": "accept_selected", "_selected_action": [
+        r.pk for r in ChangeReport.objects.all()]}, follow=True)  # fmt: skip
+    assert "Horaires proposés illisibles" in response.content.decode()
+    statuses = dict(ChangeReport.objects.values_list("field", "status"))
+    assert statuses == {"opening_hours": "pending", "phone": "accepted"}
+    initiative.refresh_from_db()
+    assert initiative.phone == "04 75 11 22 33"  # a spreadsheet's number, as the import reads it

@@ -71,3 +71,20 @@ def test_results_page_links_its_feed_and_alert(client, two_territories):
         f'(Atom)" href="/flux/initiatives.atom?interco={a.siren}">' in html
     )
     assert f'href="/alertes/?interco={a.siren}"' in html
+
+
+def test_the_feed_answers_head_and_conditional_get(client, two_territories):
+    """Issue 21: like every download, an ETag (its bytes'), Last-Modified, HEAD, 304s."""
+    url = "/flux/initiatives.atom?theme=alimentation"
+    get = client.get(url)
+    etag, last = get["ETag"], get["Last-Modified"]
+    assert etag.startswith('"') and get["Content-Length"] == str(len(get.content))
+    head = client.head(url)
+    assert head.status_code == 200 and head.content == b""
+    assert (head["ETag"], head["Content-Type"]) == (etag, get["Content-Type"])
+    for method in (client.get, client.head):
+        assert method(url, HTTP_IF_NONE_MATCH=etag).status_code == 304
+        assert method(url, HTTP_IF_MODIFIED_SINCE=last).status_code == 304
+    assert client.get("/flux/initiatives.atom", HTTP_IF_NONE_MATCH=etag).status_code == 200
+    Initiative.objects.filter(name="Épicerie Alpha").update(name="Épicerie Alpha (vrac)")
+    assert client.get(url, HTTP_IF_NONE_MATCH=etag).status_code == 200
