@@ -16,7 +16,7 @@
 # BENCH_WORKERS (2 x cores + 1), BENCH_LEVELS (1,8,32), BENCH_CSV_LEVELS (1), BENCH_QUERIES,
 # BENCH_OUT (BENCHMARKS.md), BENCH_PORT (8701: essmap; +1 floor; +2 Datasette; +3 essmap
 # without result cache), BENCH_REUSE_DB=1 (keep $BENCH_DB when it already holds $BENCH_COUNT
-# synthetic initiatives: migrate it, skip the generation), BENCH_SIRENE_ROWS.
+# synthetic initiatives: migrate it, skip the generation), BENCH_SIRENE_ROWS (0: skip it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -154,9 +154,11 @@ step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
 
-step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
-"$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
-    || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
+if [ "${BENCH_SIRENE_ROWS:-5000000}" != 0 ]; then  # 0: skipped, bench/SIRENE.md kept
+    step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
+    "$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
+        || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
+fi
 
 step "report"
 RESULTS=${BENCH_RESULTS:-bench/last-results.json}
