@@ -57,14 +57,16 @@ def item(row):
 COUNT_CAP = 1000
 
 
-def page(where, params, order="i.name, i.id", extra="", limit=20, cap=COUNT_CAP, order_params=()):
+def page(where, params, order="i.name, i.id", extra="", limit=20, cap=COUNT_CAP, order_params=(),
+         offset=0):  # fmt: skip
     if cap is None:
         count = rows(f"SELECT count(*) FROM {FROM} {where}", params)[0][0]
     else:
         sql = f"SELECT count(*) FROM (SELECT 1 FROM {FROM} {where} LIMIT {cap + 1}) AS capped"
         count = min(rows(sql, params)[0][0], cap)
     found = rows(
-        f"SELECT {COLUMNS}{extra} FROM {FROM} {where} ORDER BY {order} LIMIT {limit}",
+        f"SELECT {COLUMNS}{extra} FROM {FROM} {where} ORDER BY {order} LIMIT {limit} "
+        f"OFFSET {int(offset)}",
         [*params, *order_params],
     )
     return count, found
@@ -111,7 +113,9 @@ def view_list(q):
         where, params = where + " " + FTS, [*params, words(q["q"])]
         order, order_params = RANK, [words(q["q"])]
     cap = None if q.get("count") == "exact" else COUNT_CAP
-    count, found = page(where, params, order=order, cap=cap, order_params=order_params)
+    offset = 20 * (max(1, int(q.get("page", 1))) - 1)
+    count, found = page(where, params, order=order, cap=cap, order_params=order_params,
+                        offset=offset)  # fmt: skip
     return {"count": count, "results": [item(r) for r in found]}
 
 

@@ -6,8 +6,9 @@ concurrency level the targets are measured one after the other, so that their fi
 taken under the same machine load. Writes a JSON file read by bench/report.py.
 
 Usage: python bench/loadgen.py --dsn postgres://... --out results.json \
-          --target essmap=http://127.0.0.1:8701 --target floor=http://127.0.0.1:8702 \
-          --target datasette=http://127.0.0.1:8703 [--pids essmap=123,floor=456]
+          --target essmap=http://127.0.0.1:8701 --target essmap_nocache=http://127.0.0.1:8704 \
+          --target floor=http://127.0.0.1:8702 --target datasette=http://127.0.0.1:8703 \
+          [--pids essmap=123,essmap_nocache=124,floor=456]
 """
 
 import argparse
@@ -58,30 +59,65 @@ MARKER_SQL = (
     "and :n and longitude between :w and :e order by name, id limit 401"
 )
 
+# Datasette cannot jump to page n of a sorted table (keyset links only): the same page in SQL.
+PAGE_SQL = (
+    "select id, slug, name, summary, kind, legal_form, themes, commune, latitude, longitude, "
+    "(select count(*) from initiatives) as total from initiatives order by name, id "
+    "limit 20 offset :o"
+)
+
 
 # --- Parameters picked from the database (deterministic) ------------------------------------
-def pick_parameters(dsn: str) -> dict:
+# Cold by construction: every request of a cell has parameters of its own, and every cell
+# (concurrency level) a slice of its own, so that no answer is computed twice by a target
+# (the result cache of the deployed essmap answers nothing it has not computed in the same
+# cell). The warm-up probe takes the first parameter set; each level the next slice.
+def distinct_needed(levels, budget=None) -> int:
+    """How many parameter sets make every request distinct: the probe, then each level."""
+    budget = budget or BUDGET
+    return 1 + sum(budget[level][0] for level in levels)
+
+
+def misspell(word: str) -> str:
+    """A deterministic typo: the letter after the middle one dropped ("solidaire": "solidire")."""
+    i = len(word) // 2 + 1
+    return word[:i] + word[i + 1 :]
+
+
+def pick_parameters(dsn: str, need: int = 600) -> dict:
     with psycopg.connect(dsn) as conn:
         q = conn.execute
         themes = [r[0] for r in q("SELECT slug FROM initiatives_theme ORDER BY position, slug")]
+        departements = [r[0] for r in q(
+            "SELECT c.departement_id FROM initiatives_initiative i JOIN intercos_commune c "
+            "ON c.insee = i.commune_id WHERE i.status = 'published' GROUP BY c.departement_id "
+            "HAVING count(*) >= 200 ORDER BY c.departement_id"
+        )]  # fmt: skip
         towns = q(
             "SELECT centre_lat, centre_lon FROM intercos_interco WHERE centre_lat IS NOT NULL "
             "ORDER BY population DESC NULLS LAST, siren LIMIT 40"
         ).fetchall()
+        # Distinct centres where people live (near, map at zooms 9 and 12).
+        centres = q(
+            "SELECT centre_lat, centre_lon FROM intercos_commune WHERE centre_lat IS NOT NULL "
+            "AND population >= 1000 ORDER BY md5(insee) LIMIT %s",
+            (need,),
+        ).fetchall()
         details = q(
             "SELECT slug, id FROM initiatives_initiative WHERE status = 'published' "
-            "ORDER BY md5(slug) LIMIT 100"
+            "ORDER BY md5(slug) LIMIT %s",
+            (need,),
         ).fetchall()
-        # "Near" at the edge of the intercos most covered by territory-wide initiatives: the
-        # least populated commune of each, 5 km (most results come from coverage).
+        # "Near" at the edge of the intercos most covered by territory-wide initiatives: their
+        # least populated communes first, 5 km (most results come from coverage).
         covered = q(
             "SELECT c.centre_lat, c.centre_lon FROM ("
             " SELECT interco_id, count(*) AS n FROM initiatives_initiative_coverage"
-            " GROUP BY interco_id ORDER BY n DESC, interco_id LIMIT 10) AS big"
-            " JOIN LATERAL (SELECT centre_lat, centre_lon FROM intercos_commune"
-            "  WHERE interco_id = big.interco_id AND centre_lat IS NOT NULL"
-            "  ORDER BY population NULLS FIRST, insee LIMIT 1) AS c ON true"
-            " ORDER BY big.n DESC"
+            " GROUP BY interco_id ORDER BY n DESC, interco_id LIMIT 200) AS big"
+            " JOIN intercos_commune c ON c.interco_id = big.interco_id"
+            " WHERE c.centre_lat IS NOT NULL"
+            " ORDER BY big.n DESC, c.population NULLS FIRST, c.insee LIMIT %s",
+            (need,),
         ).fetchall()
         per_interco = q(
             "SELECT ic.siren, ic.slug, count(*) AS n FROM initiatives_initiative i "
@@ -89,14 +125,28 @@ def pick_parameters(dsn: str) -> dict:
             "JOIN intercos_interco ic ON ic.siren = c.interco_id "
             "WHERE i.status = 'published' GROUP BY ic.siren, ic.slug ORDER BY n DESC, ic.siren"
         ).fetchall()
+        # The synthetic vocabulary (the words of published rows, essmap's typo-correction
+        # table): plain words, no digits, no synthetic place name.
+        vocabulary = [r[0] for r in q(
+            "SELECT word FROM initiatives_search_word WHERE length(word) BETWEEN 5 AND 14 "
+            "AND word ~ '^[a-z]+$' AND word <> 'synth' ORDER BY md5(word) LIMIT %s",
+            (2 * need,),
+        )]  # fmt: skip
     mid = [r for r in per_interco if 200 <= r[2] <= 900] or per_interco[-5:]
+    words = vocabulary[::2] or WORDS
+    typos = [misspell(w) for w in vocabulary[1::2] if len(w) >= 7] or MISSPELLED
     return {
         "themes": themes or ["alimentation"],
+        "departements": departements or DEPARTEMENTS,
         "towns": [(round(a, 4), round(b, 4)) for a, b in towns] or [(44.93, 4.89)],
+        "centres": [(round(a, 4), round(b, 4)) for a, b in centres] or [(44.93, 4.89)],
         "covered": [(round(a, 4), round(b, 4)) for a, b in covered] or [(44.93, 4.89)],
         "details": details,
+        "words": words,
+        "typos": typos,
         "intercos_html": [(r[0], r[1]) for r in per_interco[:: max(1, len(per_interco) // 10)]],
         "intercos_geojson": [(r[0], r[1], r[2]) for r in mid[:5]],
+        "need": need,
     }
 
 
@@ -108,22 +158,38 @@ def viewport(lat: float, lon: float, zoom: int, width: int = 1280, height: int =
             round(min(lat + dlat, 85), 5))  # fmt: skip
 
 
+def spread(items: list, need: int) -> list:
+    """items in an order that mixes them (a fixed stride), at most need of them."""
+    n = len(items)
+    if n == 0:
+        return []
+    step = next(s for s in (7919, 104729, 1) if n % s or s == 1)
+    return [items[(i * step) % n] for i in range(min(n, need))]
+
+
+def france_centres(need: int) -> list[tuple[float, float]]:
+    """Distinct centres over mainland France (map at zoom 6): a fine grid, mixed."""
+    grid = [(round(43.5 + 0.05 * i, 4), round(-0.5 + 0.05 * j, 4))
+            for i in range(80) for j in range(100)]  # fmt: skip
+    return spread(grid, need)
+
+
 def variants(p: dict) -> dict:
-    """Each query's list of parameter sets, rotated through during a measurement."""
-    towns = p["towns"]
+    """Each query's list of parameter sets: distinct ones, the probe's first (see above)."""
+    need = p.get("need", 600)
+    pairs = [{"theme": t, "departement": d} for d in p["departements"] for t in p["themes"]]
     out = {
-        "filtered_list": [{"theme": t, "departement": d}
-                          for t in p["themes"][:5] for d in DEPARTEMENTS],
-        "near": [{"lat": a, "lon": b} for a, b in towns],
+        "filtered_list": spread(pairs, need),
+        "near": [{"lat": a, "lon": b} for a, b in p.get("centres", p["towns"])],
         "near_territory": [{"lat": a, "lon": b} for a, b in p["covered"]],
-        "search": [{"q": w} for w in WORDS],
-        # Pages 1 and 2 of each: distinct pages (the page cache is keyed on known parameters
+        "search": [{"q": w} for w in p.get("words", WORDS)],
+        # Distinct misspelled words (page 1; the page cache is keyed on known parameters
         # only, so a junk parameter would not make a request compute its page).
-        "misspelled_html": [{"q": w, "page": n} for n in (1, 2) for w in MISSPELLED],
+        "misspelled_html": [{"q": w} for w in p.get("typos", MISSPELLED)],
         "detail": [{"slug": s, "id": i} for s, i in p["details"]],
-        "first_page": [{}],
-        "map_z6": [{"zoom": 6, "bbox": viewport(46.6 + dy, 2.4 + dx, 6)}
-                   for dy in (-0.5, 0, 0.5) for dx in (-1, 0, 1)],
+        # The total count is the point; distinct pages of the whole set, each with it.
+        "first_page": [{"page": n} for n in range(1, need + 1)],
+        "map_z6": [{"zoom": 6, "bbox": viewport(a, b, 6)} for a, b in france_centres(need)],
         "home_html": [{}],
         "interco_html": [{"siren": s, "slug": slug} for s, slug in p["intercos_html"]],
         "geojson_interco": [{"siren": s, "slug": slug, "n": n}
@@ -131,7 +197,26 @@ def variants(p: dict) -> dict:
         "csv_all": [{}],
     }  # fmt: skip
     for zoom in (9, 12):
-        out[f"map_z{zoom}"] = [{"zoom": zoom, "bbox": viewport(a, b, zoom)} for a, b in towns]
+        out[f"map_z{zoom}"] = [{"zoom": zoom, "bbox": viewport(a, b, zoom)}
+                               for a, b in p.get("centres", p["towns"])]  # fmt: skip
+    return out
+
+
+def level_slices(n_paths: int, levels, budget=None) -> dict[int, tuple[int, int]]:
+    """The [start, stop) slice of the parameter list each level uses, after the probe's.
+
+    Too few distinct sets for a level: it starts over after the probe (its cell then says
+    how many distinct requests it had).
+    """
+    budget = budget or BUDGET
+    first = 1 if n_paths > 1 else 0
+    out, start = {}, first
+    for level in levels:
+        stop = start + budget[level][0]
+        if stop > n_paths:
+            start, stop = first, min(n_paths, first + budget[level][0])
+        out[level] = (start, stop)
+        start = stop
     return out
 
 
@@ -151,7 +236,8 @@ def essmap_url(name: str, v: dict) -> str:
         "search": lambda: f"{api}?{urlencode({**v, 'page_size': 20})}",
         "misspelled_html": lambda: f"/?{urlencode({**v, 'mode': 'list'})}",
         "detail": lambda: f"{api}{v['slug']}/",
-        "first_page": lambda: f"{api}?page_size=20&count=exact",  # the total is the point
+        # The total is the point (the page's rows beside it).
+        "first_page": lambda: f"{api}?page_size=20&count=exact&page={v.get('page', 1)}",
         "map": lambda: f"/api/v1/map/?bbox={bbox}&zoom={v.get('zoom')}",
         "home_html": lambda: "/",
         "interco_html": lambda: f"/intercos/{v.get('slug')}/",
@@ -169,7 +255,7 @@ def floor_url(name: str, v: dict) -> str:
         "search": lambda: f"/list?{urlencode(v)}",
         "misspelled_html": lambda: f"/list?{urlencode({'q': v['q']})}",
         "detail": lambda: f"/detail?slug={v.get('slug')}",
-        "first_page": lambda: "/list?count=exact",
+        "first_page": lambda: f"/list?count=exact&page={v.get('page', 1)}",
         "map": lambda: f"/map?bbox={bbox}&zoom={v.get('zoom')}",
         "home_html": lambda: "/home",
         "interco_html": lambda: f"/interco?interco={v.get('siren')}",
@@ -198,6 +284,8 @@ def datasette_url(name: str, v: dict, tuned: bool) -> str:
         return sql(GRID_SQL, cell=cell(v["zoom"], v["bbox"]), **box(v))
     if name == "map_z12":
         return sql(MARKER_SQL, **box(v))
+    if name == "first_page":  # page n of the whole set by name, and the total beside it
+        return sql(PAGE_SQL, o=20 * (int(v.get("page", 1)) - 1))
     return {
         "filtered_list": lambda: f"{table}.json?themes__contains={v.get('theme')}"
         f"&departement={v.get('departement')}&_size=20&_sort=name{lean}",
@@ -205,8 +293,6 @@ def datasette_url(name: str, v: dict, tuned: bool) -> str:
         "misspelled_html": lambda: f"{table}?_search={quote(str(v.get('q')))}&_size=20{lean}",
         "detail": lambda: f"{table}/{v.get('id')}.json",
         # The total count is the point of this query: the tuned variant keeps it.
-        "first_page": lambda: f"{table}.json?_size=20&_sort=name"
-        + ("&_nofacet=1" if tuned else ""),
         "home_html": lambda: f"{table}?_size=20&_sort=name{lean}",
         "interco_html": lambda: f"{table}?interco_siren={v.get('siren')}&_size=20&_sort=name{lean}",
         "geojson_interco": lambda: f"{table}.json?interco_siren={v.get('siren')}&_size=max"
@@ -217,6 +303,7 @@ def datasette_url(name: str, v: dict, tuned: bool) -> str:
 
 URLS = {
     "essmap": essmap_url,
+    "essmap_nocache": essmap_url,  # the same server code, its result cache off (RESULT_CACHE=0)
     "floor": floor_url,
     "datasette": lambda n, v: datasette_url(n, v, tuned=False),
     "datasette_tuned": lambda n, v: datasette_url(n, v, tuned=True),
@@ -293,6 +380,9 @@ def measure(base: str, paths: list[str], concurrency: int, budget: tuple[int, fl
         "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
         "rps": round(len(latencies) / wall, 1) if wall else 0.0,
         "mean_bytes": int(sum(sizes) / len(sizes)) if sizes else 0,
+        # Requests sent and how many distinct URLs they used: all distinct when equal.
+        "sent": state["next"],
+        "distinct": min(state["next"], len(set(paths))),
     }
 
 
@@ -354,7 +444,13 @@ def main() -> None:
     for base in targets.values():
         if urlsplit(base).hostname not in ("127.0.0.1", "localhost", "::1"):
             raise SystemExit(f"loopback only: {base}")
-    mix = variants(pick_parameters(args.dsn))
+    levels_of = {
+        query: [int(x) for x in (args.csv_levels if query == "csv_all" else args.levels).split(",")
+                if x]
+        for query in args.queries.split(",")
+    }  # fmt: skip
+    need = max(distinct_needed(lv) for lv in levels_of.values() if lv)
+    mix = variants(pick_parameters(args.dsn, need))
     results: dict = {"targets": targets, "levels": {}, "probes": {}, "started": time.time(),
                      "loadavg_start": os.getloadavg()}  # fmt: skip
     for query in args.queries.split(","):
@@ -366,9 +462,11 @@ def main() -> None:
             info = probe(base, paths[name][0], args.csv_timeout)
             results["probes"][query][name] = info
             available[name] = info.get("status") != 404
-        levels = args.csv_levels if query == "csv_all" else args.levels
-        for level in (int(x) for x in levels.split(",") if x):
-            budget = (CSV_BUDGET if query == "csv_all" else BUDGET)[level]
+        budgets = CSV_BUDGET if query == "csv_all" else BUDGET
+        slices = level_slices(len(mix[query]), levels_of[query], budgets)
+        for level in levels_of[query]:
+            budget = budgets[level]
+            start, stop = slices[level]
             row = results["levels"][query][str(level)] = {}
             for name, base in targets.items():
                 if not available[name]:
@@ -380,7 +478,7 @@ def main() -> None:
                     row[name] = {"skipped": f"p50 above {SLOW_MS:g} ms at a lower level"}
                     continue
                 timeout = args.csv_timeout if query == "csv_all" else args.timeout
-                row[name] = measure(base, paths[name], level, budget, timeout)
+                row[name] = measure(base, paths[name][start:stop], level, budget, timeout)
                 r = row[name]
                 print(f"{query:16} c={level:<3} {name:16} p50={r['p50_ms']:>8} ms "
                       f"p95={r['p95_ms']:>8} ms {r['rps']:>7}/s n={r['n']} err={r['errors']}",

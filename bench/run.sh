@@ -6,14 +6,17 @@
 # 2. Exports the same published rows to SQLite with FTS5 for Datasette (own venv in .bench/).
 # 3. Starts, on loopback only: essmap as in production (gunicorn, essmap.settings.production,
 #    DEBUG off, whitenoise after collectstatic into a temporary folder, persistent connections,
-#    Redis cache), the floor (bench/floor.py) under the same gunicorn on the same database,
+#    Redis cache), the same essmap with its result cache off (RESULT_CACHE=0: essmap_nocache,
+#    the figures the goals hold for), the floor (bench/floor.py) under the same gunicorn on the same database,
 #    and Datasette with its default options.
 # 4. Runs the query mix from a separate process (bench/loadgen.py) and writes BENCHMARKS.md.
 #
 # Environment: BENCH_COUNT (250000), BENCH_SEED (1), BENCH_DB (essmap_bench),
 # BENCH_PG (postgres://postgres@127.0.0.1:5432), BENCH_REDIS (redis://127.0.0.1:6379/11),
 # BENCH_WORKERS (2 x cores + 1), BENCH_LEVELS (1,8,32), BENCH_CSV_LEVELS (1), BENCH_QUERIES,
-# BENCH_OUT (BENCHMARKS.md), BENCH_PORT (8701: essmap; +1 floor; +2 Datasette).
+# BENCH_OUT (BENCHMARKS.md), BENCH_PORT (8701: essmap; +1 floor; +2 Datasette; +3 essmap
+# without result cache), BENCH_REUSE_DB=1 (keep $BENCH_DB when it already holds $BENCH_COUNT
+# synthetic initiatives: migrate it, skip the generation), BENCH_SIRENE_ROWS (0: skip it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -48,7 +51,15 @@ if ! pg_isready -q -h 127.0.0.1 -p 5432; then
     pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
     for _ in $(seq 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
 fi
-psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+REUSE=0
+if [ "${BENCH_REUSE_DB:-0}" = 1 ]; then
+    HELD=$(psql -qtA "$DSN" -c "SELECT count(*) FROM initiatives_initiative WHERE is_synthetic" \
+        2>/dev/null || echo 0)
+    [ "$HELD" = "$COUNT" ] && REUSE=1
+fi
+if [ "$REUSE" = 0 ]; then
+    psql -q "$PG/postgres" -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB"
+fi
 
 step "Redis"
 redis_ping() { "$PY" -c "import redis,sys; redis.Redis.from_url(sys.argv[1]).ping()" "$REDIS" 2>/dev/null; }
@@ -62,7 +73,11 @@ step "migrate and generate $COUNT synthetic initiatives (seed $SEED)"
 export DATABASE_URL=$DSN
 "$PY" manage.py migrate --noinput -v0
 GEN_START=$(date +%s)
-"$PY" -m bench.generate_synthetic --count "$COUNT" --seed "$SEED"
+if [ "$REUSE" = 0 ]; then
+    "$PY" -m bench.generate_synthetic --count "$COUNT" --seed "$SEED"
+else
+    echo "reusing $DB ($COUNT synthetic initiatives)"
+fi
 GEN_SECONDS=$(( $(date +%s) - GEN_START ))
 psql -q "$DSN" -c "VACUUM ANALYZE"
 
@@ -92,6 +107,12 @@ GUNICORN_OPTS=(--workers "$WORKERS" --timeout 600 --backlog 2048 --log-level war
     >"$LOGS/essmap.log" 2>&1 &
 ESSMAP_PID=$!
 PIDS+=("$ESSMAP_PID")
+# The same essmap with its result cache off: every answer computed from the database.
+RESULT_CACHE=0 "$GUNICORN" essmap.wsgi:application -c essmap/gunicorn_conf.py \
+    --bind "127.0.0.1:$((PORT + 3))" "${GUNICORN_OPTS[@]}" \
+    >"$LOGS/essmap_nocache.log" 2>&1 &
+NOCACHE_PID=$!
+PIDS+=("$NOCACHE_PID")
 FLOOR_DSN=$DSN "$GUNICORN" --chdir "$ROOT/bench" floor:app --bind "127.0.0.1:$((PORT + 1))" \
     "${GUNICORN_OPTS[@]}" >"$LOGS/floor.log" 2>&1 &
 FLOOR_PID=$!
@@ -99,7 +120,7 @@ PIDS+=("$FLOOR_PID")
 "$WORK/venv-ref/bin/datasette" serve "$WORK/bench.db" -h 127.0.0.1 -p "$((PORT + 2))" \
     >"$LOGS/datasette.log" 2>&1 &
 PIDS+=("$!")
-for p in "$PORT" "$((PORT + 1))" "$((PORT + 2))"; do
+for p in "$PORT" "$((PORT + 1))" "$((PORT + 2))" "$((PORT + 3))"; do
     for _ in $(seq 60); do
         curl -s -o /dev/null "http://127.0.0.1:$p/" && break
         sleep 1
@@ -110,10 +131,12 @@ sleep 10  # every worker done with its boot (essmap's warm themselves)
 
 step "query mix (loopback, separate process)"
 "$PY" bench/loadgen.py --dsn "$DSN" --out "$WORK/results.json" \
-    --target "essmap=http://127.0.0.1:$PORT" --target "floor=http://127.0.0.1:$((PORT + 1))" \
+    --target "essmap=http://127.0.0.1:$PORT" \
+    --target "essmap_nocache=http://127.0.0.1:$((PORT + 3))" \
+    --target "floor=http://127.0.0.1:$((PORT + 1))" \
     --target "datasette=http://127.0.0.1:$((PORT + 2))" \
     --target "datasette_tuned=http://127.0.0.1:$((PORT + 2))" \
-    --pids "essmap=$ESSMAP_PID,floor=$FLOOR_PID" \
+    --pids "essmap=$ESSMAP_PID,essmap_nocache=$NOCACHE_PID,floor=$FLOOR_PID" \
     --levels "${BENCH_LEVELS:-1,8,32}" --csv-levels "${BENCH_CSV_LEVELS:-1}" \
     ${BENCH_QUERIES:+--queries "$BENCH_QUERIES"}
 
@@ -131,9 +154,11 @@ step "query plans (EXPLAIN ANALYZE of essmap's SQL)"
 EXPLAIN=${BENCH_EXPLAIN:-bench/last-explain.txt}
 "$PY" bench/explain.py >"$EXPLAIN" 2>&1 || echo "explain failed: see $EXPLAIN"
 
-step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
-"$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
-    || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
+if [ "${BENCH_SIRENE_ROWS:-5000000}" != 0 ]; then  # 0: skipped, bench/SIRENE.md kept
+    step "SIRENE stock reader at ${BENCH_SIRENE_ROWS:-5000000} lines (bench/sirene_import.py -> bench/SIRENE.md)"
+    "$PY" -m bench.sirene_import --rows "${BENCH_SIRENE_ROWS:-5000000}" >"$LOGS/sirene_import.log" 2>&1 \
+        || echo "SIRENE import bench failed: see $LOGS/sirene_import.log"
+fi
 
 step "report"
 RESULTS=${BENCH_RESULTS:-bench/last-results.json}

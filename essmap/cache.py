@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 
@@ -67,7 +68,12 @@ def cached(
     compute: Callable[[], Any],
     timeout: int = DEFAULT_TIMEOUT,
 ) -> Any:
-    """The cached value for these parameters in this generation, computing it on a miss."""
+    """The cached value for these parameters in this generation, computing it on a miss.
+
+    With the result cache off (settings.RESULT_CACHE, env RESULT_CACHE=0), always computed.
+    """
+    if not settings.RESULT_CACHE:
+        return compute()
     key = key_for(namespace, params)
     value = cache.get(key)
     if value is None:

@@ -91,7 +91,7 @@ class InitiativeFilterSet(filters.FilterSet):
     departement = filters.ModelChoiceFilter(
         label=_("Département"),
         queryset=Departement.objects.all(),
-        field_name="commune__departement",
+        field_name="departement",  # the commune's, kept on the row (services.py)
     )
     origin = filters.ChoiceFilter(
         label=_("Origine"),

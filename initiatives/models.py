@@ -182,6 +182,18 @@ class Initiative(models.Model):
         related_name="initiatives",
         verbose_name=_("commune"),
     )
+    # The commune's département, kept on the row by the write services (services.py) so that
+    # the filtered list (département, published, by name) reads one index: no join to filter.
+    departement = models.ForeignKey(
+        Departement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,  # the composite index below leads with it
+        verbose_name=_("département"),
+    )
     latitude = models.FloatField(_("latitude"), null=True, blank=True)
     longitude = models.FloatField(_("longitude"), null=True, blank=True)
     # The point is the commune's centre, not an address (set by initiatives.location only).
@@ -273,6 +285,9 @@ class Initiative(models.Model):
             models.Index(fields=["latitude", "longitude"], name="initiative_lat_lon"),
             models.Index(fields=["status", "name"], name="initiative_status_name"),
             models.Index(fields=["status", "search_name"], name="initiative_status_sort"),
+            models.Index(
+                fields=["departement", "status", "search_name"], name="initiative_dept_sort"
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -18,13 +18,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from essmap.cache import data_changed
 from essmap.text import normalize
-from intercos.models import Interco
+from intercos.models import Commune, Interco
 
 from . import location, moderation, rules
 from .location import settle_point, stored_approximate_point
@@ -58,6 +59,27 @@ def refresh_search_keys(initiative: Initiative) -> None:
     initiative.search_name, initiative.search_text = search_keys(initiative)
 
 
+def refresh_departement(initiative: Initiative) -> None:
+    """Keep the commune's département on the row (the filtered list's index reads it)."""
+    if not initiative.commune_id:
+        initiative.departement_id = None
+    elif Initiative.commune.is_cached(initiative) and initiative.commune is not None:
+        initiative.departement_id = initiative.commune.departement_id
+    else:
+        initiative.departement_id = (
+            Commune.objects.filter(pk=initiative.commune_id)
+            .values_list("departement_id", flat=True)
+            .first()
+        )
+
+
+def departements_sync(queryset=None) -> int:
+    """Set every row's département from its commune in one UPDATE (bulk loads, loaddata)."""
+    queryset = queryset if queryset is not None else Initiative.objects.all()
+    of_commune = Commune.objects.filter(pk=OuterRef("commune_id")).values("departement_id")
+    return queryset.update(departement_id=Subquery(of_commune[:1]))
+
+
 def initiatives_reindex(queryset=None) -> int:
     """Recompute the search keys of every initiative (after loaddata, for instance)."""
     queryset = queryset if queryset is not None else Initiative.objects.all()
@@ -66,6 +88,7 @@ def initiatives_reindex(queryset=None) -> int:
         refresh_search_keys(initiative)
         changed.append(initiative)
     Initiative.objects.bulk_update(changed, ["search_name", "search_text"], batch_size=1000)
+    departements_sync(queryset)
     data_changed()
     return len(changed)
 
@@ -90,6 +113,7 @@ def _apply(initiative: Initiative, fields: dict[str, Any]) -> None:
         setattr(initiative, name, value)
     settle_point(initiative, previous=previous)
     refresh_search_keys(initiative)
+    refresh_departement(initiative)
 
 
 def _save_new(initiative: Initiative, *, fixed_slug: bool, attempts: int = 5) -> None:

@@ -170,6 +170,10 @@ CACHES = {
     )
 }
 
+# The result cache (essmap.cache.cached: pages, counts, details, map answers). RESULT_CACHE=0
+# turns it off, every read computed from the database: `make bench` measures essmap both ways.
+RESULT_CACHE = env_bool("RESULT_CACHE", True)
+
 # The client's address (essmap/client_ip.py): X-Forwarded-For is read only through trusted
 # proxies, given by their number in front of the app or by their networks. Neither: the
 # socket peer (REMOTE_ADDR) is the client. Every limit keys on that address for IPv4 and on

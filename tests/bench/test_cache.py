@@ -59,3 +59,18 @@ def test_a_lost_counter_restarts_above_its_old_values():
     cache.delete(shared.GENERATION_KEY)  # evicted
     shared.data_changed()
     assert shared.generation() > old
+
+
+def test_with_the_result_cache_off_every_read_is_computed(settings):
+    settings.RESULT_CACHE = False
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert shared.cached("map", {"zoom": "6"}, compute) == 1
+    assert shared.cached("map", {"zoom": "6"}, compute) == 2
+    settings.RESULT_CACHE = True
+    assert shared.cached("map", {"zoom": "6"}, compute) == 3
+    assert shared.cached("map", {"zoom": "6"}, compute) == 3  # on again: kept
