@@ -256,7 +256,7 @@ def test_admin_import_rejects_other_extensions(client, place, staff):
 def test_admin_import_template(client, place, staff):
     client.force_login(staff)
     response = client.get(reverse("admin:initiatives_initiative_import_template"))
-    header = b"".join(response.streaming_content).decode("utf-8")
+    header = response.content.decode("utf-8")
     assert header.lstrip("\ufeff").startswith("nom;siret;rna;commune_insee")
 
 
