@@ -196,7 +196,7 @@ def elide(word: str, name: str) -> str:
     return f"{word} {name}"
 
 
-_PREPOSITIONS = ("de", "à", "le", "la")
+_PREPOSITIONS = "|".join(f"{w}|{w.capitalize()}" for w in ("de", "à", "le", "la"))
 
 
 def elide_in(text: str, name: str) -> str:
@@ -208,8 +208,5 @@ def elide_in(text: str, name: str) -> str:
     """
     if not text or not name:
         return text
-    for word in _PREPOSITIONS:
-        for form in (word, word.capitalize()):
-            pattern = re.compile(rf"(?<!\w){re.escape(form)} {re.escape(name)}(?!\w)")
-            text = pattern.sub(lambda _m, form=form: elide(form, name), text)
-    return text
+    pattern = rf"(?<!\w)({_PREPOSITIONS}) {re.escape(name)}(?!\w)"
+    return re.sub(pattern, lambda match: elide(match.group(1), name), text)

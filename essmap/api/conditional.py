@@ -77,11 +77,18 @@ def without_body(response) -> HttpResponse:
     return head
 
 
-def conditional(request, response, last_modified: datetime | None, *, streaming: bool = False):
-    """Add validators to a successful GET/HEAD response; answer 304 when the client is current."""
+def conditional(
+    request, response, last_modified: datetime | None, *, streaming: bool = False, vary_on=()
+):
+    """Add validators to a successful GET/HEAD response; answer 304 when the client is current.
+
+    A small body's ETag is its hash; a streamed one's is weak, from what makes it (`vary_on`:
+    e.g. the user whose territory it holds), and it is never run for a HEAD or a 304."""
     if request.method not in SAFE or response.status_code != 200:
         return response
-    etag = streamed_etag(request, last_modified) if streaming else etag_for(response.content)
+    etag = (
+        streamed_etag(request, last_modified, *vary_on) if streaming else etag_for(response.content)
+    )
     response["ETag"] = etag
     timestamp = None
     if last_modified is not None:
@@ -90,6 +97,9 @@ def conditional(request, response, last_modified: datetime | None, *, streaming:
     answer = get_conditional_response(
         request, etag=etag, last_modified=timestamp, response=response
     )
-    if answer is response and streaming and request.method == "HEAD":
+    if answer is not response:
+        response.close()
+        return answer
+    if streaming and request.method == "HEAD":
         return without_body(response)
     return answer

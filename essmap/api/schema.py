@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseNotModified
-from django.utils.cache import patch_cache_control
+from django.http import HttpResponse
+from django.utils.cache import get_conditional_response, patch_cache_control
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
 
 from .exceptions import ErrorSerializer
@@ -74,9 +74,7 @@ class BuiltSchema:
         return self._document
 
     def response(self, request) -> HttpResponse:
-        if self.etag in request.headers.get("If-None-Match", ""):
-            response = HttpResponseNotModified()
-        elif "gzip" in request.headers.get("Accept-Encoding", ""):
+        if "gzip" in request.headers.get("Accept-Encoding", ""):
             response = HttpResponse(self.gzipped, content_type=SCHEMA_CONTENT_TYPE)
             response["Content-Encoding"] = "gzip"
         else:
@@ -84,7 +82,7 @@ class BuiltSchema:
         response["ETag"] = self.etag
         response["Vary"] = "Accept-Encoding"
         patch_cache_control(response, public=True, max_age=SCHEMA_MAX_AGE)
-        return response
+        return get_conditional_response(request, etag=self.etag, response=response)
 
 
 SCHEMA_CONTENT_TYPE = "application/vnd.oai.openapi+json"

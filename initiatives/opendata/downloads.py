@@ -22,7 +22,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, parse_http_date_safe, quote_etag
 
-from essmap.api.conditional import streamed_etag, without_body
+from essmap.api.conditional import conditional, without_body
 
 CACHE_CONTROL = "public, max-age=300"
 
@@ -98,28 +98,17 @@ def bytes_download(
 def built_download(
     request, response, *, last_modified: datetime | None = None, vary_on=()
 ) -> HttpResponse:
-    """A download the view built: HEAD without a body, 304/412 from the request's
-    conditions. A small body's ETag is its SHA-256; a streamed body's is weak, from what
-    makes it (`vary_on`: e.g. the user whose territory it holds), and it is never run for
+    """A download the view built, through the API's conditional GET (essmap.api.conditional):
+    HEAD without a body, 304/412 from the request's conditions, a streamed body never run for
     a HEAD or a 304. The response's own caching headers are kept."""
     if response.status_code != 200:
         return response
     if last_modified is None and response.has_header("Last-Modified"):  # the view's own
         seconds = parse_http_date_safe(response["Last-Modified"])
         last_modified = datetime.fromtimestamp(seconds, tz=UTC) if seconds else None
-    if response.streaming:
-        etag = streamed_etag(request, last_modified, *vary_on)
-    else:
-        etag = quote_etag(hashlib.sha256(response.content).hexdigest())
+    if not response.streaming:
         response["Content-Length"] = str(len(response.content))
-    response["ETag"] = etag
-    if last_modified is not None:
-        response["Last-Modified"] = http_date(int(last_modified.timestamp()))
-    timestamp = int(last_modified.timestamp()) if last_modified is not None else None
-    answer = get_conditional_response(
-        request, etag=etag, last_modified=timestamp, response=response
+    answer = conditional(
+        request, response, last_modified, streaming=response.streaming, vary_on=vary_on
     )
-    if answer is not response:
-        response.close()
-        return answer
-    return without_body(response) if request.method == "HEAD" else response
+    return without_body(answer) if answer is response and request.method == "HEAD" else answer
