@@ -67,13 +67,13 @@ def streamed_etag(request, last_modified: datetime | None, *extra) -> str:
 
 
 def without_body(response) -> HttpResponse:
-    """The answer to a HEAD: the same status and headers, no body (a streamed one is closed
-    before it starts, so no query runs)."""
+    """The answer to a HEAD: the same status and headers, no body (a streamed one is never
+    started, so no query runs). The GET's response is dropped, not closed: closing it would
+    send request_finished, which closes the database connection mid-request."""
     head = HttpResponse(status=response.status_code)
     for name, value in response.items():
         head[name] = value
     head.cookies = response.cookies
-    response.close()
     return head
 
 
@@ -97,9 +97,6 @@ def conditional(
     answer = get_conditional_response(
         request, etag=etag, last_modified=timestamp, response=response
     )
-    if answer is not response:
-        response.close()
-        return answer
-    if streaming and request.method == "HEAD":
+    if answer is response and streaming and request.method == "HEAD":
         return without_body(response)
     return answer
